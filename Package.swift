@@ -1,0 +1,84 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Suanli (算力): an internet of computing — identifiers, registry, discovery and scheduling
+/// for compute owned by many providers.
+let package = Package(
+    name: "Suanli",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "suanli", targets: ["suanli"]),
+        .library(name: "SuanliCore", targets: ["SuanliCore"]),
+        .library(name: "SuanliClient", targets: ["SuanliClient"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+    ],
+    targets: [
+        // SQLite from the system (Debian: libsqlite3-dev), used through its C API.
+        .systemLibrary(
+            name: "CSQLite",
+            path: "Sources/CSQLite",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        // Pure domain: identifiers, resources, providers, topology, wire models. No I/O.
+        .target(name: "SuanliCore"),
+        // Pure in-memory registry with discovery indexes (the hot path).
+        .target(name: "SuanliRegistry", dependencies: ["SuanliCore"]),
+        // Durable storage behind one protocol (SQLite now, PostgreSQL later).
+        .target(name: "SuanliStore", dependencies: ["SuanliCore", "CSQLite"]),
+        // The platform: state + store + HTTP API + auth.
+        .target(
+            name: "SuanliServer",
+            dependencies: [
+                "SuanliCore", "SuanliRegistry", "SuanliStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Typed HTTP client shared by the CLI, the agent and peer platforms.
+        .target(
+            name: "SuanliClient",
+            dependencies: [
+                "SuanliCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        // The command tree (serve, up, resolve, find, bench, …).
+        .target(
+            name: "SuanliCLI",
+            dependencies: [
+                "SuanliCore", "SuanliRegistry", "SuanliStore", "SuanliServer", "SuanliClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(name: "suanli", dependencies: ["SuanliCLI"]),
+        .testTarget(
+            name: "SuanliCoreTests",
+            dependencies: [
+                "SuanliCore",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(name: "SuanliRegistryTests", dependencies: ["SuanliCore", "SuanliRegistry"]),
+        .testTarget(name: "SuanliStoreTests", dependencies: ["SuanliCore", "SuanliStore"]),
+        .testTarget(
+            name: "SuanliServerTests",
+            dependencies: [
+                "SuanliCore", "SuanliServer", "SuanliClient", "SuanliStore", "SuanliRegistry",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,342 @@
+import Foundation
+import SuanliCore
+
+/// The in-memory registry: providers, resources, live state and the discovery indexes.
+///
+/// Pure and synchronous — no I/O and no locks. The server keeps one behind a mutex, applies
+/// each change after it validated it, and persists the rows it returns. Resources live in
+/// append-only slots whose order is registration order; every index is a sorted list of slots.
+public struct Registry: Sendable {
+    /// The locations and RTTs this registry validates and filters against.
+    public private(set) var topology: Topology
+    /// A resource with no report for this many seconds is unavailable (3 × heartbeat interval).
+    public var heartbeatTimeout: Double
+
+    var providers: [ProviderEntry] = []
+    var providerByPrefix: [Prefix: Int32] = [:]
+    var providerByTokenHash: [String: Int32] = [:]
+
+    var entries: [Entry] = []
+    var slotByID: [String: Int32] = [:]
+    /// The next registration sequence number.
+    public private(set) var nextSeq: UInt64 = 1
+    /// Number of live (not deleted) resources.
+    public private(set) var resourceCount = 0
+    var tombstones = 0
+
+    var archs = Interner<String>()
+    var models = Interner<String>()
+    var labelSets = Interner<[String: String]>()
+
+    /// Slots by (location, kind): `byLocationKind[location * kinds + kind]`.
+    var byLocationKind: [[Int32]]
+    /// Slots by interned model.
+    var byModel: [[Int32]] = []
+    /// Slots by provider.
+    var byProvider: [[Int32]] = []
+
+    static let kinds = ResourceKind.allCases
+    static let kindIndex: [ResourceKind: Int] = Dictionary(
+        uniqueKeysWithValues: ResourceKind.allCases.enumerated().map { ($1, $0) })
+
+    /// Creates an empty registry.
+    public init(topology: Topology = .national, heartbeatTimeout: Double = 30) {
+        self.topology = topology
+        self.heartbeatTimeout = heartbeatTimeout
+        self.byLocationKind = Array(repeating: [], count: topology.count * Self.kinds.count)
+    }
+
+    /// Replaces the topology's measured RTTs (locations stay the same).
+    public mutating func setMeasured(_ override: LatencyOverride) throws(ValidationError) {
+        try topology.setMeasured(override)
+    }
+
+    // MARK: Providers
+
+    struct ProviderEntry: Sendable {
+        var stored: StoredProvider
+        var resources: Int
+    }
+
+    /// Number of registered providers.
+    public var providerCount: Int { providers.count }
+
+    /// Adds a provider (loaded from the store or just registered).
+    public mutating func addProvider(_ provider: StoredProvider) {
+        let index = Int32(providers.count)
+        providers.append(ProviderEntry(stored: provider, resources: 0))
+        providerByPrefix[provider.prefix] = index
+        providerByTokenHash[provider.tokenHash] = index
+        byProvider.append([])
+    }
+
+    /// Replaces a provider's token hash (rotation).
+    public mutating func setTokenHash(_ hash: String, for prefix: Prefix) -> StoredProvider? {
+        guard let i = providerByPrefix[prefix] else { return nil }
+        providerByTokenHash[providers[Int(i)].stored.tokenHash] = nil
+        providers[Int(i)].stored.tokenHash = hash
+        providerByTokenHash[hash] = i
+        return providers[Int(i)].stored
+    }
+
+    /// The provider whose token hashes to `hash`.
+    public func provider(tokenHash hash: String) -> Prefix? {
+        providerByTokenHash[hash].map { providers[Int($0)].stored.prefix }
+    }
+
+    /// Whether `prefix` is a registered provider.
+    public func hasProvider(_ prefix: Prefix) -> Bool { providerByPrefix[prefix] != nil }
+
+    /// The provider record for `prefix`.
+    public func provider(_ prefix: Prefix) -> ProviderRecord? {
+        providerByPrefix[prefix].map { providerRecord(Int($0)) }
+    }
+
+    /// All providers in prefix order.
+    public func allProviders() -> [ProviderRecord] {
+        providers.indices.map(providerRecord).sorted { $0.prefix < $1.prefix }
+    }
+
+    func providerRecord(_ i: Int) -> ProviderRecord {
+        let p = providers[i]
+        let r = p.stored.registration
+        return ProviderRecord(
+            prefix: p.stored.prefix, name: r.name, contact: r.contact, location: r.location,
+            renewable: r.renewable, pue: r.pue, createdAt: p.stored.createdAt, resources: p.resources)
+    }
+
+    /// The registered provider that owns identifiers under `prefix` (itself or its nearest registered ancestor).
+    public func owner(of prefix: Prefix) -> Prefix? {
+        var current: Prefix? = prefix
+        while let p = current {
+            if providerByPrefix[p] != nil { return p }
+            current = p.parent
+        }
+        return nil
+    }
+
+    // MARK: Resources
+
+    struct Entry: Sendable {
+        var id: String
+        var seq: UInt64
+        var createdAt: Double
+        var updatedAt: Double
+        var version: UInt64
+        var price: Int64
+        var memoryGiB: Double
+        var heartbeatAt: Double
+        var fp64: Double
+        var fp32: Double
+        var fp16: Double
+        var int8: Double
+        var renewableOverride: Double  // NaN: use the provider's
+        var utilization: Double  // NaN: not reported
+        var provider: Int32
+        var arch: Int32
+        var model: Int32
+        var labels: Int32
+        var units: Int32
+        var freeUnits: Int32
+        var location: Int16
+        var kind: ResourceKind
+        var computeClass: ComputeClass
+        var healthy: Bool
+        var alive: Bool
+    }
+
+    /// The outcome of ``upsert(_:spec:now:)``.
+    public struct Upsert: Sendable {
+        /// The row to persist.
+        public var stored: StoredResource
+        /// The live state to persist (set when the resource was created or replaced).
+        public var state: StoredState
+        /// Whether the resource is new.
+        public var created: Bool
+    }
+
+    /// Creates or replaces a resource. The caller has checked ownership; `spec` must be valid.
+    /// Creating or replacing counts as a report: all units free, healthy.
+    public mutating func upsert(_ id: Identifier, spec: ResourceSpec, now: Date) -> Upsert {
+        let providerPrefix = owner(of: id.prefix) ?? id.prefix
+        guard let providerIndex = providerByPrefix[providerPrefix] else {
+            preconditionFailure("upsert for an identifier without a registered owner")
+        }
+        let t = now.timeIntervalSince1970
+        if let slot = slotByID[id.string] {
+            let old = entries[Int(slot)]
+            var entry = makeEntry(id.string, spec: spec, provider: providerIndex, seq: old.seq, now: t)
+            entry.createdAt = old.createdAt
+            entry.version = old.version + 1
+            reindex(slot: slot, from: old, to: entry)
+            entries[Int(slot)] = entry
+            return Upsert(stored: stored(slot), state: storedState(slot), created: false)
+        }
+        let entry = makeEntry(id.string, spec: spec, provider: providerIndex, seq: nextSeq, now: t)
+        nextSeq += 1
+        let slot = append(entry)
+        return Upsert(stored: stored(slot), state: storedState(slot), created: true)
+    }
+
+    /// Adds a resource loaded from storage, in registration order.
+    public mutating func load(_ resource: StoredResource, state: StoredState?) {
+        guard let providerIndex = providerByPrefix[resource.provider] else { return }
+        var entry = makeEntry(
+            resource.id.string, spec: resource.spec, provider: providerIndex, seq: resource.seq,
+            now: resource.updatedAt.timeIntervalSince1970)
+        entry.createdAt = resource.createdAt.timeIntervalSince1970
+        entry.version = resource.version
+        if let state {
+            entry.freeUnits = Int32(clamping: state.freeUnits)
+            entry.healthy = state.healthy
+            entry.utilization = state.utilization ?? .nan
+            entry.heartbeatAt = state.heartbeatAt
+        }
+        if let old = slotByID[entry.id] {
+            // A duplicate id in storage would be a bug; keep the later row.
+            remove(slot: old)
+        }
+        _ = append(entry)
+        nextSeq = max(nextSeq, resource.seq + 1)
+    }
+
+    /// Deletes a resource; returns whether it existed.
+    @discardableResult
+    public mutating func remove(_ id: String) -> Bool {
+        guard let slot = slotByID[id] else { return false }
+        remove(slot: slot)
+        return true
+    }
+
+    /// Applies the live state of one resource loaded from storage.
+    public mutating func setState(_ state: StoredState) {
+        guard let slot = slotByID[state.id] else { return }
+        entries[Int(slot)].freeUnits = Int32(clamping: state.freeUnits)
+        entries[Int(slot)].healthy = state.healthy
+        entries[Int(slot)].utilization = state.utilization ?? .nan
+        entries[Int(slot)].heartbeatAt = state.heartbeatAt
+    }
+
+    private mutating func remove(slot: Int32) {
+        let entry = entries[Int(slot)]
+        byLocationKind[postingKey(entry)].removeSorted(slot)
+        byModel[Int(entry.model)].removeSorted(slot)
+        byProvider[Int(entry.provider)].removeSorted(slot)
+        providers[Int(entry.provider)].resources -= 1
+        slotByID[entry.id] = nil
+        entries[Int(slot)].alive = false
+        entries[Int(slot)].id = ""
+        resourceCount -= 1
+        tombstones += 1
+    }
+
+    private mutating func append(_ entry: Entry) -> Int32 {
+        let slot = Int32(entries.count)
+        entries.append(entry)
+        slotByID[entry.id] = slot
+        byLocationKind[postingKey(entry)].insertSorted(slot)
+        while byModel.count <= Int(entry.model) { byModel.append([]) }
+        byModel[Int(entry.model)].insertSorted(slot)
+        byProvider[Int(entry.provider)].insertSorted(slot)
+        providers[Int(entry.provider)].resources += 1
+        resourceCount += 1
+        return slot
+    }
+
+    private mutating func reindex(slot: Int32, from old: Entry, to new: Entry) {
+        if postingKey(old) != postingKey(new) {
+            byLocationKind[postingKey(old)].removeSorted(slot)
+            byLocationKind[postingKey(new)].insertSorted(slot)
+        }
+        if old.model != new.model {
+            byModel[Int(old.model)].removeSorted(slot)
+            while byModel.count <= Int(new.model) { byModel.append([]) }
+            byModel[Int(new.model)].insertSorted(slot)
+        }
+    }
+
+    @inline(__always)
+    func postingKey(_ entry: Entry) -> Int { Int(entry.location) * Self.kinds.count + Self.kindIndex[entry.kind]! }
+
+    private mutating func makeEntry(_ id: String, spec: ResourceSpec, provider: Int32, seq: UInt64, now: Double) -> Entry {
+        Entry(
+            id: id, seq: seq, createdAt: now, updatedAt: now, version: 1, price: spec.priceFenPerUnitHour,
+            memoryGiB: spec.memoryGiB, heartbeatAt: now, fp64: spec.tflops.fp64 ?? .nan,
+            fp32: spec.tflops.fp32 ?? .nan, fp16: spec.tflops.fp16 ?? .nan, int8: spec.tflops.int8 ?? .nan,
+            renewableOverride: spec.renewable ?? .nan, utilization: .nan, provider: provider,
+            arch: archs.intern(spec.arch), model: models.intern(spec.model), labels: labelSets.intern(spec.labels),
+            units: Int32(spec.units), freeUnits: Int32(spec.units),
+            location: Int16(topology.index(of: spec.location) ?? 0), kind: spec.kind,
+            computeClass: spec.computeClass, healthy: true, alive: true)
+    }
+
+    // MARK: Reading
+
+    /// Whether the resource in `slot` is available at `now` (healthy and recently reported).
+    @inline(__always)
+    func isAvailable(_ entry: Entry, now: Double) -> Bool {
+        entry.healthy && now - entry.heartbeatAt <= heartbeatTimeout
+    }
+
+    /// The provider prefix that owns resource `id`, if it exists.
+    public func providerOf(_ id: String) -> Prefix? {
+        slotByID[id].map { providers[Int(entries[Int($0)].provider)].stored.prefix }
+    }
+
+    /// Whether resource `id` exists.
+    public func contains(_ id: String) -> Bool { slotByID[id] != nil }
+
+    /// The record for `id` with its live state, or `nil` if unknown.
+    public func resolve(_ id: String, now: Date) -> ResourceRecord? {
+        guard let slot = slotByID[id] else { return nil }
+        return record(slot, now: now.timeIntervalSince1970)
+    }
+
+    func record(_ slot: Int32, now: Double) -> ResourceRecord {
+        let e = entries[Int(slot)]
+        let provider = providers[Int(e.provider)].stored
+        return ResourceRecord(
+            id: Identifier(uncheckedString: e.id),
+            provider: provider.prefix, kind: e.kind, computeClass: e.computeClass,
+            arch: archs[e.arch], model: models[e.model], units: Int(e.units), memoryGiB: e.memoryGiB,
+            tflops: TFLOPS(
+                fp64: e.fp64.isNaN ? nil : e.fp64, fp32: e.fp32.isNaN ? nil : e.fp32,
+                fp16: e.fp16.isNaN ? nil : e.fp16, int8: e.int8.isNaN ? nil : e.int8),
+            location: topology.locations[Int(e.location)].code, priceFenPerUnitHour: e.price,
+            labels: labelSets[e.labels],
+            renewable: e.renewableOverride.isNaN ? provider.registration.renewable : e.renewableOverride,
+            version: e.version, createdAt: Date(timeIntervalSince1970: e.createdAt),
+            updatedAt: Date(timeIntervalSince1970: e.updatedAt),
+            state: LiveState(
+                freeUnits: Int(e.freeUnits), healthy: e.healthy, utilization: e.utilization.isNaN ? nil : e.utilization,
+                heartbeatAt: Date(timeIntervalSince1970: e.heartbeatAt)),
+            available: isAvailable(e, now: now))
+    }
+
+    /// The durable row of the resource in `slot`.
+    func stored(_ slot: Int32) -> StoredResource {
+        let r = record(slot, now: 0)
+        let e = entries[Int(slot)]
+        return StoredResource(
+            id: r.id, seq: e.seq, provider: r.provider,
+            spec: ResourceSpec(
+                kind: r.kind, arch: r.arch, model: r.model, units: r.units, memoryGiB: r.memoryGiB, tflops: r.tflops,
+                location: r.location, priceFenPerUnitHour: r.priceFenPerUnitHour, labels: r.labels,
+                renewable: e.renewableOverride.isNaN ? nil : e.renewableOverride),
+            version: r.version, createdAt: r.createdAt, updatedAt: r.updatedAt)
+    }
+
+    func storedState(_ slot: Int32) -> StoredState {
+        let e = entries[Int(slot)]
+        return StoredState(
+            id: e.id, freeUnits: Int(e.freeUnits), healthy: e.healthy,
+            utilization: e.utilization.isNaN ? nil : e.utilization, heartbeatAt: e.heartbeatAt)
+    }
+
+    /// Identifiers of a provider's resources in registration order.
+    public func resourceIDs(of prefix: Prefix) -> [String] {
+        guard let p = providerByPrefix[prefix] else { return [] }
+        return byProvider[Int(p)].map { entries[Int($0)].id }
+    }
+}
+

@@ -1,0 +1,204 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import SuanliCore
+
+/// The `/v1` HTTP API (see `docs/api.md`) as a Hummingbird router over a ``Platform``.
+public enum APIRouter {
+    /// Builds the router.
+    public static func make(platform: Platform, logger: Logger) -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: ErrorMiddleware(logger: logger))
+        let api = Handlers(platform: platform)
+
+        router.get("/healthz") { _, _ in try json(["status": "ok"]) }
+
+        router.post("/v1/providers") { request, context in
+            let principal = try api.principal(request)
+            let body: ProviderRegistration = try await api.decode(request, context)
+            return try json(try await platform.registerProvider(body, by: principal), status: .created)
+        }
+        router.get("/v1/providers") { request, _ in
+            try api.read(request)
+            return try json(ItemList(items: platform.providers()))
+        }
+        router.get("/v1/providers/:prefix") { request, context in
+            try api.read(request)
+            return try json(try platform.provider(context.parameters.get("prefix") ?? ""))
+        }
+        router.post("/v1/providers/:prefix/token") { request, context in
+            let principal = try api.principal(request)
+            let text = context.parameters.get("prefix") ?? ""
+            let prefix: Prefix
+            do throws(IdentifierError) { prefix = try Prefix(parsing: text) } catch { throw SuanliError.identifier(error, field: "prefix") }
+            return try json(try await platform.rotateToken(of: prefix, by: principal))
+        }
+
+        router.get("/v1/resources") { request, _ in
+            try api.read(request)
+            let parameters = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
+            let query: DiscoveryQuery
+            do throws(ValidationError) { query = try DiscoveryQuery(parameters: parameters) } catch {
+                throw SuanliError(.badRequest, error.message, field: error.field)
+            }
+            return try json(try platform.discover(query))
+        }
+        router.get("/v1/resources/**") { request, _ in
+            try api.read(request)
+            return try json(try platform.resolve(try api.identifier(request, after: "/v1/resources/")))
+        }
+        router.put("/v1/resources/**") { request, context in
+            let principal = try api.principal(request)
+            let id = try api.identifier(request, after: "/v1/resources/")
+            let spec: ResourceSpec = try await api.decode(request, context)
+            let (record, created) = try await platform.putResource(id, spec: spec, by: principal)
+            return try json(record, status: created ? .created : .ok)
+        }
+        router.delete("/v1/resources/**") { request, _ in
+            let principal = try api.principal(request)
+            try await platform.deleteResource(try api.identifier(request, after: "/v1/resources/"), by: principal)
+            return Response(status: .noContent)
+        }
+
+        router.get("/v1/resolve/**") { request, _ in
+            try api.read(request)
+            return try json(try platform.resolve(try api.identifier(request, after: "/v1/resolve/")))
+        }
+        router.post("/v1/resolve") { request, context in
+            try api.read(request)
+            let body: ResolveBatch = try await api.decode(request, context)
+            return try json(ResolveBatchResult(items: try platform.resolve(batch: body.ids)))
+        }
+
+        router.post("/v1/telemetry") { request, context in
+            let principal = try api.principal(request)
+            let body: TelemetryBatch = try await api.decode(request, context)
+            return try json(try await platform.report(body, by: principal))
+        }
+
+        router.get("/v1/topology") { request, _ in
+            try api.read(request)
+            return try json(platform.topology())
+        }
+        router.put("/v1/topology/latency") { request, context in
+            let principal = try api.principal(request)
+            let body: LatencyOverride = try await api.decode(request, context)
+            try await platform.setMeasuredLatency(body, by: principal)
+            return try json(platform.topology())
+        }
+        router.get("/v1/stats") { request, _ in
+            try api.read(request)
+            return try json(platform.stats())
+        }
+        return router
+    }
+
+    /// Encodes `value` as a JSON response.
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        let data = try SuanliJSON.encoder().encode(value)
+        return Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// Shared request plumbing: tokens, identifiers in paths, bodies.
+struct Handlers: Sendable {
+    let platform: Platform
+
+    /// The caller, from `Authorization: Bearer TOKEN`.
+    func principal(_ request: Request) throws -> Principal {
+        guard let header = request.headers[.authorization] else { return .anonymous }
+        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+            throw SuanliError(.unauthorized, "the Authorization header must be 'Bearer TOKEN'")
+        }
+        return try platform.authenticate(token: String(parts[1]).trimmingCharacters(in: .whitespaces))
+    }
+
+    /// Checks read access.
+    func read(_ request: Request) throws {
+        try platform.authorizeRead(try principal(request))
+    }
+
+    /// The identifier in the path after `prefix`, percent-decoded but otherwise exactly as sent.
+    func identifier(_ request: Request, after prefix: String) throws -> String {
+        let path = request.uri.path
+        guard path.hasPrefix(prefix) else { throw SuanliError(.notFound, "no such endpoint") }
+        let raw = String(path.dropFirst(prefix.count))
+        guard let decoded = raw.removingPercentEncoding else {
+            throw SuanliError(.invalidIdentifier, "the identifier in the path has a malformed %-escape", field: "id")
+        }
+        return decoded
+    }
+
+    /// Decodes a JSON body of at most the configured size.
+    func decode<T: Decodable>(_ request: Request, _ context: BasicRequestContext) async throws -> T {
+        var request = request
+        let limit = platform.configuration.maxBodyBytes
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: limit)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw SuanliError(.tooLarge, "the request body is larger than \(limit) bytes; split it into smaller calls")
+        }
+        guard buffer.readableBytes > 0 else {
+            throw SuanliError(.badRequest, "the request needs a JSON body")
+        }
+        do {
+            return try SuanliJSON.decoder().decode(T.self, from: Data(buffer.readableBytesView))
+        } catch let error as DecodingError {
+            throw SuanliError(.badRequest, DecodingMessages.describe(error), field: DecodingMessages.field(error))
+        }
+    }
+}
+
+/// Turns `DecodingError`s into messages that name the field.
+enum DecodingMessages {
+    static func path(_ codingPath: [any CodingKey]) -> String {
+        var out = ""
+        for key in codingPath {
+            if let index = key.intValue { out += "[\(index)]" } else { out += out.isEmpty ? key.stringValue : ".\(key.stringValue)" }
+        }
+        return out
+    }
+
+    static func field(_ error: DecodingError) -> String? {
+        switch error {
+        case .keyNotFound(let key, let context): return path(context.codingPath + [key])
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            let p = path(context.codingPath)
+            return p.isEmpty ? nil : p
+        @unknown default: return nil
+        }
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case .keyNotFound(let key, let context):
+            return "missing field '\(path(context.codingPath + [key]))'"
+        case .typeMismatch(let type, let context):
+            return "field '\(path(context.codingPath))' has the wrong type; expected \(typeName(type))"
+        case .valueNotFound(let type, let context):
+            return "field '\(path(context.codingPath))' is null; expected \(typeName(type))"
+        case .dataCorrupted(let context):
+            let p = path(context.codingPath)
+            if p.isEmpty { return "the body is not valid JSON" }
+            return "field '\(p)' is invalid: \(context.debugDescription)"
+        @unknown default:
+            return "the body could not be decoded"
+        }
+    }
+
+    static func typeName(_ type: Any.Type) -> String {
+        switch type {
+        case is Int.Type, is Int64.Type, is UInt64.Type: "a whole number"
+        case is Double.Type: "a number"
+        case is String.Type: "a string"
+        case is Bool.Type: "true or false"
+        default: "\(type)".contains("Array") ? "an array" : "an object"
+        }
+    }
+}

@@ -1,0 +1,206 @@
+import Foundation
+import SuanliCore
+import SuanliRegistry
+import SuanliStore
+
+extension Platform {
+    // MARK: Authentication
+
+    /// Establishes who is calling from a bearer token (`nil`: no token).
+    public func authenticate(token: String?) throws(SuanliError) -> Principal {
+        guard let token else { return .anonymous }
+        let hash = Tokens.hash(token)
+        if hash == operatorTokenHash { return .operator }
+        if let prefix = state.withLock({ $0.provider(tokenHash: hash) }) { return .provider(prefix) }
+        throw SuanliError(.unauthorized, "the bearer token is not known here; check --token or SUANLI_TOKEN")
+    }
+
+    /// Checks that `principal` may read, per ``PlatformConfiguration/readAccess``.
+    public func authorizeRead(_ principal: Principal) throws(SuanliError) {
+        if configuration.readAccess == .token && principal == .anonymous {
+            throw SuanliError(.unauthorized, "reads need a token on this platform; pass Authorization: Bearer TOKEN")
+        }
+    }
+
+    func requireOperator(_ principal: Principal) throws(SuanliError) {
+        switch principal {
+        case .operator: return
+        case .anonymous:
+            throw SuanliError(.unauthorized, "this needs the operator token; pass Authorization: Bearer TOKEN")
+        case .provider:
+            throw SuanliError(.forbidden, "only the platform operator may do this; a provider token was given")
+        }
+    }
+
+    func requireProvider(_ principal: Principal) throws(SuanliError) -> Prefix {
+        switch principal {
+        case .provider(let prefix): return prefix
+        case .anonymous:
+            throw SuanliError(.unauthorized, "this needs the provider's token; pass Authorization: Bearer TOKEN")
+        case .operator:
+            throw SuanliError(.forbidden, "resources are written with the owning provider's token, not the operator's")
+        }
+    }
+
+    // MARK: Providers
+
+    /// Registers a provider under the next child prefix and returns it with its token (shown once).
+    public func registerProvider(_ registration: ProviderRegistration, by principal: Principal) async throws(SuanliError)
+        -> ProviderRecord
+    {
+        try requireOperator(principal)
+        do { try registration.validate(topology: .national) } catch { throw .validation(error) }
+        let token = Tokens.generate(kind: "p")
+        let now = clock()
+        return try await commit { registry throws(SuanliError) in
+            let number = nextChild.withLock { $0 }
+            guard let prefix = configuration.prefix.child(number) else {
+                throw SuanliError(.conflict, "no child prefixes left under \(configuration.prefix)")
+            }
+            let stored = StoredProvider(prefix: prefix, registration: registration, tokenHash: Tokens.hash(token), createdAt: now)
+            registry.addProvider(stored)
+            nextChild.withLock { $0 = number + 1 }
+            var record = registry.provider(prefix)!
+            record.token = token
+            return (record, [.putProvider(stored), .setMeta(key: "next_child", value: String(number + 1))])
+        }
+    }
+
+    /// Issues a new token for a provider, invalidating the old one (operator only).
+    public func rotateToken(of prefix: Prefix, by principal: Principal) async throws(SuanliError) -> ProviderRecord {
+        try requireOperator(principal)
+        let token = Tokens.generate(kind: "p")
+        return try await commit { registry throws(SuanliError) in
+            guard let stored = registry.setTokenHash(Tokens.hash(token), for: prefix) else {
+                throw SuanliError(.notFound, "no provider with prefix \(prefix)")
+            }
+            var record = registry.provider(prefix)!
+            record.token = token
+            return (record, [.putProvider(stored)])
+        }
+    }
+
+    /// All providers in prefix order.
+    public func providers() -> [ProviderRecord] { state.withLock { $0.allProviders() } }
+
+    /// One provider.
+    public func provider(_ prefixText: String) throws(SuanliError) -> ProviderRecord {
+        let prefix: Prefix
+        do { prefix = try Prefix(parsing: prefixText) } catch { throw .identifier(error, field: "prefix") }
+        guard let record = state.withLock({ $0.provider(prefix) }) else {
+            throw SuanliError(.notFound, "no provider with prefix \(prefix); GET /v1/providers lists them")
+        }
+        return record
+    }
+
+    // MARK: Resources
+
+    /// Creates or replaces a resource owned by the calling provider.
+    public func putResource(_ idText: String, spec: ResourceSpec, by principal: Principal) async throws(SuanliError)
+        -> (record: ResourceRecord, created: Bool)
+    {
+        let id = try Self.parseIdentifier(idText)
+        let caller = try requireProvider(principal)
+        do { try spec.validate(topology: .national) } catch { throw .validation(error) }
+        let now = clock()
+        return try await commit { registry throws(SuanliError) in
+            guard registry.owner(of: id.prefix) == caller else {
+                throw SuanliError(
+                    .forbidden, "identifier \(id) is outside your prefix \(caller); use \(caller)/SUFFIX", field: "id")
+            }
+            let outcome = registry.upsert(id, spec: spec, now: now)
+            let record = registry.resolve(id.string, now: now)!
+            return ((record, outcome.created), [.putResource(outcome.stored, outcome.state)])
+        }
+    }
+
+    /// Deletes a resource owned by the calling provider.
+    public func deleteResource(_ idText: String, by principal: Principal) async throws(SuanliError) {
+        let id = try Self.parseIdentifier(idText)
+        let caller = try requireProvider(principal)
+        try await commit { registry throws(SuanliError) in
+            guard let owner = registry.providerOf(id.string) else {
+                throw SuanliError(.notFound, "no resource \(id)")
+            }
+            guard owner == caller else {
+                throw SuanliError(.forbidden, "resource \(id) belongs to provider \(owner), not \(caller)")
+            }
+            registry.remove(id.string)
+            return [.deleteResource(id: id.string)]
+        }
+    }
+
+    /// Resolves one identifier.
+    public func resolve(_ idText: String) throws(SuanliError) -> ResourceRecord {
+        let id = try Self.parseIdentifier(idText)
+        let now = clock()
+        guard let record = state.withLock({ $0.resolve(id.string, now: now) }) else {
+            throw SuanliError(.notFound, "no resource \(id) is registered here")
+        }
+        return record
+    }
+
+    /// Resolves many identifiers, in request order, `nil` for unknown ones.
+    public func resolve(batch ids: [String]) throws(SuanliError) -> [ResourceRecord?] {
+        guard ids.count <= ResolveBatch.maxIDs else {
+            throw SuanliError(.tooLarge, "at most \(ResolveBatch.maxIDs) ids per call, got \(ids.count); split the batch", field: "ids")
+        }
+        for (i, text) in ids.enumerated() {
+            do { _ = try Identifier(parsing: text) } catch { throw .identifier(error, field: "ids[\(i)]") }
+        }
+        let now = clock()
+        return state.withLock { registry in ids.map { registry.resolve($0, now: now) } }
+    }
+
+    /// Runs a discovery query.
+    public func discover(_ query: DiscoveryQuery) throws(SuanliError) -> Page<ResourceRecord> {
+        let now = clock()
+        return try state.withLock { registry throws(SuanliError) in try registry.discover(query, now: now) }
+    }
+
+    /// Applies a provider's telemetry batch, all or nothing.
+    public func report(_ batch: TelemetryBatch, by principal: Principal) async throws(SuanliError) -> TelemetryAck {
+        let caller = try requireProvider(principal)
+        guard batch.reports.count <= TelemetryBatch.maxReports else {
+            throw SuanliError(
+                .tooLarge, "at most \(TelemetryBatch.maxReports) reports per call, got \(batch.reports.count); split the batch",
+                field: "reports")
+        }
+        let now = clock()
+        try await commit { registry throws(SuanliError) in
+            let outcome = try registry.applyTelemetry(batch.reports, from: caller, now: now)
+            var mutations: [StoreMutation] = outcome.states.map { .putState($0) }
+            for stored in outcome.repriced {
+                if let state = outcome.states.first(where: { $0.id == stored.id.string }) {
+                    mutations.append(.putResource(stored, state))
+                }
+            }
+            return mutations
+        }
+        return TelemetryAck(accepted: batch.reports.count)
+    }
+
+    // MARK: Topology and statistics
+
+    /// The topology document.
+    public func topology() -> TopologyDocument { state.withLock { TopologyDocument($0.topology) } }
+
+    /// Records an operator-measured RTT between two locations.
+    public func setMeasuredLatency(_ override: LatencyOverride, by principal: Principal) async throws(SuanliError) {
+        try requireOperator(principal)
+        try await commit { registry throws(SuanliError) in
+            do throws(ValidationError) { try registry.setMeasured(override) } catch { throw .validation(error) }
+            return [.putLatency(override)]
+        }
+    }
+
+    /// National statistics.
+    public func stats() -> StatsReport {
+        let now = clock()
+        return state.withLock { $0.stats(now: now) }
+    }
+
+    static func parseIdentifier(_ text: String) throws(SuanliError) -> Identifier {
+        do { return try Identifier(parsing: text) } catch { throw .identifier(error) }
+    }
+}

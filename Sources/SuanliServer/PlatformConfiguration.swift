@@ -1,0 +1,39 @@
+import Foundation
+import SuanliCore
+
+/// How a platform instance runs. Every field has a sensible default.
+public struct PlatformConfiguration: Sendable {
+    /// Who may call read endpoints (resolve, discovery, topology, stats, providers).
+    public enum ReadAccess: String, Sendable, CaseIterable {
+        /// Anyone (the default).
+        case open
+        /// Any valid operator or provider token.
+        case token
+    }
+
+    /// Directory for the database and the generated operator token.
+    public var dataDirectory: String
+    /// The prefix this platform owns; providers get its children.
+    public var prefix: Prefix
+    /// How often providers are expected to report; 3 missed intervals make a resource unavailable.
+    public var heartbeatInterval: Double
+    /// A fixed operator token (`--operator-token` / `SUANLI_OPERATOR_TOKEN`); generated if nil.
+    public var operatorToken: String?
+    public var readAccess: ReadAccess
+    /// Largest accepted request body in bytes (413 above it).
+    public var maxBodyBytes: Int
+
+    /// Creates a configuration.
+    public init(
+        dataDirectory: String = "./suanli-data", prefix: Prefix = Prefix(segments: [86, 1])!,
+        heartbeatInterval: Double = 10, operatorToken: String? = nil, readAccess: ReadAccess = .open,
+        maxBodyBytes: Int = 4 << 20
+    ) {
+        self.dataDirectory = dataDirectory
+        self.prefix = prefix
+        self.heartbeatInterval = heartbeatInterval
+        self.operatorToken = operatorToken
+        self.readAccess = readAccess
+        self.maxBodyBytes = maxBodyBytes
+    }
+}
