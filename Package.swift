@@ -62,7 +62,10 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .executableTarget(name: "suanli", dependencies: ["SuanliCLI"]),
+        .executableTarget(
+            name: "suanli",
+            dependencies: ["SuanliCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .testTarget(
             name: "SuanliCoreTests",
             dependencies: [

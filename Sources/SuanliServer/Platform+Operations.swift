@@ -204,3 +204,8 @@ extension Platform {
         do { return try Identifier(parsing: text) } catch { throw .identifier(error) }
     }
 }
+
+extension Platform {
+    /// Identifiers of a provider's resources, in registration order.
+    public func resourceIDs(of prefix: Prefix) -> [String] { state.withLock { $0.resourceIDs(of: prefix) } }
+}

@@ -53,7 +53,8 @@ public final class Platform: Sendable {
             nextChild: UInt32(meta["next_child"] ?? "1") ?? 1, operatorToken: token, operatorTokenIsNew: isNew,
             logger: logger, clock: clock)
         if meta["prefix"] == nil {
-            try await platform.commit { _ in [.setMeta(key: "prefix", value: configuration.prefix.description)] }
+            // The committer is not running yet; write directly.
+            try await store.apply([.setMeta(key: "prefix", value: configuration.prefix.description)])
         }
         return platform
     }

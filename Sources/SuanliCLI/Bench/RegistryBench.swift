@@ -1,0 +1,225 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import ServiceLifecycle
+import SuanliClient
+import SuanliCore
+import SuanliRegistry
+import SuanliServer
+import SuanliStore
+
+/// `suanli bench registry`: load, memory, resolve, discovery and HTTP figures at scale.
+struct RegistryBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "registry",
+        abstract: "Registry benchmark: load time, memory per resource, resolves/s, discovery latency, HTTP resolves/s.")
+
+    @Option(help: "Resources to register.") var resources = 1_000_000
+    @Option(help: "Concurrent HTTP clients for the loopback phase.") var httpConcurrency = 32
+    @Option(help: "Seconds of HTTP load.") var httpSeconds: Double = 3
+    @Option(help: "Seed of the synthetic network.") var seed: UInt64 = 7
+    @Flag(help: "Print the figures as one JSON object.") var json = false
+
+    func validate() throws {
+        guard (1000...5_000_000).contains(resources) else { throw ValidationError("--resources must be between 1000 and 5000000") }
+        guard (1...512).contains(httpConcurrency) else { throw ValidationError("--http-concurrency must be between 1 and 512") }
+        guard httpSeconds > 0, httpSeconds <= 60 else { throw ValidationError("--http-seconds must be between 0 and 60") }
+    }
+
+    func log(_ line: String) {
+        if !json {
+            print(line)
+            fflush(nil)
+        }
+    }
+
+    func run() async throws {
+        var figures: [String: Any] = ["resources": resources]
+        let directory = try BenchSupport.temporaryDirectory("bench")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let dbPath = directory + "/suanli.sqlite"
+        let network = SyntheticNetwork(providers: max(36, resources / 2000), resources: resources, seed: seed)
+        let platformPrefix = Prefix(segments: [86, 1])!
+        let now = Date()
+        log("Suanli registry benchmark: \(BenchSupport.rate(Double(resources))) resources, \(network.providers.count) providers")
+
+        // 1. Write the network to SQLite (the path `serve` restarts from).
+        var sample: [String] = []
+        let writeSeconds = try await BenchSupport.time {
+            let store = try SQLiteStore(path: dbPath)
+            var mutations: [StoreMutation] = network.providers.enumerated().map { i, p in
+                .putProvider(
+                    StoredProvider(
+                        prefix: platformPrefix.child(UInt32(i + 1))!, registration: p.registration,
+                        tokenHash: "bench-\(i)", createdAt: now))
+            }
+            var rng = SplitMix64(seed: seed)
+            for i in 0..<resources {
+                let r = network.resource(i)
+                let prefix = platformPrefix.child(UInt32(r.provider + 1))!
+                let id = try Identifier(prefix: prefix, suffix: r.suffix)
+                if sample.count < 100_000 && rng.next() % UInt64(max(1, resources / 100_000)) == 0 { sample.append(id.string) }
+                mutations.append(
+                    .putResource(
+                        StoredResource(
+                            id: id, seq: UInt64(i + 1), provider: prefix, spec: r.spec, version: 1, createdAt: now,
+                            updatedAt: now),
+                        StoredState(id: id.string, freeUnits: r.spec.units, healthy: true, utilization: nil, heartbeatAt: now.timeIntervalSince1970)))
+                if mutations.count >= 50_000 {
+                    try await store.apply(mutations)
+                    mutations.removeAll(keepingCapacity: true)
+                }
+            }
+            try await store.apply(mutations)
+            await store.close()
+        }
+        figures["store_write_s"] = writeSeconds
+        log(String(format: "  store write (SQLite, batched, fsynced): %.2f s  (%@ resources/s)", writeSeconds, BenchSupport.rate(Double(resources) / writeSeconds)))
+
+        // 2. Load into memory, as a restart does; measure time and resident memory.
+        BenchSupport.trimHeap()
+        let rssBefore = BenchSupport.residentBytes()
+        let store = try SQLiteStore(path: dbPath)
+        let loaded = LoadedRegistry()
+        let loadSeconds = try await BenchSupport.time {
+            for provider in try await store.loadProviders() { loaded.registry.addProvider(provider) }
+            try await store.forEachResource { resource, state in loaded.registry.load(resource, state: state) }
+        }
+        await store.close()
+        BenchSupport.trimHeap()
+        let bytesPerResource = Double(BenchSupport.residentBytes() - rssBefore) / Double(resources)
+        figures["load_s"] = loadSeconds
+        figures["bytes_per_resource"] = bytesPerResource
+        log(String(format: "  load into memory (restart): %.2f s  (target < 10 s at 1M: %.2fx of budget)", loadSeconds, loadSeconds / 10 * 1_000_000 / Double(resources)))
+        log(String(format: "  memory per resource (RSS delta): %.0f bytes  (target <= 1024: %.2fx of budget)", bytesPerResource, bytesPerResource / 1024))
+
+        var registry = loaded.registry
+        registry.heartbeatTimeout = 1e9
+
+        // 3. In-process resolves.
+        let resolveCount = 3_000_000
+        var found = 0
+        let resolveSeconds = BenchSupport.time {
+            let count = sample.count
+            for i in 0..<resolveCount {
+                if registry.resolve(sample[i % count], now: now) != nil { found += 1 }
+            }
+        }
+        precondition(found == resolveCount, "benchmark ids must resolve")
+        let resolvesPerSecond = Double(resolveCount) / resolveSeconds
+        figures["resolves_per_s"] = resolvesPerSecond
+        log("  in-process resolves: \(BenchSupport.rate(resolvesPerSecond))/s, full records (target >= 5,000,000/s: \(String(format: "%.2f", resolvesPerSecond / 5_000_000))x)")
+
+        // 4. Discovery.
+        let queries: [(String, DiscoveryQuery)] = [
+            ("kind=gpu", DiscoveryQuery(kind: .gpu)),
+            ("kind=gpu near=city.shanghai max_rtt_ms=20 min_free=4", DiscoveryQuery(kind: .gpu, near: "city.shanghai", maxRttMs: 20, minFree: 4)),
+            ("model='Huawei Ascend 910B' min_renewable=0.5", DiscoveryQuery(model: "Huawei Ascend 910B", minRenewable: 0.5)),
+            ("kind=cpu arch=aarch64 location=hub.guizhou max_price=8", DiscoveryQuery(kind: .cpu, arch: "aarch64", location: "hub.guizhou", maxPrice: 8)),
+            ("location=hub.yangtze min_free=8 limit=1000", DiscoveryQuery(location: "hub.yangtze", minFree: 8, limit: 1000)),
+            ("kind=gpu model='NVIDIA H100-SXM5-80GB' near=city.beijing max_rtt_ms=10", DiscoveryQuery(kind: .gpu, model: "NVIDIA H100-SXM5-80GB", near: "city.beijing", maxRttMs: 10)),
+        ]
+        var discovery: [[String: Any]] = []
+        for (name, query) in queries {
+            var runs = 0
+            var results = 0
+            let start = ContinuousClock.now
+            var elapsed = 0.0
+            while elapsed < 0.5 || runs < 20 {
+                results = try registry.discover(query, now: now).items.count
+                runs += 1
+                elapsed = BenchSupport.seconds(ContinuousClock.now - start)
+            }
+            let meanMicros = elapsed / Double(runs) * 1e6
+            discovery.append(["query": name, "mean_us": meanMicros, "per_s": Double(runs) / elapsed, "results": results])
+            log(String(format: "  discovery %@: %.1f µs/query (%d results; target < 1000 µs: %.3fx)", name, meanMicros, results, meanMicros / 1000))
+        }
+        figures["discovery"] = discovery
+        sample = Array(sample.prefix(20_000))
+        registry = Registry()
+        loaded.registry = Registry()
+
+        // 5. HTTP over loopback: a real platform restarted from the same database.
+        let logger = Logger(label: "bench")
+        var restartSeconds = 0.0
+        var platformBox: Platform?
+        restartSeconds = try await BenchSupport.time {
+            platformBox = try await Platform.open(
+                configuration: PlatformConfiguration(
+                    dataDirectory: directory, prefix: platformPrefix, heartbeatInterval: 1e8,
+                    operatorToken: "bench-operator-token-0000"),
+                store: try SQLiteStore(path: dbPath), logger: logger)
+        }
+        let platform = platformBox!
+        figures["platform_open_s"] = restartSeconds
+        log(String(format: "  platform open (load + indexes): %.2f s", restartSeconds))
+        var viaLock = 0
+        let lockSeconds = BenchSupport.time {
+            for i in 0..<1_000_000 where (try? platform.resolve(sample[i % sample.count])) != nil { viaLock += 1 }
+        }
+        figures["platform_resolves_per_s"] = Double(viaLock) / lockSeconds
+        log("  platform resolves (identifier parse + lock + record): \(BenchSupport.rate(Double(viaLock) / lockSeconds))/s")
+
+        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        let server = PlatformServer(platform: platform, host: "127.0.0.1", port: 0, logger: logger) { port in
+            portContinuation.yield(port)
+            portContinuation.finish()
+        }
+        let group = ServiceGroup(services: [server], logger: logger)
+        let concurrency = httpConcurrency
+        let duration = httpSeconds
+        let ids = sample
+        let httpResult: (Int, Int) = try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            var port = 0
+            for await p in ports { port = p }
+            var configuration = HTTPClient.Configuration()
+            configuration.connectionPool = .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: concurrency)
+            let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+            let client = SuanliClient(server: "http://127.0.0.1:\(port)", httpClient: http)
+            let deadline = ContinuousClock.now + .milliseconds(Int(duration * 1000))
+            let counts = try await withThrowingTaskGroup(of: (Int, Int).self) { workers in
+                for w in 0..<concurrency {
+                    workers.addTask {
+                        var ok = 0
+                        var failed = 0
+                        var i = w * 7919
+                        while ContinuousClock.now < deadline {
+                            do {
+                                _ = try await client.resolve(ids[i % ids.count])
+                                ok += 1
+                            } catch { failed += 1 }
+                            i += 1
+                        }
+                        return (ok, failed)
+                    }
+                }
+                var total = (0, 0)
+                for try await (ok, failed) in workers { total = (total.0 + ok, total.1 + failed) }
+                return total
+            }
+            try await http.shutdown()
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+            return counts
+        }
+        await platform.close()
+        let httpRate = Double(httpResult.0) / duration
+        figures["http_resolves_per_s"] = httpRate
+        figures["http_errors"] = httpResult.1
+        figures["http_concurrency"] = concurrency
+        log("  HTTP resolves over loopback: \(BenchSupport.rate(httpRate))/s with \(concurrency) concurrent clients, \(httpResult.1) errors (client and server share 2 cores)")
+
+        if json {
+            let data = try JSONSerialization.data(withJSONObject: figures, options: [.sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+        }
+    }
+}
+
+/// Holds a registry while a `@Sendable` loader fills it (the loader runs on the store's queue, one call at a time).
+final class LoadedRegistry: @unchecked Sendable {
+    var registry = Registry(heartbeatTimeout: 1e9)
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import SuanliClient
+
+/// Options shared by every command that talks to a running platform.
+struct ClientOptions: ParsableArguments {
+    @Option(name: .long, help: "Platform URL (env SUANLI_SERVER).")
+    var server: String = ProcessInfo.processInfo.environment["SUANLI_SERVER"] ?? "http://127.0.0.1:8080"
+
+    @Option(name: .long, help: "Bearer token (env SUANLI_TOKEN).")
+    var token: String = ProcessInfo.processInfo.environment["SUANLI_TOKEN"] ?? ""
+
+    @Flag(name: .long, help: "Print JSON instead of a table.")
+    var json = false
+
+    func validate() throws {
+        guard server.hasPrefix("http://") || server.hasPrefix("https://"), URL(string: server)?.host != nil else {
+            throw ValidationError("--server must be a URL such as http://127.0.0.1:8080, got '\(server)'")
+        }
+    }
+
+    var client: SuanliClient { SuanliClient(server: server, token: token.isEmpty ? nil : token) }
+}
+
+/// Runs a client call, turning failures into a message on stderr and exit code 1.
+func runClient(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let error as ClientError {
+        var message = "error: \(error.message)"
+        switch error.code {
+        case "unauthorized": message += "\nhint: pass --token or set SUANLI_TOKEN"
+        case "forbidden": message += "\nhint: this needs another token (operator, or the owning provider's)"
+        default: break
+        }
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+        throw ExitCode.failure
+    }
+}
+
+/// Prints a JSON value the way the API returns it (pretty).
+func printJSON(_ value: some Encodable) throws {
+    let data = try SuanliJSONPretty.encode(value)
+    print(String(decoding: data, as: UTF8.self))
+}
+
+import SuanliCore
+
+enum SuanliJSONPretty {
+    static func encode(_ value: some Encodable) throws -> Data { try SuanliJSON.encoder(pretty: true).encode(value) }
+}

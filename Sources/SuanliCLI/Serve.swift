@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import ServiceLifecycle
+import SuanliServer
+
+/// `suanli serve`: runs a platform.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run a Suanli platform (HTTP API on --host:--port).")
+
+    @OptionGroup var options: ServeOptions
+
+    func run() async throws {
+        let platform = try await options.openPlatform()
+        let server = PlatformServer(
+            platform: platform, host: options.host, port: options.port, logger: options.logger
+        ) { [options] port in
+            print("Suanli platform \(options.prefix) listening on http://\(options.host):\(port) (data: \(options.data))")
+            announceOperatorToken(platform, data: options.data)
+        }
+        let group = ServiceGroup(
+            configuration: .init(services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: options.logger))
+        try await group.run()
+        await platform.close()
+    }
+}
+
+/// Prints the operator token the first time it is generated.
+func announceOperatorToken(_ platform: Platform, data: String, always: Bool = false) {
+    if platform.operatorTokenIsNew {
+        print("Operator token (shown once; also saved in \(data)/operator-token): \(platform.operatorToken)")
+    } else if always {
+        print("Operator token: \(platform.operatorToken)")
+    }
+    fflush(nil)
+}

@@ -1,0 +1,95 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+import SuanliCore
+import SuanliServer
+import SuanliStore
+
+/// Options for commands that run a platform (`serve`, `up`).
+struct ServeOptions: ParsableArguments {
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on.")
+    var port = 8080
+
+    @Option(help: "Data directory (SQLite database and operator token).")
+    var data = "./suanli-data"
+
+    @Option(help: "The identifier prefix this platform owns; providers get its children.")
+    var prefix = "86.1"
+
+    @Option(help: "Seconds between provider heartbeats; 3 missed make a resource unavailable.")
+    var heartbeatInterval: Double = 10
+
+    @Option(help: "Fixed operator token (env SUANLI_OPERATOR_TOKEN); generated and saved in the data directory if unset.")
+    var operatorToken: String = ProcessInfo.processInfo.environment["SUANLI_OPERATOR_TOKEN"] ?? ""
+
+    @Option(help: "Who may read (resolve, discovery, stats, …): open or token.")
+    var readAccess: String = "open"
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    func validate() throws {
+        do { _ = try Prefix(parsing: prefix) } catch {
+            throw ValidationError("--prefix '\(prefix)' is not a valid prefix: \(error.message)")
+        }
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard heartbeatInterval >= 0.05, heartbeatInterval <= 3600 else {
+            throw ValidationError("--heartbeat-interval must be between 0.05 and 3600 seconds")
+        }
+        guard PlatformConfiguration.ReadAccess(rawValue: readAccess) != nil else {
+            throw ValidationError("--read-access must be 'open' or 'token'")
+        }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+        if !operatorToken.isEmpty, operatorToken.utf8.count < 16 {
+            throw ValidationError("--operator-token must be at least 16 characters")
+        }
+    }
+
+    var configuration: PlatformConfiguration {
+        PlatformConfiguration(
+            dataDirectory: data, prefix: try! Prefix(parsing: prefix), heartbeatInterval: heartbeatInterval,
+            operatorToken: operatorToken.isEmpty ? nil : operatorToken, readAccess: PlatformConfiguration.ReadAccess(rawValue: readAccess) ?? .open)
+    }
+
+    var logger: Logger {
+        var logger = Logger(label: "suanli")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        return logger
+    }
+
+    /// Opens the data directory and the platform, with messages that say how to fix problems.
+    func openPlatform() async throws -> Platform {
+        _ = bootstrapLogging
+        do {
+            try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        } catch {
+            fail("cannot create the data directory \(data): \(error.localizedDescription); choose another with --data")
+        }
+        let store: SQLiteStore
+        do {
+            store = try SQLiteStore(path: (data as NSString).appendingPathComponent("suanli.sqlite"))
+        } catch {
+            fail("cannot open the database in \(data): \(error); choose another --data directory")
+        }
+        do {
+            return try await Platform.open(configuration: configuration, store: store, logger: logger)
+        } catch let error as SuanliError {
+            fail(error.message)
+        }
+    }
+}
+
+/// Routes all logs to stderr; evaluated once per process.
+let bootstrapLogging: Void = LoggingSystem.bootstrap { label in StreamLogHandler.standardError(label: label) }
+
+/// Prints `error: message` to stderr and exits with status 1.
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data(("error: " + message + "\n").utf8))
+    exit(1)
+}

@@ -1,0 +1,21 @@
+import ArgumentParser
+
+/// The `suanli` command: server, demo, client commands and benchmarks.
+@available(macOS 10.15, macCatalyst 13, iOS 13, tvOS 13, watchOS 6, *)
+public struct SuanliCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "suanli",
+        abstract: "Suanli (算力): an internet of computing — one identifier, discovery and scheduling for compute.",
+        discussion: """
+            Start a platform with 'suanli serve' (or a seeded demo with 'suanli up'); query it with \
+            'suanli resolve', 'suanli find', 'suanli providers', 'suanli stats' and 'suanli topology'.
+            Client commands read --server / SUANLI_SERVER and --token / SUANLI_TOKEN.
+            """,
+        version: "0.1.0",
+        subcommands: [
+            Serve.self, Up.self, Resolve.self, Find.self, Providers.self, Stats.self, TopologyCommand.self, Bench.self,
+        ]
+    )
+
+    public init() {}
+}

@@ -1,0 +1,189 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import SuanliCore
+
+/// A failed call: the platform's error (status, code, message) or a transport problem.
+public struct ClientError: Error, Sendable, CustomStringConvertible {
+    /// HTTP status, or 0 when the server could not be reached.
+    public var status: Int
+    /// The platform's error code (`not_found`, `forbidden`, …) or `transport`.
+    public var code: String
+    public var message: String
+
+    /// Creates an error.
+    public init(status: Int, code: String, message: String) {
+        self.status = status
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String {
+        status == 0 ? message : "\(message) (HTTP \(status), \(code))"
+    }
+}
+
+/// The typed HTTP client for the Suanli API, shared by the CLI, agents and peer platforms.
+public struct SuanliClient: Sendable {
+    /// Base URL, e.g. `http://127.0.0.1:8080`.
+    public var server: String
+    /// Bearer token sent with every request, if any.
+    public var token: String?
+    /// Time allowed for one call.
+    public var timeout: TimeAmount
+    let http: HTTPClient
+
+    /// Creates a client. The default `HTTPClient.shared` needs no shutdown.
+    public init(server: String, token: String? = nil, httpClient: HTTPClient = .shared, timeout: TimeAmount = .seconds(30)) {
+        var server = server
+        while server.hasSuffix("/") { server.removeLast() }
+        self.server = server
+        self.token = token
+        self.http = httpClient
+        self.timeout = timeout
+    }
+
+    // MARK: Calls
+
+    /// `GET /healthz`.
+    public func health() async throws {
+        let _: [String: String] = try await call(.GET, "/healthz")
+    }
+
+    /// `POST /v1/providers` (operator): registers a provider; the result carries its token.
+    public func registerProvider(_ registration: ProviderRegistration) async throws -> ProviderRecord {
+        try await call(.POST, "/v1/providers", body: registration)
+    }
+
+    /// `GET /v1/providers`.
+    public func providers() async throws -> [ProviderRecord] {
+        let list: ItemList<ProviderRecord> = try await call(.GET, "/v1/providers")
+        return list.items
+    }
+
+    /// `GET /v1/providers/{prefix}`.
+    public func provider(_ prefix: String) async throws -> ProviderRecord {
+        try await call(.GET, "/v1/providers/\(Self.escapePath(prefix))")
+    }
+
+    /// `PUT /v1/resources/{id}` (provider): creates or replaces a resource.
+    public func putResource(_ id: String, _ spec: ResourceSpec) async throws -> (record: ResourceRecord, created: Bool) {
+        let (record, status): (ResourceRecord, Int) = try await callWithStatus(
+            .PUT, "/v1/resources/\(Self.escapePath(id))", body: spec)
+        return (record, status == 201)
+    }
+
+    /// `DELETE /v1/resources/{id}` (provider).
+    public func deleteResource(_ id: String) async throws {
+        _ = try await raw(.DELETE, "/v1/resources/\(Self.escapePath(id))", body: nil)
+    }
+
+    /// `GET /v1/resolve/{id}`.
+    public func resolve(_ id: String) async throws -> ResourceRecord {
+        try await call(.GET, "/v1/resolve/\(Self.escapePath(id))")
+    }
+
+    /// `POST /v1/resolve`: records in request order, `nil` for unknown identifiers.
+    public func resolve(batch ids: [String]) async throws -> [ResourceRecord?] {
+        let result: ResolveBatchResult = try await call(.POST, "/v1/resolve", body: ResolveBatch(ids: ids))
+        return result.items
+    }
+
+    /// `GET /v1/resources?…`: one page of discovery results.
+    public func find(_ query: DiscoveryQuery) async throws -> Page<ResourceRecord> {
+        try await call(.GET, "/v1/resources" + Self.queryString(query.parameters))
+    }
+
+    /// `POST /v1/telemetry` (provider).
+    public func report(_ reports: [TelemetryReport]) async throws -> TelemetryAck {
+        try await call(.POST, "/v1/telemetry", body: TelemetryBatch(reports: reports))
+    }
+
+    /// `GET /v1/topology`.
+    public func topology() async throws -> TopologyDocument { try await call(.GET, "/v1/topology") }
+
+    /// `PUT /v1/topology/latency` (operator): records a measured RTT.
+    public func setLatency(_ override: LatencyOverride) async throws -> TopologyDocument {
+        try await call(.PUT, "/v1/topology/latency", body: override)
+    }
+
+    /// `GET /v1/stats`.
+    public func stats() async throws -> StatsReport { try await call(.GET, "/v1/stats") }
+
+    // MARK: Plumbing
+
+    struct Empty: Encodable {}
+
+    func call<R: Decodable>(_ method: HTTPMethod, _ path: String) async throws -> R {
+        try await callWithStatus(method, path, body: nil as Empty?).0
+    }
+
+    func call<R: Decodable, B: Encodable>(_ method: HTTPMethod, _ path: String, body: B) async throws -> R {
+        try await callWithStatus(method, path, body: body).0
+    }
+
+    func callWithStatus<R: Decodable, B: Encodable>(_ method: HTTPMethod, _ path: String, body: B?) async throws -> (R, Int) {
+        let data = try body.map { try SuanliJSON.encoder().encode($0) }
+        let (status, bytes) = try await raw(method, path, body: data)
+        do {
+            return (try SuanliJSON.decoder().decode(R.self, from: bytes), status)
+        } catch {
+            throw ClientError(status: status, code: "bad_response", message: "the server's answer could not be read: \(error)")
+        }
+    }
+
+    /// Sends one request; returns status and body, or throws ``ClientError`` for non-2xx answers.
+    public func raw(_ method: HTTPMethod, _ path: String, body: Data?) async throws -> (Int, Data) {
+        var request = HTTPClientRequest(url: server + path)
+        request.method = method
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let response: HTTPClientResponse
+        do {
+            response = try await http.execute(request, timeout: timeout)
+        } catch {
+            throw ClientError(
+                status: 0, code: "transport",
+                message: "cannot reach the Suanli server at \(server) (\(error)); start it with 'suanli serve' or point --server / SUANLI_SERVER at it")
+        }
+        let buffer = try await response.body.collect(upTo: 256 << 20)
+        let data = Data(buffer.readableBytesView)
+        let status = Int(response.status.code)
+        guard (200..<300).contains(status) else {
+            if let envelope = try? SuanliJSON.decoder().decode(APIErrorBody.self, from: data) {
+                throw ClientError(status: status, code: envelope.error.code, message: envelope.error.message)
+            }
+            throw ClientError(status: status, code: "http_\(status)", message: "the server answered HTTP \(status)")
+        }
+        return (status, data)
+    }
+
+    static let pathAllowed: CharacterSet = {
+        var set = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+        set.insert(charactersIn: "-._~:/")
+        return set
+    }()
+
+    static let queryAllowed: CharacterSet = {
+        var set = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+        set.insert(charactersIn: "-._~:/")
+        return set
+    }()
+
+    /// Percent-escapes everything outside the identifier alphabet.
+    static func escapePath(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: pathAllowed) ?? text
+    }
+
+    static func queryString(_ parameters: [(String, String)]) -> String {
+        guard !parameters.isEmpty else { return "" }
+        return "?"
+            + parameters.map {
+                "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: queryAllowed) ?? $0.1)"
+            }.joined(separator: "&")
+    }
+}
