@@ -54,7 +54,7 @@ extension Registry {
             if let maxPrice = query.maxPrice, e.price > maxPrice { return false }
             if let minRenewable = query.minRenewable {
                 let renewable =
-                    e.renewableOverride.isNaN ? self.providers[Int(e.provider)].stored.registration.renewable : e.renewableOverride
+                    e.renewableOverride.isNaN ? self.providers[Int(e.provider)].renewable : e.renewableOverride
                 if renewable < minRenewable { return false }
             }
             if !query.includeUnavailable && !self.isAvailable(e, now: t) { return false }

@@ -42,7 +42,7 @@ extension Registry {
             totalPeak += peak
             if westFlags[Int(e.location)] { centralWesternPeak += peak }
             let renewable =
-                e.renewableOverride.isNaN ? providers[Int(e.provider)].stored.registration.renewable : e.renewableOverride
+                e.renewableOverride.isNaN ? providers[Int(e.provider)].renewable : e.renewableOverride
             renewableWeighted += renewable * peak
         }
         return StatsReport(

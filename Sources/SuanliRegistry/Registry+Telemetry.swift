@@ -22,7 +22,7 @@ extension Registry {
         slots.reserveCapacity(reports.count)
         for (i, report) in reports.enumerated() {
             let field = "reports[\(i)]"
-            guard let slot = slotByID[report.id] else {
+            guard let slot = slot(of: report.id) else {
                 do throws(IdentifierError) {
                     _ = try Identifier(parsing: report.id)
                 } catch {

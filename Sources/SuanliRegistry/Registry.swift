@@ -17,16 +17,25 @@ public struct Registry: Sendable {
     var providerByTokenHash: [String: Int32] = [:]
 
     var entries: [Entry] = []
-    var slotByID: [String: Int32] = [:]
+    var index = IdentifierIndex()
     /// The next registration sequence number.
     public private(set) var nextSeq: UInt64 = 1
     /// Number of live (not deleted) resources.
     public private(set) var resourceCount = 0
     var tombstones = 0
 
+    /// The slot of resource `id`, if registered.
+    @inline(__always)
+    func slot(of id: String) -> Int32? {
+        index.find(id) { entries[Int($0)].id == id }
+    }
+
     var archs = Interner<String>()
     var models = Interner<String>()
     var labelSets = Interner<[String: String]>()
+
+    /// Location codes by topology index.
+    let locationCodes: [String]
 
     /// Slots by (location, kind): `byLocationKind[location * kinds + kind]`.
     var byLocationKind: [[Int32]]
@@ -44,6 +53,7 @@ public struct Registry: Sendable {
         self.topology = topology
         self.heartbeatTimeout = heartbeatTimeout
         self.byLocationKind = Array(repeating: [], count: topology.count * Self.kinds.count)
+        self.locationCodes = topology.locations.map(\.code)
     }
 
     /// Replaces the topology's measured RTTs (locations stay the same).
@@ -56,6 +66,9 @@ public struct Registry: Sendable {
     struct ProviderEntry: Sendable {
         var stored: StoredProvider
         var resources: Int
+        /// Copies of hot fields, read on every resolve.
+        let prefix: Prefix
+        let renewable: Double
     }
 
     /// Number of registered providers.
@@ -64,7 +77,8 @@ public struct Registry: Sendable {
     /// Adds a provider (loaded from the store or just registered).
     public mutating func addProvider(_ provider: StoredProvider) {
         let index = Int32(providers.count)
-        providers.append(ProviderEntry(stored: provider, resources: 0))
+        providers.append(
+            ProviderEntry(stored: provider, resources: 0, prefix: provider.prefix, renewable: provider.registration.renewable))
         providerByPrefix[provider.prefix] = index
         providerByTokenHash[provider.tokenHash] = index
         byProvider.append([])
@@ -119,6 +133,7 @@ public struct Registry: Sendable {
 
     struct Entry: Sendable {
         var id: String
+        var prefixLength: Int32
         var seq: UInt64
         var createdAt: Double
         var updatedAt: Double
@@ -163,7 +178,7 @@ public struct Registry: Sendable {
             preconditionFailure("upsert for an identifier without a registered owner")
         }
         let t = now.timeIntervalSince1970
-        if let slot = slotByID[id.string] {
+        if let slot = slot(of: id.string) {
             let old = entries[Int(slot)]
             var entry = makeEntry(id.string, spec: spec, provider: providerIndex, seq: old.seq, now: t)
             entry.createdAt = old.createdAt
@@ -192,7 +207,7 @@ public struct Registry: Sendable {
             entry.utilization = state.utilization ?? .nan
             entry.heartbeatAt = state.heartbeatAt
         }
-        if let old = slotByID[entry.id] {
+        if let old = slot(of: entry.id) {
             // A duplicate id in storage would be a bug; keep the later row.
             remove(slot: old)
         }
@@ -203,14 +218,14 @@ public struct Registry: Sendable {
     /// Deletes a resource; returns whether it existed.
     @discardableResult
     public mutating func remove(_ id: String) -> Bool {
-        guard let slot = slotByID[id] else { return false }
+        guard let slot = slot(of: id) else { return false }
         remove(slot: slot)
         return true
     }
 
     /// Applies the live state of one resource loaded from storage.
     public mutating func setState(_ state: StoredState) {
-        guard let slot = slotByID[state.id] else { return }
+        guard let slot = slot(of: state.id) else { return }
         entries[Int(slot)].freeUnits = Int32(clamping: state.freeUnits)
         entries[Int(slot)].healthy = state.healthy
         entries[Int(slot)].utilization = state.utilization ?? .nan
@@ -223,7 +238,7 @@ public struct Registry: Sendable {
         byModel[Int(entry.model)].removeSorted(slot)
         byProvider[Int(entry.provider)].removeSorted(slot)
         providers[Int(entry.provider)].resources -= 1
-        slotByID[entry.id] = nil
+        index.remove(entry.id, slot: slot)
         entries[Int(slot)].alive = false
         entries[Int(slot)].id = ""
         resourceCount -= 1
@@ -233,7 +248,7 @@ public struct Registry: Sendable {
     private mutating func append(_ entry: Entry) -> Int32 {
         let slot = Int32(entries.count)
         entries.append(entry)
-        slotByID[entry.id] = slot
+        index.insert(entry.id, slot: slot)
         byLocationKind[postingKey(entry)].insertSorted(slot)
         while byModel.count <= Int(entry.model) { byModel.append([]) }
         byModel[Int(entry.model)].insertSorted(slot)
@@ -260,7 +275,8 @@ public struct Registry: Sendable {
 
     private mutating func makeEntry(_ id: String, spec: ResourceSpec, provider: Int32, seq: UInt64, now: Double) -> Entry {
         Entry(
-            id: id, seq: seq, createdAt: now, updatedAt: now, version: 1, price: spec.priceFenPerUnitHour,
+            id: id, prefixLength: Int32(id.utf8.firstIndex(of: UInt8(ascii: "/")).map { id.utf8.distance(from: id.utf8.startIndex, to: $0) } ?? 0),
+            seq: seq, createdAt: now, updatedAt: now, version: 1, price: spec.priceFenPerUnitHour,
             memoryGiB: spec.memoryGiB, heartbeatAt: now, fp64: spec.tflops.fp64 ?? .nan,
             fp32: spec.tflops.fp32 ?? .nan, fp16: spec.tflops.fp16 ?? .nan, int8: spec.tflops.int8 ?? .nan,
             renewableOverride: spec.renewable ?? .nan, utilization: .nan, provider: provider,
@@ -280,31 +296,38 @@ public struct Registry: Sendable {
 
     /// The provider prefix that owns resource `id`, if it exists.
     public func providerOf(_ id: String) -> Prefix? {
-        slotByID[id].map { providers[Int(entries[Int($0)].provider)].stored.prefix }
+        slot(of: id).map { providers[Int(entries[Int($0)].provider)].prefix }
     }
 
     /// Whether resource `id` exists.
-    public func contains(_ id: String) -> Bool { slotByID[id] != nil }
+    public func contains(_ id: String) -> Bool { slot(of: id) != nil }
+
+    /// Free units of `id` if it exists and is available at `now` (the scheduler's question).
+    public func availableFreeUnits(_ id: String, now: Date) -> Int? {
+        guard let slot = slot(of: id) else { return nil }
+        let e = entries[Int(slot)]
+        return isAvailable(e, now: now.timeIntervalSince1970) ? Int(e.freeUnits) : nil
+    }
 
     /// The record for `id` with its live state, or `nil` if unknown.
     public func resolve(_ id: String, now: Date) -> ResourceRecord? {
-        guard let slot = slotByID[id] else { return nil }
+        guard let slot = slot(of: id) else { return nil }
         return record(slot, now: now.timeIntervalSince1970)
     }
 
     func record(_ slot: Int32, now: Double) -> ResourceRecord {
         let e = entries[Int(slot)]
-        let provider = providers[Int(e.provider)].stored
+        let provider = providers[Int(e.provider)]
         return ResourceRecord(
-            id: Identifier(uncheckedString: e.id),
+            id: Identifier(uncheckedString: e.id, prefixLength: Int(e.prefixLength)),
             provider: provider.prefix, kind: e.kind, computeClass: e.computeClass,
             arch: archs[e.arch], model: models[e.model], units: Int(e.units), memoryGiB: e.memoryGiB,
             tflops: TFLOPS(
                 fp64: e.fp64.isNaN ? nil : e.fp64, fp32: e.fp32.isNaN ? nil : e.fp32,
                 fp16: e.fp16.isNaN ? nil : e.fp16, int8: e.int8.isNaN ? nil : e.int8),
-            location: topology.locations[Int(e.location)].code, priceFenPerUnitHour: e.price,
+            location: locationCodes[Int(e.location)], priceFenPerUnitHour: e.price,
             labels: labelSets[e.labels],
-            renewable: e.renewableOverride.isNaN ? provider.registration.renewable : e.renewableOverride,
+            renewable: e.renewableOverride.isNaN ? provider.renewable : e.renewableOverride,
             version: e.version, createdAt: Date(timeIntervalSince1970: e.createdAt),
             updatedAt: Date(timeIntervalSince1970: e.updatedAt),
             state: LiveState(

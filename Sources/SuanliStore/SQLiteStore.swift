@@ -103,9 +103,8 @@ public final class SQLiteStore: SuanliStore, @unchecked Sendable {
         }
     }
 
-    public func forEachResource(_ body: @Sendable (StoredResource, StoredState) -> Void) async throws {
-        try await withoutActuallyEscaping(body) { body in
-            let box = UncheckedBox(body)
+    public func forEachResource(_ body: @escaping @Sendable (StoredResource, StoredState) -> Void) async throws {
+        do {
             try await onQueue { [connection] in
                 let s = try connection.statement(
                     """
@@ -150,7 +149,7 @@ public final class SQLiteStore: SuanliStore, @unchecked Sendable {
                     let state = StoredState(
                         id: id, freeUnits: Int(s.int(19)), healthy: s.int(20) != 0, utilization: s.optionalDouble(21),
                         heartbeatAt: s.double(22))
-                    box.value(resource, state)
+                    body(resource, state)
                 }
             }
         }
@@ -259,12 +258,6 @@ public final class SQLiteStore: SuanliStore, @unchecked Sendable {
     public func close() async {
         _ = try? await onQueue { [connection] in connection.close() }
     }
-}
-
-/// Carries a non-Sendable closure onto the store's queue; the caller waits for it.
-private struct UncheckedBox<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
 }
 
 /// Compact label encoding for storage: `key US value RS key US value …`, keys sorted.

@@ -38,7 +38,7 @@ public protocol SuanliStore: Sendable {
     /// All operator-measured RTTs.
     func loadLatency() async throws -> [LatencyOverride]
     /// Streams every resource with its live state, in registration (`seq`) order.
-    func forEachResource(_ body: @Sendable (StoredResource, StoredState) -> Void) async throws
+    func forEachResource(_ body: @escaping @Sendable (StoredResource, StoredState) -> Void) async throws
     /// Applies `mutations` in order, in one transaction; returns once they are durable.
     func apply(_ mutations: [StoreMutation]) async throws
     /// Releases the storage.

@@ -101,16 +101,30 @@ struct RegistryBench: AsyncParsableCommand {
         // 3. In-process resolves.
         let resolveCount = 3_000_000
         var found = 0
-        let resolveSeconds = BenchSupport.time {
-            let count = sample.count
-            for i in 0..<resolveCount {
-                if registry.resolve(sample[i % count], now: now) != nil { found += 1 }
-            }
-        }
+        let frozen = registry
+        let resolveSeconds = BenchSupport.time { found = Self.resolveLoop(frozen, sample, count: resolveCount, now: now) }
         precondition(found == resolveCount, "benchmark ids must resolve")
         let resolvesPerSecond = Double(resolveCount) / resolveSeconds
         figures["resolves_per_s"] = resolvesPerSecond
-        log("  in-process resolves: \(BenchSupport.rate(resolvesPerSecond))/s, full records (target >= 5,000,000/s: \(String(format: "%.2f", resolvesPerSecond / 5_000_000))x)")
+        log("  in-process resolves, 1 thread: \(BenchSupport.rate(resolvesPerSecond))/s, full records (target >= 5,000,000/s: \(String(format: "%.2f", resolvesPerSecond / 5_000_000))x)")
+        let threads = ProcessInfo.processInfo.activeProcessorCount
+        let fixedSample = sample
+        let parallelSeconds = BenchSupport.time {
+            DispatchQueue.concurrentPerform(iterations: threads) { t in
+                let cut = t * fixedSample.count / threads
+                let ids = Array(fixedSample[cut...] + fixedSample[..<cut])
+                _ = Self.resolveLoop(frozen, ids, count: resolveCount, now: now)
+            }
+        }
+        let parallelRate = Double(resolveCount * threads) / parallelSeconds
+        figures["resolves_per_s_all_cores"] = parallelRate
+        figures["cores"] = threads
+        log("  in-process resolves, \(threads) threads: \(BenchSupport.rate(parallelRate))/s (\(String(format: "%.2f", parallelRate / 5_000_000))x of target)")
+
+        var lookups = 0
+        let lookupSeconds = BenchSupport.time { lookups = Self.lookupLoop(frozen, sample, count: resolveCount, now: now) }
+        figures["lookups_per_s"] = Double(lookups) / lookupSeconds
+        log("  in-process lookups (identifier → live free units): \(BenchSupport.rate(Double(lookups) / lookupSeconds))/s")
 
         // 4. Discovery.
         let queries: [(String, DiscoveryQuery)] = [
@@ -128,7 +142,7 @@ struct RegistryBench: AsyncParsableCommand {
             let start = ContinuousClock.now
             var elapsed = 0.0
             while elapsed < 0.5 || runs < 20 {
-                results = try registry.discover(query, now: now).items.count
+                results = try frozen.discover(query, now: now).items.count
                 runs += 1
                 elapsed = BenchSupport.seconds(ContinuousClock.now - start)
             }
@@ -138,6 +152,7 @@ struct RegistryBench: AsyncParsableCommand {
         }
         figures["discovery"] = discovery
         sample = Array(sample.prefix(20_000))
+        _ = consume frozen
         registry = Registry()
         loaded.registry = Registry()
 
@@ -171,6 +186,7 @@ struct RegistryBench: AsyncParsableCommand {
         let concurrency = httpConcurrency
         let duration = httpSeconds
         let ids = sample
+        nonisolated(unsafe) var wrkRate: Double? = nil
         let httpResult: (Int, Int) = try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             var port = 0
@@ -201,6 +217,9 @@ struct RegistryBench: AsyncParsableCommand {
                 return total
             }
             try await http.shutdown()
+            if let wrk = Self.runWrk(port: port, ids: ids, seconds: duration, connections: concurrency) {
+                wrkRate = wrk
+            }
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
             return counts
@@ -210,12 +229,78 @@ struct RegistryBench: AsyncParsableCommand {
         figures["http_resolves_per_s"] = httpRate
         figures["http_errors"] = httpResult.1
         figures["http_concurrency"] = concurrency
-        log("  HTTP resolves over loopback: \(BenchSupport.rate(httpRate))/s with \(concurrency) concurrent clients, \(httpResult.1) errors (client and server share 2 cores)")
+        log("  HTTP resolves over loopback (Swift AsyncHTTPClient load generator): \(BenchSupport.rate(httpRate))/s with \(concurrency) concurrent clients, \(httpResult.1) errors; client and server share the cores")
+        if let wrkRate {
+            figures["http_resolves_per_s_wrk"] = wrkRate
+            log("  HTTP resolves over loopback (wrk, 1 thread, \(concurrency) connections): \(BenchSupport.rate(wrkRate))/s")
+        } else {
+            log("  (install wrk — apt-get install wrk — for a lighter load generator)")
+        }
 
         if json {
             let data = try JSONSerialization.data(withJSONObject: figures, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         }
+    }
+}
+
+extension RegistryBench {
+    /// Runs wrk against the resolve endpoint with rotating identifiers; requests/s, or nil without wrk.
+    static func runWrk(port: Int, ids: [String], seconds: Double, connections: Int) -> Double? {
+        let candidates = ["/usr/bin/wrk", "/usr/local/bin/wrk"]
+        guard let wrk = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
+        let script = NSTemporaryDirectory() + "suanli-wrk-\(getpid()).lua"
+        let list = ids.prefix(5000).map { "\"\($0)\"" }.joined(separator: ",")
+        let lua = """
+            local ids = {\(list)}
+            local i = 0
+            request = function()
+              i = i + 1
+              return wrk.format("GET", "/v1/resolve/" .. ids[(i % #ids) + 1])
+            end
+            """
+        guard FileManager.default.createFile(atPath: script, contents: Data(lua.utf8)) else { return nil }
+        defer { try? FileManager.default.removeItem(atPath: script) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: wrk)
+        process.arguments = ["-t1", "-c\(connections)", "-d\(max(1, Int(seconds)))s", "-s", script, "http://127.0.0.1:\(port)"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch { return nil }
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("Requests/sec:") }),
+            let value = Double(line.dropFirst("Requests/sec:".count).trimmingCharacters(in: .whitespaces))
+        else { return nil }
+        if output.contains("Non-2xx") { return nil }
+        return value
+    }
+
+    /// Resolves `count` identifiers (cycling through `ids`) to full records; the registry is borrowed, not copied.
+    @inline(never)
+    static func resolveLoop(_ registry: borrowing Registry, _ ids: [String], count: Int, now: Date) -> Int {
+        var found = 0
+        var i = 0
+        for _ in 0..<count {
+            if registry.resolve(ids[i], now: now) != nil { found += 1 }
+            i += 1
+            if i == ids.count { i = 0 }
+        }
+        return found
+    }
+
+    /// Looks up the live free units of `count` identifiers.
+    @inline(never)
+    static func lookupLoop(_ registry: borrowing Registry, _ ids: [String], count: Int, now: Date) -> Int {
+        var found = 0
+        var i = 0
+        for _ in 0..<count {
+            if registry.availableFreeUnits(ids[i], now: now) != nil { found += 1 }
+            i += 1
+            if i == ids.count { i = 0 }
+        }
+        return found
     }
 }
 

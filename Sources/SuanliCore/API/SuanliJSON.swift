@@ -32,9 +32,12 @@ public enum SuanliJSON {
 
 /// Fast RFC 3339 (UTC) formatting and parsing of timestamps.
 public enum Timestamp {
-    /// Formats `date` as `YYYY-MM-DDTHH:MM:SS.mmmZ` in UTC.
+    /// Formats `date` as `YYYY-MM-DDTHH:MM:SS.mmmZ` in UTC, rounded to the nearest millisecond.
     public static func format(_ date: Date) -> String {
-        let totalMillis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        // Round, not truncate: a Date is a binary Double (relative to 2001), so a whole millisecond
+        // such as the result of `parse` is often stored a hair below it, and truncating would
+        // print the previous millisecond (format(parse(s)) != s).
+        let totalMillis = Int64((date.timeIntervalSince1970 * 1000).rounded())
         var days = totalMillis >= 0 ? totalMillis / 86_400_000 : (totalMillis - 86_399_999) / 86_400_000
         var millisOfDay = totalMillis - days * 86_400_000
         if millisOfDay < 0 {
@@ -97,7 +100,9 @@ public enum Timestamp {
         if b[i] == UInt8(ascii: "Z") || b[i] == UInt8(ascii: "z") {
             i += 1
         } else if b[i] == 0x2B || b[i] == 0x2D {
-            guard let oh = num(i + 1, 2), i + 3 < b.count, b[i + 3] == 0x3A, let om = num(i + 4, 2) else { return nil }
+            guard let oh = num(i + 1, 2), i + 3 < b.count, b[i + 3] == 0x3A, let om = num(i + 4, 2), oh < 24, om < 60 else {
+                return nil
+            }
             offsetSeconds = (oh * 3600 + om * 60) * (b[i] == 0x2D ? -1 : 1)
             i += 6
         } else {
@@ -105,6 +110,8 @@ public enum Timestamp {
         }
         guard i == b.count else { return nil }
         let days = days(fromCivil: y, mo, d)
+        // Reject days the month does not have (2026-02-30), instead of rolling into the next month.
+        guard civil(fromDays: days) == (y, mo, d) else { return nil }
         let seconds = days * 86_400 + h * 3600 + mi * 60 + s - offsetSeconds
         return Date(timeIntervalSince1970: Double(seconds) + fraction)
     }

@@ -20,6 +20,15 @@ public struct Identifier: Hashable, Sendable, Comparable, CustomStringConvertibl
         return (try? Prefix.parse(utf8[..<prefixLength], offset: 0)) ?? Prefix(unchecked: [0])
     }
 
+    /// Wraps text already known to be a valid identifier whose prefix is `prefixLength` bytes long.
+    public init(uncheckedString string: String, prefixLength: Int) {
+        self.string = string
+        self.prefixLength = prefixLength
+    }
+
+    /// The byte length of the prefix part.
+    public var prefixByteCount: Int { prefixLength }
+
     /// Wraps text that is already known to be a valid identifier (e.g. read back from the registry).
     /// Use ``init(parsing:)`` for anything that comes from outside.
     public init(uncheckedString string: String) {
