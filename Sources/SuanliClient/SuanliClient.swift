@@ -34,8 +34,20 @@ public struct SuanliClient: Sendable {
     public var timeout: TimeAmount
     let http: HTTPClient
 
-    /// Creates a client. The default `HTTPClient.shared` needs no shutdown.
-    public init(server: String, token: String? = nil, httpClient: HTTPClient = .shared, timeout: TimeAmount = .seconds(30)) {
+    /// A process-wide HTTP client that fails fast when the server is unreachable (no silent
+    /// connection retries until the deadline) and is never shut down.
+    public static let defaultHTTPClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout.connect = .seconds(5)
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
+    /// Creates a client. The default ``defaultHTTPClient`` needs no shutdown.
+    public init(
+        server: String, token: String? = nil, httpClient: HTTPClient = SuanliClient.defaultHTTPClient,
+        timeout: TimeAmount = .seconds(30)
+    ) {
         var server = server
         while server.hasSuffix("/") { server.removeLast() }
         self.server = server

@@ -143,6 +143,8 @@ struct Handlers: Sendable {
             buffer = try await request.collectBody(upTo: limit)
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw SuanliError(.tooLarge, "the request body is larger than \(limit) bytes; split it into smaller calls")
+        } catch is NIOTooManyBytesError {
+            throw SuanliError(.tooLarge, "the request body is larger than \(limit) bytes; split it into smaller calls")
         }
         guard buffer.readableBytes > 0 else {
             throw SuanliError(.badRequest, "the request needs a JSON body")

@@ -53,8 +53,11 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     static func response(_ error: SuanliError, status: HTTPResponse.Status? = nil) -> Response {
-        let body = APIErrorBody(code: error.code.rawValue, message: error.message)
-        let data = (try? SuanliJSON.encoder().encode(body)) ?? Data(#"{"error":{"code":"internal","message":""}}"#.utf8)
+        // Written by hand so that "code" comes before "message", as documented.
+        let encoder = SuanliJSON.encoder()
+        let code = (try? encoder.encode(error.code.rawValue)) ?? Data("\"internal\"".utf8)
+        let message = (try? encoder.encode(error.message)) ?? Data("\"\"".utf8)
+        let data = Data(#"{"error":{"code":"#.utf8) + code + Data(#","message":"#.utf8) + message + Data("}}".utf8)
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         if error.code == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
         return Response(
