@@ -31,13 +31,15 @@ let package = Package(
         .target(name: "SuanliCore"),
         // Pure in-memory registry with discovery indexes (the hot path).
         .target(name: "SuanliRegistry", dependencies: ["SuanliCore"]),
+        // The scheduler engine: placement, queue, batch optimisation. Pure and deterministic.
+        .target(name: "SuanliScheduler", dependencies: ["SuanliCore"]),
         // Durable storage behind one protocol (SQLite now, PostgreSQL later).
         .target(name: "SuanliStore", dependencies: ["SuanliCore", "CSQLite"]),
         // The platform: state + store + HTTP API + auth.
         .target(
             name: "SuanliServer",
             dependencies: [
-                "SuanliCore", "SuanliRegistry", "SuanliStore",
+                "SuanliCore", "SuanliRegistry", "SuanliScheduler", "SuanliStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -56,7 +58,7 @@ let package = Package(
         .target(
             name: "SuanliCLI",
             dependencies: [
-                "SuanliCore", "SuanliRegistry", "SuanliStore", "SuanliServer", "SuanliClient",
+                "SuanliCore", "SuanliRegistry", "SuanliScheduler", "SuanliStore", "SuanliServer", "SuanliClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -74,6 +76,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SuanliRegistryTests", dependencies: ["SuanliCore", "SuanliRegistry"]),
+        .testTarget(name: "SuanliSchedulerTests", dependencies: ["SuanliCore", "SuanliScheduler"]),
         .testTarget(name: "SuanliStoreTests", dependencies: ["SuanliCore", "SuanliStore"]),
         .testTarget(
             name: "SuanliServerTests",

@@ -1,0 +1,6 @@
+import SuanliScheduler
+import Testing
+
+@Test func engineCanBeCreated() {
+    _ = SchedulerEngine()
+}
