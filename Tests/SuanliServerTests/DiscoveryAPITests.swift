@@ -49,6 +49,38 @@ struct DiscoveryAPITests {
         }
     }
 
+    @Test func statsAddUpOverHTTP() async throws {
+        try await TestPlatform.with { t in
+            let (east, eastClient) = try await t.provider("East", location: "city.shanghai", renewable: 0.2)
+            let (west, westClient) = try await t.provider("West", location: "cluster.guian", renewable: 0.8)
+            // 2 × 8 A100 in the east (fp16 312 each), 1 × 8 Ascend in the west (fp16 320), 1 CPU node in the west.
+            _ = try await eastClient.putResource("\(east)/a", gpuSpec(location: "city.shanghai"))
+            _ = try await eastClient.putResource("\(east)/b", gpuSpec(location: "city.shanghai"))
+            var npu = gpuSpec(location: "cluster.guian", model: "Huawei Ascend 910B", kind: .npu, arch: "aarch64")
+            npu.tflops = TFLOPS(fp16: 320)
+            _ = try await westClient.putResource("\(west)/n", npu)
+            _ = try await westClient.putResource(
+                "\(west)/c",
+                ResourceSpec(kind: .cpu, arch: "x86_64", model: "Hygon C86 7390", units: 64, memoryGiB: 8,
+                             tflops: TFLOPS(fp64: 0.043, fp32: 0.086), location: "cluster.guian", priceFenPerUnitHour: 8))
+            _ = try await eastClient.report([TelemetryReport(id: "\(east)/a", freeUnits: 2, healthy: true)])
+            let s = try await t.anonymous.stats()
+            #expect(s.providers == 2 && s.resources == 4 && s.availableResources == 4)
+            #expect(s.units == 8 + 8 + 8 + 64)
+            #expect(s.freeUnits == 2 + 8 + 8 + 64)
+            #expect(s.byKind["gpu"] == .init(resources: 2, available: 2, units: 16, freeUnits: 10))
+            let intelligent = (2 * 8 * 312.0 + 8 * 320.0) / 1000
+            #expect(abs((s.pflopsByClass["intelligent"] ?? 0) - intelligent) < 0.001)
+            let general = 64 * 0.086 / 1000
+            #expect(abs((s.pflopsByClass["general"] ?? 0) - general) < 0.001)
+            let westPeak = 8 * 320.0 / 1000 + general
+            #expect(abs(s.centralWesternShare - westPeak / (intelligent + general)) < 1e-6)
+            let renewable = (0.2 * 2 * 8 * 312 / 1000 + 0.8 * westPeak) / (intelligent + general)
+            #expect(abs(s.renewableShare - renewable) < 1e-6)
+            #expect(abs(s.utilization - 6.0 / 88.0) < 1e-9)
+        }
+    }
+
     @Test func badQueriesAreRejected() async throws {
         try await TestPlatform.with { t in
             for path in [

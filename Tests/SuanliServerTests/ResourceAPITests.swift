@@ -24,6 +24,9 @@ struct ResourceAPITests {
             #expect(replaced.record.renewable == 0.9)
             let resolved = try await t.anonymous.resolve(id)
             #expect(resolved == replaced.record)
+            let (aliasStatus, aliasBody) = try await rawRequest(t.url + "/v1/resources/" + id)
+            #expect(aliasStatus == 200)
+            #expect(try SuanliJSON.decoder().decode(ResourceRecord.self, from: Data(aliasBody.utf8)) == resolved)
             #expect(resolved.priceFenPerUnitHour == 800)
             try await provider.deleteResource(id)
             await expectAPIError(404, "not_found") { _ = try await t.anonymous.resolve(id) }
