@@ -9,7 +9,7 @@ import SuanliCore
 /// All SQLite work runs on one private serial queue, off the concurrency thread pool.
 public final class SQLiteStore: SuanliStore, @unchecked Sendable {
     /// Schema version stored in `PRAGMA user_version`.
-    public static let schemaVersion: Int32 = 1
+    public static let schemaVersion: Int32 = 2
 
     private let queue = DispatchQueue(label: "suanli.sqlite")
     private let connection: SQLiteConnection
@@ -36,7 +36,30 @@ public final class SQLiteStore: SuanliStore, @unchecked Sendable {
         if version > schemaVersion {
             throw StoreError("database schema version \(version) is newer than this build's (\(schemaVersion)); upgrade suanli")
         }
-        guard version < 1 else { return }
+        if version < 1 { try migrateToVersion1(db) }
+        if version < 2 { try migrateToVersion2(db) }
+    }
+
+    /// Version 2: consumers and tasks.
+    static func migrateToVersion2(_ db: SQLiteConnection) throws(StoreError) {
+        try db.exec(
+            """
+            BEGIN;
+            CREATE TABLE IF NOT EXISTS consumers(
+              id TEXT PRIMARY KEY, name TEXT NOT NULL, contact TEXT NOT NULL, token_hash TEXT NOT NULL,
+              created_at REAL NOT NULL
+            ) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS tasks(
+              seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, consumer TEXT NOT NULL, state TEXT NOT NULL,
+              spec TEXT NOT NULL, placement TEXT, events TEXT NOT NULL, created_at REAL NOT NULL, updated_at REAL NOT NULL
+            );
+            PRAGMA user_version = 2;
+            COMMIT;
+            """)
+    }
+
+    /// Version 1: platform settings, providers, resources with live state, measured latencies.
+    static func migrateToVersion1(_ db: SQLiteConnection) throws(StoreError) {
         try db.exec(
             """
             BEGIN;
@@ -99,6 +122,36 @@ public final class SQLiteStore: SuanliStore, @unchecked Sendable {
             let s = try connection.statement("SELECT from_code, to_code, rtt_ms FROM latency")
             var out: [LatencyOverride] = []
             while try s.step() { out.append(LatencyOverride(from: s.text(0), to: s.text(1), rttMs: s.double(2))) }
+            return out
+        }
+    }
+
+    public func loadConsumers() async throws -> [StoredConsumer] {
+        try await onQueue { [connection] in
+            let s = try connection.statement("SELECT id, name, contact, token_hash, created_at FROM consumers")
+            var out: [StoredConsumer] = []
+            while try s.step() {
+                out.append(
+                    StoredConsumer(
+                        id: s.text(0), registration: ConsumerRegistration(name: s.text(1), contact: s.text(2)),
+                        tokenHash: s.text(3), createdAt: Date(timeIntervalSince1970: s.double(4))))
+            }
+            return out
+        }
+    }
+
+    public func loadTasks() async throws -> [StoredTask] {
+        try await onQueue { [connection] in
+            let s = try connection.statement(
+                "SELECT id, seq, consumer, state, spec, placement, events, created_at, updated_at FROM tasks ORDER BY seq")
+            var out: [StoredTask] = []
+            while try s.step() {
+                out.append(
+                    StoredTask(
+                        id: s.text(0), seq: UInt64(s.int(1)), consumer: s.text(2), state: s.text(3), specJSON: s.text(4),
+                        placementJSON: s.isNull(5) ? nil : s.text(5), eventsJSON: s.text(6),
+                        createdAt: Date(timeIntervalSince1970: s.double(7)), updatedAt: Date(timeIntervalSince1970: s.double(8))))
+            }
             return out
         }
     }
@@ -244,6 +297,36 @@ public final class SQLiteStore: SuanliStore, @unchecked Sendable {
         case .deleteResource(let id):
             let s = try db.statement("DELETE FROM resources WHERE id = ?1")
             s.bind(1, id)
+            try s.run()
+        case .putConsumer(let c):
+            let s = try db.statement(
+                """
+                INSERT INTO consumers(id, name, contact, token_hash, created_at) VALUES(?1, ?2, ?3, ?4, ?5)
+                ON CONFLICT(id) DO UPDATE SET name = excluded.name, contact = excluded.contact, token_hash = excluded.token_hash
+                """)
+            s.bind(1, c.id)
+            s.bind(2, c.registration.name)
+            s.bind(3, c.registration.contact)
+            s.bind(4, c.tokenHash)
+            s.bind(5, c.createdAt.timeIntervalSince1970)
+            try s.run()
+        case .putTask(let t):
+            let s = try db.statement(
+                """
+                INSERT INTO tasks(seq, id, consumer, state, spec, placement, events, created_at, updated_at)
+                VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                ON CONFLICT(id) DO UPDATE SET state = excluded.state, spec = excluded.spec, placement = excluded.placement,
+                  events = excluded.events, updated_at = excluded.updated_at
+                """)
+            s.bind(1, Int64(t.seq))
+            s.bind(2, t.id)
+            s.bind(3, t.consumer)
+            s.bind(4, t.state)
+            s.bind(5, t.specJSON)
+            if let placement = t.placementJSON { s.bind(6, placement) }
+            s.bind(7, t.eventsJSON)
+            s.bind(8, t.createdAt.timeIntervalSince1970)
+            s.bind(9, t.updatedAt.timeIntervalSince1970)
             try s.run()
         case .putLatency(let o):
             let s = try db.statement(

@@ -24,6 +24,10 @@ public enum StoreMutation: Sendable, Hashable {
     case deleteResource(id: String)
     /// Records an operator-measured RTT.
     case putLatency(LatencyOverride)
+    /// Inserts or replaces a consumer.
+    case putConsumer(StoredConsumer)
+    /// Inserts or replaces a task.
+    case putTask(StoredTask)
 }
 
 /// Durable storage for the platform. Reads happen once at start; afterwards the platform serves
@@ -37,6 +41,10 @@ public protocol SuanliStore: Sendable {
     func loadProviders() async throws -> [StoredProvider]
     /// All operator-measured RTTs.
     func loadLatency() async throws -> [LatencyOverride]
+    /// All consumers.
+    func loadConsumers() async throws -> [StoredConsumer]
+    /// All tasks, in submission (`seq`) order.
+    func loadTasks() async throws -> [StoredTask]
     /// Streams every resource with its live state, in registration (`seq`) order.
     func forEachResource(_ body: @escaping @Sendable (StoredResource, StoredState) -> Void) async throws
     /// Applies `mutations` in order, in one transaction; returns once they are durable.
