@@ -13,7 +13,8 @@ public struct SuanliCommand: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            Serve.self, Up.self, Resolve.self, Find.self, Providers.self, Stats.self, TopologyCommand.self, Bench.self,
+            Serve.self, Up.self, Resolve.self, Find.self, Providers.self, ConsumersCommand.self, Stats.self,
+            TopologyCommand.self, Bench.self,
         ]
     )
 

@@ -79,6 +79,17 @@ public struct SuanliClient: Sendable {
         try await call(.GET, "/v1/providers/\(Self.escapePath(prefix))")
     }
 
+    /// `POST /v1/consumers` (operator): registers a consumer; the result carries its token.
+    public func registerConsumer(_ registration: ConsumerRegistration) async throws -> ConsumerRecord {
+        try await call(.POST, "/v1/consumers", body: registration)
+    }
+
+    /// `GET /v1/consumers` (operator).
+    public func consumers() async throws -> [ConsumerRecord] {
+        let list: ItemList<ConsumerRecord> = try await call(.GET, "/v1/consumers")
+        return list.items
+    }
+
     /// `PUT /v1/resources/{id}` (provider): creates or replaces a resource.
     public func putResource(_ id: String, _ spec: ResourceSpec) async throws -> (record: ResourceRecord, created: Bool) {
         let (record, status): (ResourceRecord, Int) = try await callWithStatus(

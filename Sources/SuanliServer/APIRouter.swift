@@ -36,6 +36,15 @@ public enum APIRouter {
             return try json(try await platform.rotateToken(of: prefix, by: principal))
         }
 
+        router.post("/v1/consumers") { request, context in
+            let principal = try api.principal(request)
+            let body: ConsumerRegistration = try await api.decode(request, context)
+            return try json(try await platform.registerConsumer(body, by: principal), status: .created)
+        }
+        router.get("/v1/consumers") { request, _ in
+            return try json(ItemList(items: try platform.consumers(by: try api.principal(request))))
+        }
+
         router.get("/v1/resources") { request, _ in
             try api.read(request)
             let parameters = request.uri.queryParameters.map { (String($0.key), String($0.value)) }

@@ -11,7 +11,12 @@ extension Platform {
         guard let token else { return .anonymous }
         let hash = Tokens.hash(token)
         if hash == operatorTokenHash { return .operator }
-        if let prefix = state.withLock({ $0.provider(tokenHash: hash) }) { return .provider(prefix) }
+        let found: Principal? = state.withLock { state in
+            if let prefix = state.registry.provider(tokenHash: hash) { return .provider(prefix) }
+            if let consumer = state.consumerByTokenHash[hash] { return .consumer(consumer) }
+            return nil
+        }
+        if let found { return found }
         throw SuanliError(.unauthorized, "the bearer token is not known here; check --token or SUANLI_TOKEN")
     }
 
@@ -27,8 +32,8 @@ extension Platform {
         case .operator: return
         case .anonymous:
             throw SuanliError(.unauthorized, "this needs the operator token; pass Authorization: Bearer TOKEN")
-        case .provider:
-            throw SuanliError(.forbidden, "only the platform operator may do this; a provider token was given")
+        case .provider, .consumer:
+            throw SuanliError(.forbidden, "only the platform operator may do this; another kind of token was given")
         }
     }
 
@@ -37,8 +42,37 @@ extension Platform {
         case .provider(let prefix): return prefix
         case .anonymous:
             throw SuanliError(.unauthorized, "this needs the provider's token; pass Authorization: Bearer TOKEN")
-        case .operator:
-            throw SuanliError(.forbidden, "resources are written with the owning provider's token, not the operator's")
+        case .operator, .consumer:
+            throw SuanliError(.forbidden, "resources are written with the owning provider's token")
+        }
+    }
+
+    // MARK: Consumers
+
+    /// Registers a consumer and returns it with its token (shown once); operator only.
+    public func registerConsumer(_ registration: ConsumerRegistration, by principal: Principal) async throws(SuanliError)
+        -> ConsumerRecord
+    {
+        try requireOperator(principal)
+        do throws(ValidationError) { try registration.validate() } catch { throw .validation(error) }
+        let token = Tokens.generate(kind: "c")
+        let now = clock()
+        return try await commit { state throws(SuanliError) in
+            let id = "c\(state.nextConsumer)"
+            state.nextConsumer += 1
+            let stored = StoredConsumer(id: id, registration: registration, tokenHash: Tokens.hash(token), createdAt: now)
+            state.addConsumer(stored)
+            var record = state.consumerRecord(id)!
+            record.token = token
+            return (record, [.putConsumer(stored), .setMeta(key: "next_consumer", value: String(state.nextConsumer))])
+        }
+    }
+
+    /// All consumers, in id order; operator only.
+    public func consumers(by principal: Principal) throws(SuanliError) -> [ConsumerRecord] {
+        try requireOperator(principal)
+        return state.withLock { state in
+            state.consumers.keys.sorted { ($0.count, $0) < ($1.count, $1) }.compactMap { state.consumerRecord($0) }
         }
     }
 
@@ -52,15 +86,15 @@ extension Platform {
         do { try registration.validate(topology: .national) } catch { throw .validation(error) }
         let token = Tokens.generate(kind: "p")
         let now = clock()
-        return try await commit { registry throws(SuanliError) in
-            let number = nextChild.withLock { $0 }
+        return try await commit { state throws(SuanliError) in
+            let number = state.nextProvider
             guard let prefix = configuration.prefix.child(number) else {
                 throw SuanliError(.conflict, "no child prefixes left under \(configuration.prefix)")
             }
             let stored = StoredProvider(prefix: prefix, registration: registration, tokenHash: Tokens.hash(token), createdAt: now)
-            registry.addProvider(stored)
-            nextChild.withLock { $0 = number + 1 }
-            var record = registry.provider(prefix)!
+            state.registry.addProvider(stored)
+            state.nextProvider = number + 1
+            var record = state.registry.provider(prefix)!
             record.token = token
             return (record, [.putProvider(stored), .setMeta(key: "next_child", value: String(number + 1))])
         }
@@ -70,24 +104,24 @@ extension Platform {
     public func rotateToken(of prefix: Prefix, by principal: Principal) async throws(SuanliError) -> ProviderRecord {
         try requireOperator(principal)
         let token = Tokens.generate(kind: "p")
-        return try await commit { registry throws(SuanliError) in
-            guard let stored = registry.setTokenHash(Tokens.hash(token), for: prefix) else {
+        return try await commit { state throws(SuanliError) in
+            guard let stored = state.registry.setTokenHash(Tokens.hash(token), for: prefix) else {
                 throw SuanliError(.notFound, "no provider with prefix \(prefix)")
             }
-            var record = registry.provider(prefix)!
+            var record = state.registry.provider(prefix)!
             record.token = token
             return (record, [.putProvider(stored)])
         }
     }
 
     /// All providers in prefix order.
-    public func providers() -> [ProviderRecord] { state.withLock { $0.allProviders() } }
+    public func providers() -> [ProviderRecord] { state.withLock { $0.registry.allProviders() } }
 
     /// One provider.
     public func provider(_ prefixText: String) throws(SuanliError) -> ProviderRecord {
         let prefix: Prefix
         do { prefix = try Prefix(parsing: prefixText) } catch { throw .identifier(error, field: "prefix") }
-        guard let record = state.withLock({ $0.provider(prefix) }) else {
+        guard let record = state.withLock({ $0.registry.provider(prefix) }) else {
             throw SuanliError(.notFound, "no provider with prefix \(prefix); GET /v1/providers lists them")
         }
         return record
@@ -103,13 +137,13 @@ extension Platform {
         let caller = try requireProvider(principal)
         do { try spec.validate(topology: .national) } catch { throw .validation(error) }
         let now = clock()
-        return try await commit { registry throws(SuanliError) in
-            guard registry.owner(of: id.prefix) == caller else {
+        return try await commit { state throws(SuanliError) in
+            guard state.registry.owner(of: id.prefix) == caller else {
                 throw SuanliError(
                     .forbidden, "identifier \(id) is outside your prefix \(caller); use \(caller)/SUFFIX", field: "id")
             }
-            let outcome = registry.upsert(id, spec: spec, now: now)
-            let record = registry.resolve(id.string, now: now)!
+            let outcome = state.registry.upsert(id, spec: spec, now: now)
+            let record = state.registry.resolve(id.string, now: now)!
             return ((record, outcome.created), [.putResource(outcome.stored, outcome.state)])
         }
     }
@@ -118,14 +152,14 @@ extension Platform {
     public func deleteResource(_ idText: String, by principal: Principal) async throws(SuanliError) {
         let id = try Self.parseIdentifier(idText)
         let caller = try requireProvider(principal)
-        try await commit { registry throws(SuanliError) in
-            guard let owner = registry.providerOf(id.string) else {
+        try await commit { state throws(SuanliError) in
+            guard let owner = state.registry.providerOf(id.string) else {
                 throw SuanliError(.notFound, "no resource \(id)")
             }
             guard owner == caller else {
                 throw SuanliError(.forbidden, "resource \(id) belongs to provider \(owner), not \(caller)")
             }
-            registry.remove(id.string)
+            state.registry.remove(id.string)
             return [.deleteResource(id: id.string)]
         }
     }
@@ -134,7 +168,7 @@ extension Platform {
     public func resolve(_ idText: String) throws(SuanliError) -> ResourceRecord {
         let id = try Self.parseIdentifier(idText)
         let now = clock()
-        guard let record = state.withLock({ $0.resolve(id.string, now: now) }) else {
+        guard let record = state.withLock({ $0.registry.resolve(id.string, now: now) }) else {
             throw SuanliError(.notFound, "no resource \(id) is registered here")
         }
         return record
@@ -149,13 +183,13 @@ extension Platform {
             do { _ = try Identifier(parsing: text) } catch { throw .identifier(error, field: "ids[\(i)]") }
         }
         let now = clock()
-        return state.withLock { registry in ids.map { registry.resolve($0, now: now) } }
+        return state.withLock { state in ids.map { state.registry.resolve($0, now: now) } }
     }
 
     /// Runs a discovery query.
     public func discover(_ query: DiscoveryQuery) throws(SuanliError) -> Page<ResourceRecord> {
         let now = clock()
-        return try state.withLock { registry throws(SuanliError) in try registry.discover(query, now: now) }
+        return try state.withLock { state throws(SuanliError) in try state.registry.discover(query, now: now) }
     }
 
     /// Applies a provider's telemetry batch, all or nothing.
@@ -167,8 +201,8 @@ extension Platform {
                 field: "reports")
         }
         let now = clock()
-        try await commit { registry throws(SuanliError) in
-            let outcome = try registry.applyTelemetry(batch.reports, from: caller, now: now)
+        try await commit { state throws(SuanliError) in
+            let outcome = try state.registry.applyTelemetry(batch.reports, from: caller, now: now)
             var mutations: [StoreMutation] = outcome.states.map { .putState($0) }
             for stored in outcome.repriced {
                 if let state = outcome.states.first(where: { $0.id == stored.id.string }) {
@@ -183,13 +217,13 @@ extension Platform {
     // MARK: Topology and statistics
 
     /// The topology document.
-    public func topology() -> TopologyDocument { state.withLock { TopologyDocument($0.topology) } }
+    public func topology() -> TopologyDocument { state.withLock { TopologyDocument($0.registry.topology) } }
 
     /// Records an operator-measured RTT between two locations.
     public func setMeasuredLatency(_ override: LatencyOverride, by principal: Principal) async throws(SuanliError) {
         try requireOperator(principal)
-        try await commit { registry throws(SuanliError) in
-            do throws(ValidationError) { try registry.setMeasured(override) } catch { throw .validation(error) }
+        try await commit { state throws(SuanliError) in
+            do throws(ValidationError) { try state.registry.setMeasured(override) } catch { throw .validation(error) }
             return [.putLatency(override)]
         }
     }
@@ -197,7 +231,7 @@ extension Platform {
     /// National statistics.
     public func stats() -> StatsReport {
         let now = clock()
-        return state.withLock { $0.stats(now: now) }
+        return state.withLock { $0.registry.stats(now: now) }
     }
 
     static func parseIdentifier(_ text: String) throws(SuanliError) -> Identifier {
@@ -207,5 +241,5 @@ extension Platform {
 
 extension Platform {
     /// Identifiers of a provider's resources, in registration order.
-    public func resourceIDs(of prefix: Prefix) -> [String] { state.withLock { $0.resourceIDs(of: prefix) } }
+    public func resourceIDs(of prefix: Prefix) -> [String] { state.withLock { $0.registry.resourceIDs(of: prefix) } }
 }

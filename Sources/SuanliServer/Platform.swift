@@ -16,8 +16,7 @@ public final class Platform: Sendable {
     /// The configuration this platform runs with.
     public let configuration: PlatformConfiguration
     let store: any SuanliStore
-    let state: Mutex<Registry>
-    let nextChild: Mutex<UInt32>
+    let state: Mutex<PlatformState>
     let operatorTokenHash: String
     let committer: GroupCommitter
     let clock: @Sendable () -> Date
@@ -47,10 +46,9 @@ public final class Platform: Sendable {
                 "the data directory belongs to prefix \(stored), not \(configuration.prefix); use --prefix \(stored) or another --data directory")
         }
         let (token, isNew) = try Self.operatorToken(configuration: configuration)
-        let registry = try await Self.loadRegistry(store: store, configuration: configuration)
+        let loaded = try await Self.loadState(store: store, configuration: configuration)
         let platform = Platform(
-            configuration: configuration, store: store, registry: registry,
-            nextChild: UInt32(meta["next_child"] ?? "1") ?? 1, operatorToken: token, operatorTokenIsNew: isNew,
+            configuration: configuration, store: store, state: loaded, operatorToken: token, operatorTokenIsNew: isNew,
             logger: logger, clock: clock)
         if meta["prefix"] == nil {
             // The committer is not running yet; write directly.
@@ -60,13 +58,12 @@ public final class Platform: Sendable {
     }
 
     private init(
-        configuration: PlatformConfiguration, store: any SuanliStore, registry: Registry, nextChild: UInt32,
+        configuration: PlatformConfiguration, store: any SuanliStore, state: PlatformState,
         operatorToken: String, operatorTokenIsNew: Bool, logger: Logger, clock: @escaping @Sendable () -> Date
     ) {
         self.configuration = configuration
         self.store = store
-        self.state = Mutex(registry)
-        self.nextChild = Mutex(nextChild)
+        self.state = Mutex(state)
         self.operatorToken = operatorToken
         self.operatorTokenIsNew = operatorTokenIsNew
         self.operatorTokenHash = Tokens.hash(operatorToken)
@@ -75,6 +72,16 @@ public final class Platform: Sendable {
         let reload = ReloadHook()
         self.committer = GroupCommitter(store: store, logger: logger) { await reload.platform?.resynchronise() }
         reload.platform = self
+    }
+
+    /// Loads everything from storage into a fresh in-memory state.
+    static func loadState(store: any SuanliStore, configuration: PlatformConfiguration) async throws -> PlatformState {
+        let meta = try await store.loadMeta()
+        var state = PlatformState(registry: try await loadRegistry(store: store, configuration: configuration))
+        state.nextProvider = UInt32(meta["next_child"] ?? "1") ?? 1
+        state.nextConsumer = UInt64(meta["next_consumer"] ?? "1") ?? 1
+        for consumer in try await store.loadConsumers() { state.addConsumer(consumer) }
+        return state
     }
 
     static func loadRegistry(store: any SuanliStore, configuration: PlatformConfiguration) async throws -> Registry {
@@ -114,10 +121,8 @@ public final class Platform: Sendable {
     /// Rebuilds memory from storage after a failed write so that both agree again.
     func resynchronise() async {
         do {
-            let fresh = try await Self.loadRegistry(store: store, configuration: configuration)
-            let meta = try await store.loadMeta()
+            let fresh = try await Self.loadState(store: store, configuration: configuration)
             state.withLock { $0 = fresh }
-            nextChild.withLock { $0 = UInt32(meta["next_child"] ?? "1") ?? 1 }
         } catch {
             logger.critical("cannot reload state from storage", metadata: ["error": "\(error)"])
         }
@@ -125,9 +130,9 @@ public final class Platform: Sendable {
 
     /// Applies a change to memory and queues its mutations under the lock, then waits until durable.
     @discardableResult
-    func commit<T: Sendable>(_ change: (inout Registry) throws(SuanliError) -> (T, [StoreMutation])) async throws(SuanliError) -> T {
-        let (value, ticket) = try state.withLock { registry throws(SuanliError) -> (T, UInt64?) in
-            let (value, mutations) = try change(&registry)
+    func commit<T: Sendable>(_ change: (inout PlatformState) throws(SuanliError) -> (T, [StoreMutation])) async throws(SuanliError) -> T {
+        let (value, ticket) = try state.withLock { state throws(SuanliError) -> (T, UInt64?) in
+            let (value, mutations) = try change(&state)
             guard !mutations.isEmpty else { return (value, nil) }
             do {
                 return (value, try committer.enqueue(mutations))
@@ -145,8 +150,8 @@ public final class Platform: Sendable {
         return value
     }
 
-    func commit(_ change: (inout Registry) throws(SuanliError) -> [StoreMutation]) async throws(SuanliError) {
-        let _: Bool = try await commit { registry throws(SuanliError) in (true, try change(&registry)) }
+    func commit(_ change: (inout PlatformState) throws(SuanliError) -> [StoreMutation]) async throws(SuanliError) {
+        let _: Bool = try await commit { state throws(SuanliError) in (true, try change(&state)) }
     }
 
     /// The current time according to the platform's clock.

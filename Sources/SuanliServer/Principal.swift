@@ -8,4 +8,6 @@ public enum Principal: Sendable, Hashable {
     case `operator`
     /// A registered provider, by prefix.
     case provider(Prefix)
+    /// A registered consumer, by id.
+    case consumer(String)
 }
