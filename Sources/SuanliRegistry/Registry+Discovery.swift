@@ -8,6 +8,9 @@ extension Registry {
     /// query touches only the resources its most selective indexed filter allows.
     public func discover(_ query: DiscoveryQuery, now: Date) throws(SuanliError) -> Page<ResourceRecord> {
         let t = now.timeIntervalSince1970
+        guard (1...DiscoveryQuery.maxLimit).contains(query.limit) else {
+            throw SuanliError(.badRequest, "limit must be between 1 and \(DiscoveryQuery.maxLimit)", field: "limit")
+        }
         // Locations allowed, as a bitmap over topology indexes (nil: all).
         var allowed: [Bool]? = nil
         if let code = query.location {

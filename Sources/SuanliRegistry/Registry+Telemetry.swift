@@ -58,6 +58,7 @@ extension Registry {
             entries[s].healthy = report.healthy
             entries[s].utilization = report.utilization ?? .nan
             entries[s].heartbeatAt = t
+            entries[s].staleSignalled = false
             if let price = report.priceFenPerUnitHour, price != entries[s].price {
                 entries[s].price = price
                 entries[s].version += 1
@@ -67,5 +68,21 @@ extension Registry {
             outcome.states.append(storedState(slot))
         }
         return outcome
+    }
+}
+
+extension Registry {
+    /// Resources that have gone stale (no report within the heartbeat timeout) since the last
+    /// sweep, each reported once until a new report arrives. A linear pass over the slots.
+    public mutating func sweepStale(now: Date) -> [String] {
+        let t = now.timeIntervalSince1970
+        var stale: [String] = []
+        for i in entries.indices where entries[i].alive && !entries[i].staleSignalled {
+            if t - entries[i].heartbeatAt > heartbeatTimeout {
+                entries[i].staleSignalled = true
+                stale.append(entries[i].id)
+            }
+        }
+        return stale
     }
 }

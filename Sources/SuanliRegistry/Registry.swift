@@ -158,6 +158,8 @@ public struct Registry: Sendable {
         var computeClass: ComputeClass
         var healthy: Bool
         var alive: Bool
+        /// Set once ``sweepStale(now:)`` has reported this resource as gone stale; cleared by a report.
+        var staleSignalled: Bool = false
     }
 
     /// The outcome of ``upsert(_:spec:now:)``.

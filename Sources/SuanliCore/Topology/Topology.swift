@@ -79,6 +79,9 @@ public struct Topology: Sendable {
         guard let j = index(of: override.to) else {
             throw ValidationError(field: "to", "unknown location '\(override.to)'")
         }
+        guard i != j else {
+            throw ValidationError(field: "to", "from and to are the same location; measured values are between two places")
+        }
         guard override.rttMs.isFinite, override.rttMs > 0, override.rttMs <= 10_000 else {
             throw ValidationError(field: "rtt_ms", "rtt_ms must be greater than 0 and at most 10000")
         }
