@@ -90,6 +90,35 @@ public struct SuanliClient: Sendable {
         return list.items
     }
 
+    /// `POST /v1/tasks` (consumer): submits a task; it is scheduled, queued, or rejected (422).
+    public func submit(_ spec: TaskSpec) async throws -> TaskSubmission {
+        try await call(.POST, "/v1/tasks", body: spec)
+    }
+
+    /// `GET /v1/tasks/{id}`.
+    public func task(_ id: String) async throws -> TaskRecord {
+        try await call(.GET, "/v1/tasks/\(Self.escapePath(id))")
+    }
+
+    /// `GET /v1/tasks?state=&limit=&cursor=`.
+    public func tasks(state: TaskState? = nil, limit: Int = 100, cursor: String? = nil) async throws -> Page<TaskRecord> {
+        var parameters: [(String, String)] = []
+        if let state { parameters.append(("state", state.rawValue)) }
+        if limit != 100 { parameters.append(("limit", String(limit))) }
+        if let cursor { parameters.append(("cursor", cursor)) }
+        return try await call(.GET, "/v1/tasks" + Self.queryString(parameters))
+    }
+
+    /// `DELETE /v1/tasks/{id}`: cancels; returns the task as it is now.
+    public func cancel(_ id: String) async throws -> TaskRecord {
+        try await call(.DELETE, "/v1/tasks/\(Self.escapePath(id))")
+    }
+
+    /// `GET /v1/tasks/{id}/explain`.
+    public func explain(_ id: String) async throws -> Explanation {
+        try await call(.GET, "/v1/tasks/\(Self.escapePath(id))/explain")
+    }
+
     /// `PUT /v1/resources/{id}` (provider): creates or replaces a resource.
     public func putResource(_ id: String, _ spec: ResourceSpec) async throws -> (record: ResourceRecord, created: Bool) {
         let (record, status): (ResourceRecord, Int) = try await callWithStatus(

@@ -358,6 +358,12 @@ public struct Registry: Sendable {
             utilization: e.utilization.isNaN ? nil : e.utilization, heartbeatAt: e.heartbeatAt)
     }
 
+    /// Calls `body` with every resource's record, in registration order.
+    public func forEachRecord(now: Date, _ body: (ResourceRecord) -> Void) {
+        let t = now.timeIntervalSince1970
+        for slot in entries.indices where entries[slot].alive { body(record(Int32(slot), now: t)) }
+    }
+
     /// Identifiers of a provider's resources in registration order.
     public func resourceIDs(of prefix: Prefix) -> [String] {
         guard let p = providerByPrefix[prefix] else { return [] }

@@ -45,6 +45,50 @@ public enum APIRouter {
             return try json(ItemList(items: try platform.consumers(by: try api.principal(request))))
         }
 
+        router.post("/v1/tasks") { request, context in
+            let principal = try api.principal(request)
+            let spec: TaskSpec = try await api.decode(request, context)
+            return try json(try await platform.submitTask(spec, by: principal), status: .created)
+        }
+        router.get("/v1/tasks") { request, _ in
+            let principal = try api.principal(request)
+            var filter: TaskState? = nil
+            var limit = 100
+            var cursor: String? = nil
+            for (key, value) in request.uri.queryParameters {
+                switch key {
+                case "state":
+                    guard let state = TaskState(rawValue: String(value)) else {
+                        throw SuanliError(
+                            .badRequest, "state must be one of \(TaskState.allCases.map(\.rawValue).joined(separator: ", "))",
+                            field: "state")
+                    }
+                    filter = state
+                case "limit":
+                    guard let n = Int(value), (1...1000).contains(n) else {
+                        throw SuanliError(.badRequest, "limit must be a whole number between 1 and 1000", field: "limit")
+                    }
+                    limit = n
+                case "cursor": cursor = String(value)
+                default:
+                    throw SuanliError(.badRequest, "unknown query parameter '\(key)'; known: state, limit, cursor", field: String(key))
+                }
+            }
+            return try json(try platform.tasks(state: filter, limit: limit, cursor: cursor, by: principal))
+        }
+        router.get("/v1/tasks/:id") { request, context in
+            let principal = try api.principal(request)
+            return try json(try platform.task(context.parameters.get("id") ?? "", by: principal))
+        }
+        router.delete("/v1/tasks/:id") { request, context in
+            let principal = try api.principal(request)
+            return try json(try await platform.cancelTask(context.parameters.get("id") ?? "", by: principal))
+        }
+        router.get("/v1/tasks/:id/explain") { request, context in
+            let principal = try api.principal(request)
+            return try json(try platform.explainTask(context.parameters.get("id") ?? "", by: principal))
+        }
+
         router.get("/v1/resources") { request, _ in
             try api.read(request)
             let parameters = request.uri.queryParameters.map { (String($0.key), String($0.value)) }

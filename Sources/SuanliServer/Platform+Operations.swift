@@ -1,6 +1,7 @@
 import Foundation
 import SuanliCore
 import SuanliRegistry
+import SuanliScheduler
 import SuanliStore
 
 extension Platform {
@@ -144,7 +145,8 @@ extension Platform {
             }
             let outcome = state.registry.upsert(id, spec: spec, now: now)
             let record = state.registry.resolve(id.string, now: now)!
-            return ((record, outcome.created), [.putResource(outcome.stored, outcome.state)])
+            let scheduling = state.syncEngine(resource: id.string, now: now)
+            return ((record, outcome.created), [.putResource(outcome.stored, outcome.state)] + scheduling)
         }
     }
 
@@ -152,6 +154,7 @@ extension Platform {
     public func deleteResource(_ idText: String, by principal: Principal) async throws(SuanliError) {
         let id = try Self.parseIdentifier(idText)
         let caller = try requireProvider(principal)
+        let now = clock()
         try await commit { state throws(SuanliError) in
             guard let owner = state.registry.providerOf(id.string) else {
                 throw SuanliError(.notFound, "no resource \(id)")
@@ -160,7 +163,7 @@ extension Platform {
                 throw SuanliError(.forbidden, "resource \(id) belongs to provider \(owner), not \(caller)")
             }
             state.registry.remove(id.string)
-            return [.deleteResource(id: id.string)]
+            return [.deleteResource(id: id.string)] + state.syncEngine(resource: id.string, now: now)
         }
     }
 
@@ -205,11 +208,15 @@ extension Platform {
             let outcome = try state.registry.applyTelemetry(batch.reports, from: caller, now: now)
             var mutations: [StoreMutation] = outcome.states.map { .putState($0) }
             for stored in outcome.repriced {
-                if let state = outcome.states.first(where: { $0.id == stored.id.string }) {
-                    mutations.append(.putResource(stored, state))
+                if let live = outcome.states.first(where: { $0.id == stored.id.string }) {
+                    mutations.append(.putResource(stored, live))
                 }
             }
-            return mutations
+            let prices = Dictionary(outcome.repriced.map { ($0.id.string, $0.spec.priceFenPerUnitHour) }, uniquingKeysWith: { $1 })
+            let reports = outcome.states.map {
+                ResourceReport(id: $0.id, freeUnits: $0.freeUnits, available: $0.healthy, priceFenPerUnitHour: prices[$0.id])
+            }
+            return mutations + state.apply(state.engine.report(reports, now: now.timeIntervalSince1970), now: now)
         }
         return TelemetryAck(accepted: batch.reports.count)
     }
@@ -222,9 +229,11 @@ extension Platform {
     /// Records an operator-measured RTT between two locations.
     public func setMeasuredLatency(_ override: LatencyOverride, by principal: Principal) async throws(SuanliError) {
         try requireOperator(principal)
+        let now = clock()
         try await commit { state throws(SuanliError) in
             do throws(ValidationError) { try state.registry.setMeasured(override) } catch { throw .validation(error) }
-            return [.putLatency(override)]
+            let drain = state.engine.setTopology(state.registry.topology, now: now.timeIntervalSince1970)
+            return [.putLatency(override)] + state.apply(drain, now: now)
         }
     }
 

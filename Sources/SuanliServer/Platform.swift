@@ -3,6 +3,7 @@ import Logging
 import ServiceLifecycle
 import SuanliCore
 import SuanliRegistry
+import SuanliScheduler
 import SuanliStore
 import Synchronization
 
@@ -29,7 +30,7 @@ public final class Platform: Sendable {
 
     /// The background services the platform needs (the group committer). Run them in the
     /// same `ServiceGroup` as the HTTP server.
-    public var services: [any Service] { [committer] }
+    public var services: [any Service] { [committer, LivenessSweeper(platform: self)] }
 
     /// Opens a platform on `store`, loading its state into memory.
     public static func open(
@@ -46,7 +47,7 @@ public final class Platform: Sendable {
                 "the data directory belongs to prefix \(stored), not \(configuration.prefix); use --prefix \(stored) or another --data directory")
         }
         let (token, isNew) = try Self.operatorToken(configuration: configuration)
-        let loaded = try await Self.loadState(store: store, configuration: configuration)
+        let loaded = try await Self.loadState(store: store, configuration: configuration, clock: clock)
         let platform = Platform(
             configuration: configuration, store: store, state: loaded, operatorToken: token, operatorTokenIsNew: isNew,
             logger: logger, clock: clock)
@@ -75,12 +76,35 @@ public final class Platform: Sendable {
     }
 
     /// Loads everything from storage into a fresh in-memory state.
-    static func loadState(store: any SuanliStore, configuration: PlatformConfiguration) async throws -> PlatformState {
+    static func loadState(
+        store: any SuanliStore, configuration: PlatformConfiguration, clock: @Sendable () -> Date
+    ) async throws -> PlatformState {
         let meta = try await store.loadMeta()
         var state = PlatformState(registry: try await loadRegistry(store: store, configuration: configuration))
         state.nextProvider = UInt32(meta["next_child"] ?? "1") ?? 1
         state.nextConsumer = UInt64(meta["next_consumer"] ?? "1") ?? 1
+        state.nextTask = UInt64(meta["next_task"] ?? "1") ?? 1
         for consumer in try await store.loadConsumers() { state.addConsumer(consumer) }
+        // The scheduler's view of every resource, then the tasks: placements first, then the queue.
+        let now = clock()
+        var resources: [SchedulerResource] = []
+        resources.reserveCapacity(state.registry.resourceCount)
+        state.registry.forEachRecord(now: now) { resources.append(SchedulerResource(record: $0)) }
+        _ = state.engine.upsertResources(resources, now: now.timeIntervalSince1970)
+        let tasks = try await store.loadTasks().compactMap(TaskEntry.init(stored:))
+        for task in tasks {
+            state.addTask(task)
+            if task.state.holdsUnits, let placement = task.placement {
+                try? state.engine.restore(
+                    task.id, spec: task.spec, placement: placement,
+                    placedAt: (task.events.last { $0.state == .scheduled }?.at ?? task.updatedAt).timeIntervalSince1970,
+                    running: task.state == .running)
+            }
+        }
+        for task in tasks where task.state == .queued {
+            _ = try? state.engine.enqueue(task.id, spec: task.spec, now: now.timeIntervalSince1970)
+        }
+        state.startupDrain = state.engine.drain(now: now.timeIntervalSince1970)
         return state
     }
 
@@ -121,7 +145,7 @@ public final class Platform: Sendable {
     /// Rebuilds memory from storage after a failed write so that both agree again.
     func resynchronise() async {
         do {
-            let fresh = try await Self.loadState(store: store, configuration: configuration)
+            let fresh = try await Self.loadState(store: store, configuration: configuration, clock: clock)
             state.withLock { $0 = fresh }
         } catch {
             logger.critical("cannot reload state from storage", metadata: ["error": "\(error)"])
