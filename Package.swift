@@ -54,11 +54,21 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
+        // The provider agent's building blocks: host detection and executors (process, Slurm).
+        .target(
+            name: "SuanliAgent",
+            dependencies: [
+                "SuanliCore", "SuanliClient",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // The command tree (serve, up, resolve, find, bench, …).
         .target(
             name: "SuanliCLI",
             dependencies: [
                 "SuanliCore", "SuanliRegistry", "SuanliScheduler", "SuanliStore", "SuanliServer", "SuanliClient",
+                "SuanliAgent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -78,6 +88,7 @@ let package = Package(
         .testTarget(name: "SuanliRegistryTests", dependencies: ["SuanliCore", "SuanliRegistry"]),
         .testTarget(name: "SuanliSchedulerTests", dependencies: ["SuanliCore", "SuanliScheduler"]),
         .testTarget(name: "SuanliStoreTests", dependencies: ["SuanliCore", "SuanliStore"]),
+        .testTarget(name: "SuanliAgentTests", dependencies: ["SuanliCore", "SuanliAgent"]),
         .testTarget(
             name: "SuanliServerTests",
             dependencies: [

@@ -14,7 +14,8 @@ public struct SuanliCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             Serve.self, Up.self, Resolve.self, Find.self, Providers.self, ConsumersCommand.self, Stats.self,
-            TopologyCommand.self, Bench.self,
+            TopologyCommand.self, Submit.self, Tasks.self, TaskCommand.self, Cancel.self, Explain.self, Logs.self, Usage.self, AgentCommand.self,
+            Sim.self, Bench.self,
         ]
     )
 

@@ -156,8 +156,24 @@ struct TaskCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "task", abstract: "Show one task with its placement and events.")
     @OptionGroup var client: ClientOptions
     @Argument(help: "Task id, e.g. t42.") var id: String
+    @Flag(help: "Keep printing new events until the task ends.") var follow = false
 
     func run() async throws {
+        if follow {
+            return try await runClient {
+                var seen = 0
+                while true {
+                    let t = try await client.client.task(id)
+                    for e in t.events.dropFirst(seen) {
+                        print("\(Timestamp.format(e.at))  \(e.state.rawValue)\(e.message.map { "  \($0)" } ?? "")")
+                    }
+                    seen = t.events.count
+                    fflush(nil)
+                    if t.state.isFinal { return }
+                    try await Task.sleep(for: .milliseconds(300))
+                }
+            }
+        }
         try await runClient {
             let t = try await client.client.task(id)
             if client.json { return try printJSON(t) }
@@ -200,6 +216,55 @@ struct Explain: AsyncParsableCommand {
             var table = Table("CONSTRAINT", "REMOVED", "REMAINING", rightAligned: [1, 2])
             for step in e.steps { table.add(step.constraint, String(step.removed), String(step.remaining)) }
             print(table.render())
+        }
+    }
+}
+
+/// `suanli logs ID`.
+struct Logs: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "A task's output as shipped by its agent.")
+    @OptionGroup var client: ClientOptions
+    @Argument(help: "Task id.") var id: String
+    @Option(help: "stdout or stderr.") var stream = "stdout"
+    @Option(help: "Only the last N lines.") var tail: Int?
+    @Option(help: "Attempt (default: the current one).") var attempt: Int?
+
+    func run() async throws {
+        try await runClient {
+            print(try await client.client.logs(id, stream: stream, tail: tail, attempt: attempt), terminator: "")
+        }
+    }
+}
+
+/// `suanli usage`.
+struct Usage: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Metered usage and amounts (yours, or all with the operator token).")
+    @OptionGroup var client: ClientOptions
+    @Option(help: "Only this consumer.") var consumer: String?
+    @Option(help: "Only this provider prefix.") var provider: String?
+    @Option(help: "From (RFC 3339).") var from: String?
+    @Option(help: "To (RFC 3339).") var to: String?
+
+    func run() async throws {
+        let fromDate = try from.map { text in
+            guard let d = Timestamp.parse(text) else { throw ValidationError("--from must be like 2026-11-21T00:00:00Z") }
+            return d
+        }
+        let toDate = try to.map { text in
+            guard let d = Timestamp.parse(text) else { throw ValidationError("--to must be like 2026-11-21T00:00:00Z") }
+            return d
+        }
+        try await runClient {
+            let report = try await client.client.usage(consumer: consumer, provider: provider, from: fromDate, to: toDate)
+            if client.json { return try printJSON(report) }
+            var table = Table("TASK", "ATT", "CONSUMER", "RESOURCE", "UNITS", "UNIT-S", "¥/UNIT-H", "AMOUNT ¥", rightAligned: [1, 4, 5, 6, 7])
+            for u in report.items {
+                table.add(
+                    u.task, String(u.attempt), u.consumer, u.resource, String(u.units), String(format: "%.3f", u.unitSeconds),
+                    yuan(u.priceFenPerUnitHour), yuan(u.amountFen))
+            }
+            print(table.render())
+            print("\(report.totals.parts) parts, \(String(format: "%.3f", report.totals.unitSeconds)) unit-seconds, ¥\(yuan(report.totals.amountFen))")
         }
     }
 }

@@ -119,6 +119,51 @@ public struct SuanliClient: Sendable {
         try await call(.GET, "/v1/tasks/\(Self.escapePath(id))/explain")
     }
 
+    /// `GET /v1/whoami`: who this client's token belongs to.
+    public func whoami() async throws -> WhoAmI { try await call(.GET, "/v1/whoami") }
+
+    /// `POST /v1/agent/work` (provider): parts to start and stop; long-polls up to `waitS` seconds.
+    public func work(running: [AttemptRef], waitS: Double) async throws -> WorkResponse {
+        try await call(.POST, "/v1/agent/work", body: WorkRequest(running: running, waitS: waitS))
+    }
+
+    /// `POST /v1/agent/events` (provider).
+    public func report(events: [AttemptEvent]) async throws {
+        _ = try await raw(.POST, "/v1/agent/events", body: try SuanliJSON.encoder().encode(AttemptEventBatch(events: events)))
+    }
+
+    /// `POST /v1/agent/logs` (provider).
+    public func appendLog(_ chunk: LogChunk) async throws {
+        _ = try await raw(.POST, "/v1/agent/logs", body: try SuanliJSON.encoder().encode(chunk))
+    }
+
+    /// `GET /v1/tasks/{id}/logs`: the last `tail` lines of a stream.
+    public func logs(_ id: String, stream: String = "stdout", tail: Int? = nil, attempt: Int? = nil) async throws -> String {
+        var parameters: [(String, String)] = [("stream", stream)]
+        if let tail { parameters.append(("tail", String(tail))) }
+        if let attempt { parameters.append(("attempt", String(attempt))) }
+        let (_, data) = try await raw(.GET, "/v1/tasks/\(Self.escapePath(id))/logs" + Self.queryString(parameters), body: nil)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// `GET /v1/tasks/{id}/events`.
+    public func events(_ id: String) async throws -> [TaskEvent] {
+        let list: ItemList<TaskEvent> = try await call(.GET, "/v1/tasks/\(Self.escapePath(id))/events")
+        return list.items
+    }
+
+    /// `GET /v1/usage`.
+    public func usage(consumer: String? = nil, provider: String? = nil, from: Date? = nil, to: Date? = nil) async throws
+        -> UsageReport
+    {
+        var parameters: [(String, String)] = []
+        if let consumer { parameters.append(("consumer", consumer)) }
+        if let provider { parameters.append(("provider", provider)) }
+        if let from { parameters.append(("from", Timestamp.format(from))) }
+        if let to { parameters.append(("to", Timestamp.format(to))) }
+        return try await call(.GET, "/v1/usage" + Self.queryString(parameters))
+    }
+
     /// `PUT /v1/resources/{id}` (provider): creates or replaces a resource.
     public func putResource(_ id: String, _ spec: ResourceSpec) async throws -> (record: ResourceRecord, created: Bool) {
         let (record, status): (ResourceRecord, Int) = try await callWithStatus(

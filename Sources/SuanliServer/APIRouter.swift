@@ -14,6 +14,15 @@ public enum APIRouter {
         let api = Handlers(platform: platform)
 
         router.get("/healthz") { _, _ in try json(["status": "ok"]) }
+        router.get("/v1/whoami") { request, _ in
+            let platformPrefix = platform.configuration.prefix.description
+            return switch try api.principal(request) {
+            case .anonymous: try json(WhoAmI(kind: "anonymous", id: nil, platform: platformPrefix))
+            case .operator: try json(WhoAmI(kind: "operator", id: nil, platform: platformPrefix))
+            case .provider(let prefix): try json(WhoAmI(kind: "provider", id: prefix.description, platform: platformPrefix))
+            case .consumer(let id): try json(WhoAmI(kind: "consumer", id: id, platform: platformPrefix))
+            }
+        }
 
         router.post("/v1/providers") { request, context in
             let principal = try api.principal(request)
@@ -87,6 +96,74 @@ public enum APIRouter {
         router.get("/v1/tasks/:id/explain") { request, context in
             let principal = try api.principal(request)
             return try json(try platform.explainTask(context.parameters.get("id") ?? "", by: principal))
+        }
+
+        router.get("/v1/tasks/:id/events") { request, context in
+            let principal = try api.principal(request)
+            return try json(ItemList(items: try platform.task(context.parameters.get("id") ?? "", by: principal).events))
+        }
+        router.get("/v1/tasks/:id/logs") { request, context in
+            let principal = try api.principal(request)
+            var stream = "stdout"
+            var tail: Int? = nil
+            var attempt: Int? = nil
+            for (key, value) in request.uri.queryParameters {
+                switch key {
+                case "stream": stream = String(value)
+                case "tail":
+                    guard let n = Int(value) else { throw SuanliError(.badRequest, "tail must be a whole number", field: "tail") }
+                    tail = n
+                case "attempt":
+                    guard let n = Int(value), n >= 1 else {
+                        throw SuanliError(.badRequest, "attempt must be a whole number from 1", field: "attempt")
+                    }
+                    attempt = n
+                default:
+                    throw SuanliError(.badRequest, "unknown query parameter '\(key)'; known: stream, tail, attempt", field: String(key))
+                }
+            }
+            let text = try platform.taskLogs(context.parameters.get("id") ?? "", stream: stream, tail: tail, attempt: attempt, by: principal)
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+        }
+        router.post("/v1/agent/work") { request, context in
+            let principal = try api.principal(request)
+            let body: WorkRequest = try await api.decode(request, context)
+            return try json(try await platform.work(body, by: principal))
+        }
+        router.post("/v1/agent/events") { request, context in
+            let principal = try api.principal(request)
+            let body: AttemptEventBatch = try await api.decode(request, context)
+            return try json(try await platform.reportEvents(body, by: principal))
+        }
+        router.post("/v1/agent/logs") { request, context in
+            let principal = try api.principal(request)
+            let body: LogChunk = try await api.decode(request, context)
+            try platform.appendLog(body, by: principal)
+            return Response(status: .noContent)
+        }
+        router.get("/v1/usage") { request, _ in
+            let principal = try api.principal(request)
+            var consumer: String? = nil
+            var provider: String? = nil
+            var from: Date? = nil
+            var to: Date? = nil
+            for (key, value) in request.uri.queryParameters {
+                switch key {
+                case "consumer": consumer = String(value)
+                case "provider": provider = String(value)
+                case "from", "to":
+                    guard let date = Timestamp.parse(String(value)) else {
+                        throw SuanliError(.badRequest, "\(key) must be an RFC 3339 time such as 2026-11-21T00:00:00Z", field: String(key))
+                    }
+                    if key == "from" { from = date } else { to = date }
+                default:
+                    throw SuanliError(
+                        .badRequest, "unknown query parameter '\(key)'; known: consumer, provider, from, to", field: String(key))
+                }
+            }
+            return try json(try platform.usage(consumer: consumer, provider: provider, from: from, to: to, by: principal))
         }
 
         router.get("/v1/resources") { request, _ in

@@ -28,6 +28,14 @@ extension Platform {
             state.startupDrain = .empty
             for id in state.registry.sweepStale(now: now) {
                 mutations += state.apply(state.engine.setAvailable(id, false, now: now.timeIntervalSince1970), now: now)
+                // Work placed on it is lost: meter it to the last heartbeat and place it again.
+                guard let provider = state.registry.providerOf(id) else { continue }
+                let lastSeen = state.registry.resolve(id, now: now)?.state.heartbeatAt ?? now
+                for taskID in (state.assignedByProvider[provider] ?? []).sorted()
+                where state.tasks[taskID]?.placedResources.contains(id) == true {
+                    mutations += state.abandonAttempt(
+                        taskID, reason: "resource \(id) stopped reporting", lastSeen: lastSeen, now: now, requeueInEngine: true)
+                }
             }
             return mutations
         }

@@ -3,8 +3,35 @@ import SuanliCore
 import SuanliScheduler
 import SuanliStore
 
+/// How far one part (one resource of the placement) of the current attempt has got.
+struct PartProgress: Sendable, Codable, Hashable {
+    /// `nil` until the agent acknowledges the assignment.
+    var phase: AttemptEvent.Phase?
+    var startedAt: Date?
+    var endedAt: Date?
+    var exitCode: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case phase
+        case startedAt = "started_at"
+        case endedAt = "ended_at"
+        case exitCode = "exit_code"
+    }
+}
+
+/// The parts of a task that change while it runs, persisted as one JSON document.
+struct TaskRuntime: Sendable, Codable, Hashable {
+    /// 1-based attempt number of the current placement.
+    var attempt = 1
+    /// Progress by resource for the current attempt.
+    var parts: [String: PartProgress] = [:]
+    /// Metered parts of every attempt.
+    var usage: [UsageRecord] = []
+}
+
 /// A task as the platform keeps it in memory.
 struct TaskEntry: Sendable {
+    var runtime = TaskRuntime()
     var id: String
     var seq: UInt64
     var consumer: String
@@ -28,6 +55,7 @@ struct TaskEntry: Sendable {
             specJSON: String(decoding: (try? encoder.encode(spec)) ?? Data("{}".utf8), as: UTF8.self),
             placementJSON: placement.flatMap { try? encoder.encode($0) }.map { String(decoding: $0, as: UTF8.self) },
             eventsJSON: String(decoding: (try? encoder.encode(events)) ?? Data("[]".utf8), as: UTF8.self),
+            runtimeJSON: String(decoding: (try? encoder.encode(runtime)) ?? Data("{}".utf8), as: UTF8.self),
             createdAt: createdAt, updatedAt: updatedAt)
     }
 
@@ -57,7 +85,11 @@ struct TaskEntry: Sendable {
             id: stored.id, seq: stored.seq, consumer: stored.consumer, spec: spec, state: state,
             placement: stored.placementJSON.flatMap { try? decoder.decode(Placement.self, from: Data($0.utf8)) },
             events: events, createdAt: stored.createdAt, updatedAt: stored.updatedAt)
+        if let runtime = try? decoder.decode(TaskRuntime.self, from: Data(stored.runtimeJSON.utf8)) { self.runtime = runtime }
     }
+
+    /// The placement's resources, each once.
+    var placedResources: [String] { placement?.parts.map(\.resource) ?? [] }
 
     mutating func transition(to state: TaskState, at now: Date, message: String? = nil) {
         self.state = state
@@ -73,9 +105,12 @@ extension PlatformState {
         for placed in drain.scheduled {
             guard var task = tasks[placed.id] else { continue }
             task.placement = placed.placement
-            task.transition(to: .scheduled, at: now, message: "capacity appeared")
+            task.transition(
+                to: .scheduled, at: now,
+                message: task.runtime.attempt > 1 ? "attempt \(task.runtime.attempt) placed" : "capacity appeared")
             tasks[placed.id] = task
-            mutations.append(.putTask(task.stored()))
+            assign(placed.id)
+            mutations.append(.putTask(tasks[placed.id]!.stored()))
         }
         for id in drain.expired {
             guard var task = tasks[id] else { continue }
@@ -95,12 +130,7 @@ extension PlatformState {
         let displaced = engine.removeResource(id, now: t)
         var mutations: [StoreMutation] = []
         for taskID in displaced {
-            guard var task = tasks[taskID] else { continue }
-            task.placement = nil
-            task.transition(to: .queued, at: now, message: "resource \(id) was removed")
-            tasks[taskID] = task
-            mutations.append(.putTask(task.stored()))
-            mutations += apply(engine.requeue(taskID, now: t), now: now)
+            mutations += abandonAttempt(taskID, reason: "resource \(id) was removed", lastSeen: now, now: now, requeueInEngine: true)
         }
         return mutations + apply(engine.drain(now: t), now: now)
     }
@@ -147,6 +177,7 @@ extension Platform {
                 task.transition(to: .scheduled, at: now)
             }
             state.addTask(task)
+            if task.state == .scheduled { state.assign(id) }
             return (
                 TaskSubmission(id: id, state: task.state, placement: task.placement),
                 [.putTask(task.stored()), .setMeta(key: "next_task", value: String(state.nextTask))]
@@ -194,8 +225,10 @@ extension Platform {
             }
             let drain = state.engine.release(id, now: now.timeIntervalSince1970)
             let who: String = if case .consumer(let c) = principal { c } else { "the operator" }
+            task.meterOpenParts(until: now, registry: state.registry)
             task.transition(to: .cancelled, at: now, message: "cancelled by \(who)")
             state.tasks[id] = task
+            state.unassign(id)
             return (task.record, [.putTask(task.stored())] + state.apply(drain, now: now))
         }
     }

@@ -20,6 +20,10 @@ public final class Platform: Sendable {
     let state: Mutex<PlatformState>
     let operatorTokenHash: String
     let committer: GroupCommitter
+    /// Wakes agents waiting for work.
+    let signals = WorkSignals()
+    /// Task output shipped by agents.
+    let logs: LogStore
     let clock: @Sendable () -> Date
     let logger: Logger
 
@@ -65,6 +69,7 @@ public final class Platform: Sendable {
         self.configuration = configuration
         self.store = store
         self.state = Mutex(state)
+        self.logs = LogStore(dataDirectory: configuration.dataDirectory)
         self.operatorToken = operatorToken
         self.operatorTokenIsNew = operatorTokenIsNew
         self.operatorTokenHash = Tokens.hash(operatorToken)
@@ -101,6 +106,8 @@ public final class Platform: Sendable {
                     running: task.state == .running)
             }
         }
+        for task in tasks where task.state.holdsUnits { state.indexAssignment(task.id) }
+        state.wake = []
         for task in tasks where task.state == .queued {
             _ = try? state.engine.enqueue(task.id, spec: task.spec, now: now.timeIntervalSince1970)
         }
@@ -155,11 +162,13 @@ public final class Platform: Sendable {
     /// Applies a change to memory and queues its mutations under the lock, then waits until durable.
     @discardableResult
     func commit<T: Sendable>(_ change: (inout PlatformState) throws(SuanliError) -> (T, [StoreMutation])) async throws(SuanliError) -> T {
-        let (value, ticket) = try state.withLock { state throws(SuanliError) -> (T, UInt64?) in
+        let (value, ticket, woken) = try state.withLock { state throws(SuanliError) -> (T, UInt64?, Set<Prefix>) in
             let (value, mutations) = try change(&state)
-            guard !mutations.isEmpty else { return (value, nil) }
+            let woken = state.wake
+            state.wake = []
+            guard !mutations.isEmpty else { return (value, nil, woken) }
             do {
-                return (value, try committer.enqueue(mutations))
+                return (value, try committer.enqueue(mutations), woken)
             } catch {
                 throw SuanliError(.unavailable, "the platform is shutting down; retry against a running instance")
             }
@@ -171,6 +180,7 @@ public final class Platform: Sendable {
                 throw SuanliError(.unavailable, "the change could not be stored (\(error)); it was not applied, retry later")
             }
         }
+        if !woken.isEmpty { signals.notify(woken) }
         return value
     }
 

@@ -21,6 +21,10 @@ struct PlatformState: Sendable {
     var tasksByConsumer: [String: [String]] = [:]
     /// The next task number.
     var nextTask: UInt64 = 1
+    /// Non-final tasks with parts on each provider's resources (for agents' work polls).
+    var assignedByProvider: [Prefix: Set<String>] = [:]
+    /// Providers whose agents should be woken once the current change is committed.
+    var wake: Set<Prefix> = []
     /// What the engine placed when the queue was drained at start; persisted by the first sweep.
     var startupDrain: DrainResult = .empty
 

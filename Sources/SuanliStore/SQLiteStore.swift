@@ -51,7 +51,8 @@ public final class SQLiteStore: SuanliStore, @unchecked Sendable {
             ) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS tasks(
               seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, consumer TEXT NOT NULL, state TEXT NOT NULL,
-              spec TEXT NOT NULL, placement TEXT, events TEXT NOT NULL, created_at REAL NOT NULL, updated_at REAL NOT NULL
+              spec TEXT NOT NULL, placement TEXT, events TEXT NOT NULL, runtime TEXT NOT NULL DEFAULT '{}',
+              created_at REAL NOT NULL, updated_at REAL NOT NULL
             );
             PRAGMA user_version = 2;
             COMMIT;
@@ -143,13 +144,13 @@ public final class SQLiteStore: SuanliStore, @unchecked Sendable {
     public func loadTasks() async throws -> [StoredTask] {
         try await onQueue { [connection] in
             let s = try connection.statement(
-                "SELECT id, seq, consumer, state, spec, placement, events, created_at, updated_at FROM tasks ORDER BY seq")
+                "SELECT id, seq, consumer, state, spec, placement, events, created_at, updated_at, runtime FROM tasks ORDER BY seq")
             var out: [StoredTask] = []
             while try s.step() {
                 out.append(
                     StoredTask(
                         id: s.text(0), seq: UInt64(s.int(1)), consumer: s.text(2), state: s.text(3), specJSON: s.text(4),
-                        placementJSON: s.isNull(5) ? nil : s.text(5), eventsJSON: s.text(6),
+                        placementJSON: s.isNull(5) ? nil : s.text(5), eventsJSON: s.text(6), runtimeJSON: s.text(9),
                         createdAt: Date(timeIntervalSince1970: s.double(7)), updatedAt: Date(timeIntervalSince1970: s.double(8))))
             }
             return out
@@ -313,10 +314,10 @@ public final class SQLiteStore: SuanliStore, @unchecked Sendable {
         case .putTask(let t):
             let s = try db.statement(
                 """
-                INSERT INTO tasks(seq, id, consumer, state, spec, placement, events, created_at, updated_at)
-                VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                INSERT INTO tasks(seq, id, consumer, state, spec, placement, events, created_at, updated_at, runtime)
+                VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
                 ON CONFLICT(id) DO UPDATE SET state = excluded.state, spec = excluded.spec, placement = excluded.placement,
-                  events = excluded.events, updated_at = excluded.updated_at
+                  events = excluded.events, updated_at = excluded.updated_at, runtime = excluded.runtime
                 """)
             s.bind(1, Int64(t.seq))
             s.bind(2, t.id)
@@ -327,6 +328,7 @@ public final class SQLiteStore: SuanliStore, @unchecked Sendable {
             s.bind(7, t.eventsJSON)
             s.bind(8, t.createdAt.timeIntervalSince1970)
             s.bind(9, t.updatedAt.timeIntervalSince1970)
+            s.bind(10, t.runtimeJSON)
             try s.run()
         case .putLatency(let o):
             let s = try db.statement(

@@ -80,13 +80,15 @@ public struct StoredTask: Sendable, Hashable {
     public var placementJSON: String?
     /// Lifecycle events as a JSON array.
     public var eventsJSON: String
+    /// Attempt, per-part progress and metered usage as a JSON object.
+    public var runtimeJSON: String
     public var createdAt: Date
     public var updatedAt: Date
 
     /// Creates a stored task.
     public init(
         id: String, seq: UInt64, consumer: String, state: String, specJSON: String, placementJSON: String?,
-        eventsJSON: String, createdAt: Date, updatedAt: Date
+        eventsJSON: String, runtimeJSON: String = "{}", createdAt: Date, updatedAt: Date
     ) {
         self.id = id
         self.seq = seq
@@ -95,6 +97,7 @@ public struct StoredTask: Sendable, Hashable {
         self.specJSON = specJSON
         self.placementJSON = placementJSON
         self.eventsJSON = eventsJSON
+        self.runtimeJSON = runtimeJSON
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }

@@ -1,0 +1,120 @@
+import Foundation
+import SuanliCore
+import SuanliRegistry
+import SuanliScheduler
+import SuanliStore
+
+extension Platform {
+    /// An agent's long poll: parts to start and parts to stop; waits up to `wait_s` when there is neither.
+    public func work(_ request: WorkRequest, by principal: Principal) async throws(SuanliError) -> WorkResponse {
+        let provider = try requireProvider(principal)
+        let wait = request.waitS ?? 25
+        guard wait.isFinite, (0...60).contains(wait) else {
+            throw SuanliError(.validation, "wait_s must be between 0 and 60", field: "wait_s")
+        }
+        var (response, generation) = snapshotWork(provider, running: request.running)
+        if response.assignments.isEmpty && response.cancellations.isEmpty && wait > 0 {
+            await signals.wait(for: provider, after: generation, timeout: .milliseconds(Int(wait * 1000)))
+            (response, generation) = snapshotWork(provider, running: request.running)
+        }
+        return response
+    }
+
+    private func snapshotWork(_ provider: Prefix, running: [AttemptRef]) -> (WorkResponse, UInt64) {
+        state.withLock { state in
+            let generation = signals.generation(of: provider)
+            return (state.work(for: provider, running: running), generation)
+        }
+    }
+
+    /// Applies agent events (starting, running, succeeded, failed); stale events are ignored.
+    public func reportEvents(_ batch: AttemptEventBatch, by principal: Principal) async throws(SuanliError) -> EventAck {
+        let provider = try requireProvider(principal)
+        guard batch.events.count <= 10_000 else {
+            throw SuanliError(.tooLarge, "at most 10000 events per call", field: "events")
+        }
+        let now = clock()
+        return try await commit { state throws(SuanliError) in
+            var mutations: [StoreMutation] = []
+            var ack = EventAck(accepted: 0, ignored: 0)
+            for event in batch.events {
+                if let applied = state.apply(event, from: provider, now: now) {
+                    mutations += applied
+                    ack.accepted += 1
+                } else {
+                    ack.ignored += 1
+                }
+            }
+            return (ack, mutations)
+        }
+    }
+
+    /// Appends a chunk of a task's output (from the provider running it).
+    public func appendLog(_ chunk: LogChunk, by principal: Principal) throws(SuanliError) {
+        let provider = try requireProvider(principal)
+        guard chunk.stream == "stdout" || chunk.stream == "stderr" else {
+            throw SuanliError(.validation, "stream must be stdout or stderr", field: "stream")
+        }
+        let allowed = state.withLock { state -> Bool in
+            guard let task = state.tasks[chunk.task] else { return false }
+            let resources = Set(task.runtime.parts.keys).union(task.runtime.usage.map(\.resource))
+            return resources.contains { state.registry.providerOf($0) == provider }
+        }
+        guard allowed else {
+            throw SuanliError(.forbidden, "task \(chunk.task) has no part on your resources")
+        }
+        do {
+            try logs.append(task: chunk.task, attempt: chunk.attempt, stream: chunk.stream, data: Data(chunk.data.utf8))
+        } catch {
+            throw SuanliError(.unavailable, "cannot store the log: \(error)")
+        }
+    }
+
+    /// A task's output: the last `tail` lines of one stream of one attempt (default: the current one).
+    public func taskLogs(_ id: String, stream: String, tail: Int?, attempt: Int?, by principal: Principal) throws(SuanliError)
+        -> String
+    {
+        guard stream == "stdout" || stream == "stderr" else {
+            throw SuanliError(.badRequest, "stream must be stdout or stderr", field: "stream")
+        }
+        if let tail, !(1...100_000).contains(tail) {
+            throw SuanliError(.badRequest, "tail must be between 1 and 100000", field: "tail")
+        }
+        guard let task = state.withLock({ $0.tasks[id] }) else { throw SuanliError(.notFound, "no task \(id)") }
+        try authorize(principal, for: task)
+        return logs.read(task: id, attempt: attempt ?? task.runtime.attempt, stream: stream, tail: tail)
+    }
+
+    /// Metered usage: consumers see their own, providers theirs, operators everything.
+    public func usage(consumer: String?, provider: String?, from: Date?, to: Date?, by principal: Principal) throws(SuanliError)
+        -> UsageReport
+    {
+        var consumerFilter = consumer
+        var providerFilter = provider
+        switch principal {
+        case .operator: break
+        case .consumer(let id):
+            if let consumer, consumer != id { throw SuanliError(.forbidden, "consumers see only their own usage") }
+            consumerFilter = id
+        case .provider(let prefix):
+            if let provider, provider != prefix.description { throw SuanliError(.forbidden, "providers see only their own usage") }
+            providerFilter = prefix.description
+        case .anonymous: throw SuanliError(.unauthorized, "usage needs a consumer, provider or operator token")
+        }
+        let items: [UsageRecord] = state.withLock { state in
+            state.taskOrder.flatMap { state.tasks[$0]!.runtime.usage }.filter { u in
+                (consumerFilter == nil || u.consumer == consumerFilter) && (providerFilter == nil || u.provider == providerFilter)
+                    && (from == nil || u.end >= from!) && (to == nil || u.start < to!)
+            }
+        }
+        return UsageReport(items: items)
+    }
+}
+
+/// The answer to `POST /v1/agent/events`.
+public struct EventAck: Sendable, Codable, Hashable {
+    /// Events applied.
+    public var accepted: Int
+    /// Stale events ignored (an old attempt, a part already ended, a task already final).
+    public var ignored: Int
+}
