@@ -57,7 +57,13 @@ public final class AgentRunner: Service, Sendable {
     let configuration: Configuration
     let logger: Logger
     let state = Mutex(State())
-    private let (starts, startQueue) = AsyncStream.makeStream(of: Assignment.self)
+    /// Work for ``startLoop()``: new assignments to start, or jobs of an earlier run to follow.
+    enum Start: Sendable {
+        case start(Assignment)
+        case follow(RunningJob, AttemptRef)
+    }
+
+    private let (starts, startQueue) = AsyncStream.makeStream(of: Start.self)
 
     /// Creates an agent for the provider whose token `client` carries.
     public init(
@@ -82,6 +88,7 @@ public final class AgentRunner: Service, Sendable {
 
     public func run() async throws {
         try await register()
+        await recover()
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.heartbeatLoop() }
             group.addTask { await self.workLoop() }
@@ -211,14 +218,33 @@ public final class AgentRunner: Service, Sendable {
             state.running[assignment.ref] = Running(assignment: assignment)
             return true
         }
-        if isNew { startQueue.yield(assignment) }
+        if isNew { startQueue.yield(.start(assignment)) }
+    }
+
+    /// Takes over jobs an earlier run of this agent started (after a crash or restart); the
+    /// next work poll lists them, and the platform says which to stop (those moved elsewhere).
+    func recover() async {
+        guard let jobs = try? await executor.recover() else { return }
+        for job in jobs {
+            let ref = AttemptRef(
+                task: job.job.taskID, attempt: job.job.attempt, resource: job.job.environment["SUANLI_RESOURCE"] ?? "")
+            let assignment = Assignment(
+                task: ref.task, attempt: ref.attempt, resource: ref.resource, units: job.job.units, kind: job.job.kind,
+                alternative: 0, run: TaskSpec.Run(command: job.job.command, env: job.job.environment), durationS: nil)
+            state.withLock { $0.running[ref] = Running(assignment: assignment, job: job) }
+            logger.info("following work from an earlier run", metadata: ["task": "\(ref.task)", "attempt": "\(ref.attempt)"])
+            startQueue.yield(.follow(job, ref))
+        }
     }
 
     /// Starts queued assignments, each followed by its own child task until it ends.
     func startLoop() async {
         await withTaskGroup(of: Void.self) { jobs in
-            for await assignment in starts {
-                jobs.addTask { await self.execute(assignment) }
+            for await item in starts {
+                switch item {
+                case .start(let assignment): jobs.addTask { await self.execute(assignment) }
+                case .follow(let job, let ref): jobs.addTask { await self.follow(job, ref: ref) }
+                }
             }
             // Shutting down: leave running jobs to the executor's recovery on the next start.
             jobs.cancelAll()
@@ -237,7 +263,8 @@ public final class AgentRunner: Service, Sendable {
         }
         let job = configuration.layout.job(
             taskID: assignment.task, attempt: assignment.attempt, command: assignment.run.command,
-            environment: assignment.run.env, kind: assignment.kind, units: assignment.units,
+            environment: assignment.run.env.merging(["SUANLI_RESOURCE": assignment.resource]) { _, new in new },
+            kind: assignment.kind, units: assignment.units,
             devices: assignment.kind == .cpu ? nil : devices, cpus: assignment.kind == .cpu ? devices : nil)
         let started: RunningJob
         do {
@@ -256,6 +283,11 @@ public final class AgentRunner: Service, Sendable {
         }
         if cancelledMeanwhile { _ = try? await executor.cancel(started) }
         await send(AttemptEvent(task: assignment.task, attempt: assignment.attempt, resource: assignment.resource, phase: .running))
+        await follow(started, ref: ref)
+    }
+
+    /// Waits for a started job to end, ships its last output and reports how it ended.
+    func follow(_ started: RunningJob, ref: AttemptRef) async {
         let outcome: JobOutcome
         do {
             outcome = try await executor.wait(started)
@@ -269,7 +301,7 @@ public final class AgentRunner: Service, Sendable {
         let phase: AttemptEvent.Phase = outcome.result == .succeeded ? .succeeded : .failed
         await send(
             AttemptEvent(
-                task: assignment.task, attempt: assignment.attempt, resource: assignment.resource, phase: phase,
+                task: ref.task, attempt: ref.attempt, resource: ref.resource, phase: phase,
                 exitCode: outcome.exitStatus.map { Int($0.shellCode) }, message: outcome.detail))
     }
 

@@ -57,10 +57,11 @@ struct AgentCommand: AsyncParsableCommand {
         }
         guard !resources.isEmpty else { fail("nothing to register: detection found nothing and no --resource-file was given") }
         let work = (workDir as NSString).isAbsolutePath ? workDir : FileManager.default.currentDirectoryPath + "/" + workDir
+        let stateDirectory = WorkLayout(root: work).stateDirectory
         let runner: any Executor =
             executor == "slurm"
-            ? SlurmExecutor(configuration: .init(stateDirectory: work + "/.jobs"), logger: logger)
-            : ProcessExecutor(configuration: .init(stateDirectory: work + "/.jobs"), logger: logger)
+            ? SlurmExecutor(configuration: .init(stateDirectory: stateDirectory), logger: logger)
+            : ProcessExecutor(configuration: .init(stateDirectory: stateDirectory), logger: logger)
         let agent = AgentRunner(
             client: SuanliClient(server: server, token: token), executor: runner, resources: resources,
             configuration: .init(heartbeatInterval: heartbeatInterval, workDirectory: work), logger: logger)

@@ -1,17 +1,24 @@
 /// The batch optimiser: assigns a set of tasks to resources minimising the total weighted cost
-/// Σ units × cost-per-unit, subject to capacity. With gang tasks of different sizes this is a
-/// generalised assignment problem (NP-hard), so it is solved heuristically:
+/// Σ units × cost-per-unit, subject to capacity. Gang tasks (all units on one resource) of
+/// different sizes make this a generalised assignment problem (NP-hard); split tasks add a
+/// transportation problem on top. It is solved heuristically, in three steps:
 ///
-/// 1. two starting solutions — the online greedy one (each task in queue order takes its best
-///    option) and a *regret* construction (within each priority level, the task that would lose
-///    most by not getting its best remaining option chooses first, re-evaluated lazily);
-/// 2. the cheaper complete one is improved by local search until no move helps: *shift* a task
-///    to a cheaper candidate with room; *swap* it with a task occupying a cheaper candidate, or
-///    *eject* that task to its cheapest other candidate with room (an ejection chain of length
-///    two); split tasks move units from their dearest part to cheaper candidates with room.
+/// 1. **Starts.** The online greedy solution (each task in queue order takes its best option)
+///    and a *regret* construction (within a priority level, the task that would lose most by not
+///    getting its best remaining option chooses first, re-evaluated lazily).
+/// 2. **Lagrangian guidance.** Capacity constraints are priced with multipliers λ per resource,
+///    updated by subgradient steps on the relaxed problem (each task alone picks its cheapest
+///    `cost + λ`); every few steps a regret construction under the priced costs gives another
+///    start. The multipliers act like market-clearing prices: contended cheap resources become
+///    dearer, so the tasks that gain least from them look elsewhere first.
+/// 3. **Local search** on each start, until no move helps: *shift* a task (or some units of a
+///    split task) to a cheaper candidate with room; *swap* it with a task on a cheaper candidate;
+///    *eject* that task to its cheapest other candidate with room; *pull* units of split tasks
+///    off a cheaper candidate to make room; *exchange* units between two split tasks whose
+///    preferences differ.
 ///
-/// Every move keeps every capacity, so the result is feasible and never costs more than the
-/// greedy start. Deterministic: fixed iteration orders, ties by index.
+/// Every move keeps every capacity, and the greedy start is one of the candidates, so the result
+/// is feasible and never costs more than greedy. Deterministic: fixed orders, ties by index.
 struct BatchSolver: Sendable {
     struct Task: Sendable {
         var units: Int32
@@ -25,13 +32,17 @@ struct BatchSolver: Sendable {
         var fixed: Bool
     }
 
+    typealias Solution = [[(candidate: Int32, units: Int32)]]
+
     var capacity: [Int32]
     var tasks: [Task]
     /// Per task: (candidate index, units).
-    private(set) var assignment: [[(candidate: Int32, units: Int32)]] = []
-    /// Gang tasks on each resource.
+    private(set) var assignment: Solution = []
+    /// Tasks with units on each resource.
     private var occupants: [[Int32]] = []
-    private let epsilon = 1e-12
+    /// Lagrangian steps (0 disables the guidance).
+    var lagrangianSteps = 60
+    private let epsilon = 1e-9
 
     init(capacity: [Int32], tasks: [Task]) {
         self.capacity = capacity
@@ -39,9 +50,9 @@ struct BatchSolver: Sendable {
     }
 
     /// Total cost of an assignment.
-    func cost(of assignment: [[(candidate: Int32, units: Int32)]]) -> Double {
+    func cost(of solution: Solution) -> Double {
         var total = 0.0
-        for (i, parts) in assignment.enumerated() {
+        for (i, parts) in solution.enumerated() {
             for part in parts { total += tasks[i].costs[Int(part.candidate)] * Double(part.units) }
         }
         return total
@@ -49,81 +60,188 @@ struct BatchSolver: Sendable {
 
     /// Solves from the greedy start (`start[i]`: candidate index and units of task `i`, feasible
     /// for `capacity`); returns the final assignment's cost.
-    mutating func solve(start: [[(candidate: Int32, units: Int32)]], passes: Int) -> Double {
-        let initialCapacity = capacity
-        var best = start
-        var bestCost = cost(of: start)
-        if let regret = regretConstruction(start: start), cost(of: regret) < bestCost - epsilon {
-            best = regret
-            bestCost = cost(of: regret)
+    mutating func solve(start: Solution, passes: Int) -> Double {
+        let free = capacity
+        // Every task already on its cheapest candidate: nothing can be better.
+        var bound = 0.0
+        for task in tasks { bound += (task.costs.min() ?? 0) * Double(task.units) }
+        if cost(of: start) <= bound + epsilon * max(1, abs(bound)) {
+            install(start)
+            return cost(of: start)
         }
-        capacity = initialCapacity
+        var best = improve(start, free: free, passes: passes)
+        var bestCost = cost(of: best)
+        if let regret = construct(free: free, prices: nil, start: start) {
+            let improved = improve(regret, free: free, passes: passes)
+            let c = cost(of: improved)
+            if c < bestCost - epsilon {
+                best = improved
+                bestCost = c
+            }
+        }
+        if lagrangianSteps > 0 {
+            var prices = [Double](repeating: 0, count: free.count)
+            var theta = 1.0
+            var bestBound = -Double.infinity
+            var stale = 0
+            for step in 1...lagrangianSteps {
+                let (bound, gradient) = relaxed(prices, free: free)
+                if bound > bestBound + epsilon {
+                    bestBound = bound
+                    stale = 0
+                } else {
+                    stale += 1
+                    if stale >= 4 {
+                        theta /= 2
+                        stale = 0
+                    }
+                }
+                let norm = gradient.reduce(0.0) { $0 + $1 * $1 }
+                if norm < epsilon || bestCost - bound < epsilon * max(1, abs(bestCost)) { break }
+                let length = theta * (bestCost - bound) / norm
+                for r in prices.indices { prices[r] = max(0, prices[r] + length * gradient[r]) }
+                if step % 6 == 0, let guided = construct(free: free, prices: prices, start: start) {
+                    let improved = improve(guided, free: free, passes: passes)
+                    let c = cost(of: improved)
+                    if c < bestCost - epsilon {
+                        best = improved
+                        bestCost = c
+                    }
+                }
+            }
+        }
+        capacity = free
         install(best)
+        return bestCost
+    }
+
+    /// The Lagrangian bound at `prices` and its subgradient (load − capacity per resource).
+    private func relaxed(_ prices: [Double], free: [Int32]) -> (Double, [Double]) {
+        var bound = 0.0
+        var load = [Double](repeating: 0, count: free.count)
+        for task in tasks {
+            var best = Double.infinity
+            var at = -1
+            for (c, r) in task.candidates.enumerated() {
+                let v = task.costs[c] + prices[Int(r)]
+                if v < best {
+                    best = v
+                    at = Int(r)
+                }
+            }
+            guard at >= 0 else { continue }
+            bound += best * Double(task.units)
+            load[at] += Double(task.units)
+        }
+        var gradient = load
+        for r in free.indices {
+            bound -= prices[r] * Double(free[r])
+            gradient[r] -= Double(free[r])
+        }
+        return (bound, gradient)
+    }
+
+    /// Local search from `solution` on a fresh copy of the free capacity.
+    private mutating func improve(_ solution: Solution, free: [Int32], passes: Int) -> Solution {
+        capacity = free
+        install(solution)
         for _ in 0..<passes {
             var improved = false
             for a in tasks.indices where !tasks[a].fixed {
                 if tasks[a].gang {
                     if improveGang(Int32(a)) { improved = true }
-                } else if improveSplit(a) {
+                } else if improveSplit(Int32(a)) {
                     improved = true
                 }
             }
             if !improved { break }
         }
-        return cost(of: assignment)
+        return assignment
     }
 
     /// Takes an assignment as the current state (capacity must be the free capacity without it).
-    private mutating func install(_ solution: [[(candidate: Int32, units: Int32)]]) {
+    private mutating func install(_ solution: Solution) {
         assignment = solution
         occupants = Array(repeating: [], count: capacity.count)
         for (i, parts) in solution.enumerated() {
             for part in parts {
                 let r = Int(tasks[i].candidates[Int(part.candidate)])
                 capacity[r] -= part.units
-                if tasks[i].gang { occupants[r].append(Int32(i)) }
+                occupants[r].append(Int32(i))
             }
         }
     }
 
-    // MARK: Regret construction
+    // MARK: Constructions
 
-    /// Builds a solution by priority level, then largest regret first; `nil` if some task does not fit.
-    private mutating func regretConstruction(start: [[(candidate: Int32, units: Int32)]]) -> [[(candidate: Int32, units: Int32)]]? {
-        var solution = [[(candidate: Int32, units: Int32)]](repeating: [], count: tasks.count)
-        // Fixed tasks keep their starting place.
+    /// Builds a solution by priority level, then largest regret first, under `prices` added to the
+    /// costs (`nil`: true costs); `nil` if some task does not fit. Fixed tasks keep their start.
+    private func construct(free: [Int32], prices: [Double]?, start: Solution) -> Solution? {
+        var capacity = free
+        var solution = Solution(repeating: [], count: tasks.count)
         for t in tasks.indices where tasks[t].fixed {
             solution[t] = start[t]
             for part in start[t] { capacity[Int(tasks[t].candidates[Int(part.candidate)])] -= part.units }
         }
-        var order = tasks.indices.filter { !tasks[$0].fixed }
-        order.sort { tasks[$0].priority != tasks[$1].priority ? tasks[$0].priority > tasks[$1].priority : $0 < $1 }
+        // Each task's candidate order under the priced costs.
+        var order: [[Int32]] = tasks.map { task in Array(0..<Int32(task.candidates.count)) }
+        if let prices {
+            for t in tasks.indices {
+                let task = tasks[t]
+                order[t].sort { a, b in
+                    let x = task.costs[Int(a)] + prices[Int(task.candidates[Int(a)])]
+                    let y = task.costs[Int(b)] + prices[Int(task.candidates[Int(b)])]
+                    return x != y ? x < y : a < b
+                }
+            }
+        }
+        func priced(_ t: Int, _ c: Int32) -> Double {
+            tasks[t].costs[Int(c)] + (prices?[Int(tasks[t].candidates[Int(c)])] ?? 0)
+        }
+        func fitting(_ t: Int, after: Int) -> Int? {
+            var k = after + 1
+            while k < order[t].count {
+                if capacity[Int(tasks[t].candidates[Int(order[t][k])])] >= tasks[t].units { return k }
+                k += 1
+            }
+            return nil
+        }
+        func regret(_ t: Int) -> Double {
+            guard let first = fitting(t, after: -1) else { return .infinity }
+            guard let second = fitting(t, after: first) else { return .infinity }
+            return (priced(t, order[t][second]) - priced(t, order[t][first])) * Double(tasks[t].units)
+        }
+        var levels = tasks.indices.filter { !tasks[$0].fixed }
+        levels.sort { tasks[$0].priority != tasks[$1].priority ? tasks[$0].priority > tasks[$1].priority : $0 < $1 }
         var i = 0
-        while i < order.count {
+        while i < levels.count {
             var j = i
-            while j < order.count && tasks[order[j]].priority == tasks[order[i]].priority { j += 1 }
-            // Gang tasks by lazy regret; split tasks after them in order.
+            while j < levels.count && tasks[levels[j]].priority == tasks[levels[i]].priority { j += 1 }
             var heap = RegretHeap()
-            for k in i..<j where tasks[order[k]].gang { heap.push(regret: regret(order[k]), task: Int32(order[k])) }
-            while let (stored, t) = heap.pop() {
-                let current = regret(Int(t))
+            for k in i..<j where tasks[levels[k]].gang { heap.push(regret: regret(levels[k]), task: Int32(levels[k])) }
+            while let (stored, t32) = heap.pop() {
+                let t = Int(t32)
+                let current = regret(t)
                 if current < stored - epsilon, let next = heap.peekRegret, next > current {
-                    heap.push(regret: current, task: t)
+                    heap.push(regret: current, task: t32)
                     continue
                 }
-                guard let c = firstFitting(Int(t), from: 0) else { return nil }
-                capacity[Int(tasks[Int(t)].candidates[c])] -= tasks[Int(t)].units
-                solution[Int(t)] = [(Int32(c), tasks[Int(t)].units)]
+                guard let k = fitting(t, after: -1) else { return nil }
+                let c = order[t][k]
+                capacity[Int(tasks[t].candidates[Int(c)])] -= tasks[t].units
+                solution[t] = [(c, tasks[t].units)]
             }
-            for k in i..<j where !tasks[order[k]].gang {
-                let t = order[k]
+            for k in i..<j where !tasks[levels[k]].gang {
+                let t = levels[k]
                 var remaining = tasks[t].units
                 var parts: [(candidate: Int32, units: Int32)] = []
-                for (c, r) in tasks[t].candidates.enumerated() where remaining > 0 && capacity[Int(r)] > 0 {
-                    let take = min(remaining, capacity[Int(r)])
-                    capacity[Int(r)] -= take
+                for c in order[t] where remaining > 0 {
+                    let r = Int(tasks[t].candidates[Int(c)])
+                    guard capacity[r] > 0 else { continue }
+                    let take = min(remaining, capacity[r])
+                    capacity[r] -= take
                     remaining -= take
-                    parts.append((Int32(c), take))
+                    parts.append((c, take))
                 }
                 guard remaining == 0 else { return nil }
                 solution[t] = parts
@@ -133,39 +251,51 @@ struct BatchSolver: Sendable {
         return solution
     }
 
-    private func firstFitting(_ t: Int, from start: Int) -> Int? {
-        let task = tasks[t]
-        var c = start
-        while c < task.candidates.count {
-            if capacity[Int(task.candidates[c])] >= task.units { return c }
-            c += 1
+    // MARK: Moves
+
+    @inline(__always)
+    private func resource(_ t: Int32, _ c: Int32) -> Int32 { tasks[Int(t)].candidates[Int(c)] }
+
+    private func candidateIndex(_ t: Int32, of resource: Int32) -> Int? {
+        tasks[Int(t)].candidates.firstIndex(of: resource)
+    }
+
+    /// Units task `t` has on resource `r`.
+    private func units(_ t: Int32, on r: Int32) -> Int32 {
+        var total: Int32 = 0
+        for part in assignment[Int(t)] where resource(t, part.candidate) == r { total += part.units }
+        return total
+    }
+
+    /// Moves `amount` units of task `t` from candidate `from` to candidate `to`.
+    private mutating func shift(_ t: Int32, from: Int32, to: Int32, amount: Int32) {
+        guard amount > 0, from != to else { return }
+        let rf = Int(resource(t, from))
+        let rt = Int(resource(t, to))
+        capacity[rf] += amount
+        capacity[rt] -= amount
+        var parts = assignment[Int(t)]
+        if let i = parts.firstIndex(where: { $0.candidate == from }) {
+            parts[i].units -= amount
+            if parts[i].units == 0 {
+                parts.remove(at: i)
+                if let k = occupants[rf].firstIndex(of: t) { occupants[rf].remove(at: k) }
+            }
         }
-        return nil
+        if let i = parts.firstIndex(where: { $0.candidate == to }) {
+            parts[i].units += amount
+        } else {
+            parts.append((to, amount))
+            occupants[rt].append(t)
+        }
+        parts.sort { $0.candidate < $1.candidate }
+        assignment[Int(t)] = parts
     }
 
-    /// Extra cost of the second-best fitting option over the best (infinite if only one fits).
-    private func regret(_ t: Int) -> Double {
-        guard let first = firstFitting(t, from: 0) else { return .infinity }
-        guard let second = firstFitting(t, from: first + 1) else { return .infinity }
-        return (tasks[t].costs[second] - tasks[t].costs[first]) * Double(tasks[t].units)
-    }
-
-    // MARK: Local search
-
-    private func candidateIndex(_ t: Int, of resource: Int32) -> Int? {
-        tasks[t].candidates.firstIndex(of: resource)
-    }
-
-    private mutating func move(_ t: Int32, to candidate: Int) {
-        let task = tasks[Int(t)]
-        let old = assignment[Int(t)][0].candidate
-        let from = Int(task.candidates[Int(old)])
-        let to = Int(task.candidates[candidate])
-        capacity[from] += task.units
-        capacity[to] -= task.units
-        if let i = occupants[from].firstIndex(of: t) { occupants[from].remove(at: i) }
-        occupants[to].append(t)
-        assignment[Int(t)] = [(Int32(candidate), task.units)]
+    /// Moves a gang task whole to candidate `to`.
+    private mutating func move(_ t: Int32, to: Int32) {
+        guard let part = assignment[Int(t)].first else { return }
+        shift(t, from: part.candidate, to: to, amount: part.units)
     }
 
     /// One improving move for gang task `a`, if any.
@@ -180,25 +310,23 @@ struct BatchSolver: Sendable {
             if gainA <= epsilon { continue }
             let r = task.candidates[i]
             if capacity[Int(r)] >= task.units {
-                move(a, to: i)
+                move(a, to: Int32(i))
                 return true
             }
             let deficit = task.units - capacity[Int(r)]
+            // One gang occupant swaps with a or goes to its cheapest other candidate with room.
             var bestGain = epsilon
             var bestMove: (b: Int32, target: Int)? = nil
-            for b in occupants[Int(r)] where b != a && !tasks[Int(b)].fixed && tasks[Int(b)].units >= deficit {
+            for b in occupants[Int(r)] where b != a && tasks[Int(b)].gang && !tasks[Int(b)].fixed && tasks[Int(b)].units >= deficit {
                 let tb = tasks[Int(b)]
-                let ib = Int(assignment[Int(b)][0].candidate)
-                let cbr = tb.costs[ib]
-                // Swap: b takes a's resource.
-                if let j = candidateIndex(Int(b), of: r0), capacity[Int(r0)] + task.units >= tb.units {
+                let cbr = tb.costs[Int(assignment[Int(b)][0].candidate)]
+                if let j = candidateIndex(b, of: r0), capacity[Int(r0)] + task.units >= tb.units {
                     let gain = gainA + (cbr - tb.costs[j]) * Double(tb.units)
                     if gain > bestGain {
                         bestGain = gain
                         bestMove = (b, j)
                     }
                 }
-                // Eject: b goes to its cheapest other candidate with room.
                 for (j, rb) in tb.candidates.enumerated() where rb != r && rb != r0 && capacity[Int(rb)] >= tb.units {
                     let gain = gainA + (cbr - tb.costs[j]) * Double(tb.units)
                     if gain > bestGain {
@@ -208,42 +336,109 @@ struct BatchSolver: Sendable {
                     break
                 }
             }
+            // Or split tasks on r give up units to their cheapest other candidates with room.
+            if let pulls = pullPlan(on: r, units: deficit, excluding: a, extraRoom: (r0, task.units)), gainA - pulls.penalty > bestGain {
+                for pull in pulls.moves { shift(pull.task, from: pull.from, to: pull.to, amount: pull.units) }
+                move(a, to: Int32(i))
+                return true
+            }
             if let (b, target) = bestMove {
-                move(b, to: target)
-                move(a, to: i)
+                move(b, to: Int32(target))
+                move(a, to: Int32(i))
                 return true
             }
         }
         return false
     }
 
-    /// Moves units of split task `a` from its dearest parts to cheaper candidates with room.
-    private mutating func improveSplit(_ a: Int) -> Bool {
-        let task = tasks[a]
-        var units = [Int32](repeating: 0, count: task.candidates.count)
-        for part in assignment[a] { units[Int(part.candidate)] += part.units }
-        var improved = false
-        var hi = task.candidates.count - 1
-        var lo = 0
-        while lo < hi {
-            if units[hi] == 0 {
-                hi -= 1
-                continue
+    /// The cheapest way to free `units` units on `r` by moving units of split tasks elsewhere;
+    /// `extraRoom`: a resource that will gain room (the moving task's current one).
+    private func pullPlan(on r: Int32, units needed: Int32, excluding a: Int32, extraRoom: (Int32, Int32))
+        -> (penalty: Double, moves: [(task: Int32, from: Int32, to: Int32, units: Int32)])?
+    {
+        var options: [(increase: Double, task: Int32, from: Int32, to: Int32, max: Int32)] = []
+        for s in occupants[Int(r)] where s != a && !tasks[Int(s)].gang && !tasks[Int(s)].fixed {
+            let ts = tasks[Int(s)]
+            guard let from = candidateIndex(s, of: r) else { continue }
+            let have = units(s, on: r)
+            for (c, rc) in ts.candidates.enumerated() where rc != r {
+                let room = capacity[Int(rc)] + (rc == extraRoom.0 ? extraRoom.1 : 0)
+                if room > 0 {
+                    options.append((ts.costs[c] - ts.costs[from], s, Int32(from), Int32(c), min(have, room)))
+                }
             }
-            let room = capacity[Int(task.candidates[lo])]
-            if room <= 0 || task.costs[lo] >= task.costs[hi] - epsilon {
-                lo += 1
-                continue
-            }
-            let take = min(room, units[hi])
-            units[hi] -= take
-            units[lo] += take
-            capacity[Int(task.candidates[hi])] += take
-            capacity[Int(task.candidates[lo])] -= take
-            improved = true
         }
-        if improved {
-            assignment[a] = units.enumerated().filter { $0.element > 0 }.map { (Int32($0.offset), $0.element) }
+        guard !options.isEmpty else { return nil }
+        options.sort { $0.increase != $1.increase ? $0.increase < $1.increase : ($0.task, $0.to) < ($1.task, $1.to) }
+        var remaining = needed
+        var penalty = 0.0
+        var usedRoom: [Int32: Int32] = [:]
+        var takenFrom: [Int32: Int32] = [:]
+        var moves: [(task: Int32, from: Int32, to: Int32, units: Int32)] = []
+        for o in options where remaining > 0 {
+            let rc = resource(o.task, o.to)
+            let room = capacity[Int(rc)] + (rc == extraRoom.0 ? extraRoom.1 : 0) - usedRoom[rc, default: 0]
+            let left = units(o.task, on: r) - takenFrom[o.task, default: 0]
+            let take = min(remaining, room, left, o.max)
+            guard take > 0 else { continue }
+            usedRoom[rc, default: 0] += take
+            takenFrom[o.task, default: 0] += take
+            penalty += o.increase * Double(take)
+            remaining -= take
+            moves.append((o.task, o.from, o.to, take))
+        }
+        return remaining == 0 ? (penalty, moves) : nil
+    }
+
+    /// One improving move for split task `a`: shift units to cheaper candidates with room, or
+    /// exchange units with another task on a cheaper candidate.
+    private mutating func improveSplit(_ a: Int32) -> Bool {
+        let task = tasks[Int(a)]
+        var improved = false
+        // Dearest parts first.
+        for part in assignment[Int(a)].sorted(by: { $0.candidate > $1.candidate }) {
+            let hi = part.candidate
+            var have = units(a, on: resource(a, hi))
+            guard have > 0 else { continue }
+            for lo in 0..<Int(hi) where have > 0 {
+                let gainPerUnit = task.costs[Int(hi)] - task.costs[lo]
+                if gainPerUnit <= epsilon { break }
+                let rlo = task.candidates[lo]
+                let room = capacity[Int(rlo)]
+                if room > 0 {
+                    let take = min(room, have)
+                    shift(a, from: hi, to: Int32(lo), amount: take)
+                    have -= take
+                    improved = true
+                    continue
+                }
+                // Exchange with a task on rlo that minds the swap less.
+                let rhi = task.candidates[Int(hi)]
+                for b in occupants[Int(rlo)] where b != a && !tasks[Int(b)].fixed && have > 0 {
+                    guard let bhi = candidateIndex(b, of: rhi), let blo = candidateIndex(b, of: rlo) else { continue }
+                    let tb = tasks[Int(b)]
+                    let loss = tb.costs[bhi] - tb.costs[blo]
+                    if tb.gang {
+                        // b moves whole to rhi; a moves up to u_b + room units to rlo.
+                        let delta = min(have, tb.units + capacity[Int(rlo)])
+                        guard capacity[Int(rhi)] + delta >= tb.units else { continue }
+                        let gain = gainPerUnit * Double(delta) - loss * Double(tb.units)
+                        guard gain > epsilon else { continue }
+                        move(b, to: Int32(bhi))
+                        shift(a, from: hi, to: Int32(lo), amount: delta)
+                        have -= delta
+                        improved = true
+                    } else {
+                        guard gainPerUnit - loss > epsilon else { continue }
+                        let delta = min(have, units(b, on: rlo))
+                        guard delta > 0 else { continue }
+                        shift(b, from: Int32(blo), to: Int32(bhi), amount: delta)
+                        shift(a, from: hi, to: Int32(lo), amount: delta)
+                        have -= delta
+                        improved = true
+                    }
+                }
+            }
         }
         return improved
     }

@@ -20,9 +20,9 @@ final class ServerProcess: @unchecked Sendable {
     let process = Process()
     let url: String
 
-    init(data: String, token: String) throws {
+    init(data: String, token: String, extra: [String] = []) throws {
         process.executableURL = URL(fileURLWithPath: try suanliExecutable())
-        process.arguments = ["serve", "--port", "0", "--data", data, "--operator-token", token, "--log-level", "warning"]
+        process.arguments = ["serve", "--port", "0", "--data", data, "--operator-token", token, "--log-level", "warning"] + extra
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice

@@ -12,8 +12,8 @@ struct SchedulerBench: AsyncParsableCommand {
             Online: a synthetic national network and a mixed task stream (training, inference, CPU batch, \
             green, HPC); each placement is one submit (placed, or cancelled if it would queue) and the \
             oldest running task is released once a window of running tasks is full. Batch: tasks queue \
-            while every resource is busy, then all capacity appears at once and the queue is drained \
-            (greedy pass plus batch optimiser). With --instance FILE: solve one instance (see \
+            while every resource is busy, then a quarter of the resources free up at once and the queue \
+            is drained (greedy pass plus batch optimiser). With --instance FILE: solve one instance (see \
             scripts/optimality.py) and print the assignment as JSON.
             """)
 
@@ -157,7 +157,10 @@ struct SchedulerBench: AsyncParsableCommand {
             s.deadline = nil
             return s
         }
-        let reports = free.map { ResourceReport(id: $0.id, freeUnits: $0.freeUnits) }
+        // A quarter of the resources free up (the rest stay busy), so tasks compete for capacity.
+        let reports = free.enumerated().map { i, r in
+            ResourceReport(id: r.id, freeUnits: SplitMix64.mix(seed, UInt64(i)) % 4 == 0 ? r.freeUnits : 0)
+        }
         func measure(batch: Bool) -> (seconds: Double, result: DrainResult) {
             var configuration = SchedulerConfiguration(seed: seed)
             if !batch { configuration.batchMinimum = 0 }

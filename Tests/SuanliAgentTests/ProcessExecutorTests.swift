@@ -1,0 +1,243 @@
+import Foundation
+import SuanliCore
+import Testing
+
+@testable import SuanliAgent
+
+@Suite("Process executor")
+struct ProcessExecutorTests {
+    let layout: WorkLayout
+    let executor: ProcessExecutor
+
+    init() throws {
+        layout = WorkLayout(root: try TestSupport.temporaryDirectory())
+        executor = ProcessExecutor(configuration: .init(terminationGrace: 2, stateDirectory: layout.stateDirectory))
+    }
+
+    private func job(
+        _ command: [String], task: String = "t\(UInt32.random(in: 0...UInt32.max))", attempt: Int = 1,
+        env: [String: String] = [:], kind: ResourceKind = .cpu, units: Int = 1, devices: [Int]? = nil, cpus: [Int]? = nil,
+        timeLimit: Double? = nil
+    ) -> Job {
+        layout.job(taskID: task, attempt: attempt, command: command, environment: env, kind: kind, units: units,
+                   devices: devices, cpus: cpus, timeLimitSeconds: timeLimit)
+    }
+
+    @Test func capturesOutputEnvironmentAndWorkingDirectory() async throws {
+        let job = job(
+            ["sh", "-c", #"echo "out $FOO"; echo err >&2; pwd; echo "$SUANLI_TASK_ID $SUANLI_ATTEMPT $SUANLI_CHECKPOINT_DIR $SUANLI_UNITS""#],
+            task: "t-env", attempt: 2, env: ["FOO": "bar baz", "SUANLI_ATTEMPT": "99"], units: 1)
+        let running = try await executor.start(job)
+        let outcome = try await executor.wait(running)
+        #expect(outcome.result == .succeeded)
+        #expect(outcome.exitStatus == .exited(0))
+        let lines = TestSupport.read(job.stdoutPath).split(separator: "\n").map(String.init)
+        #expect(lines == ["out bar baz", job.workingDirectory, "t-env 2 \(job.checkpointDirectory) 1"])
+        #expect(TestSupport.read(job.stderrPath) == "err\n")
+        #expect(FileManager.default.fileExists(atPath: job.checkpointDirectory))
+        #expect(job.workingDirectory.hasSuffix("/t-env/attempt2"))
+        #expect(try await executor.status(running) == .finished(outcome))
+    }
+
+    @Test func agentSecretsDoNotLeak() async throws {
+        setenv("SUANLI_TEST_SECRET_TOKEN", "s3cret", 1)
+        let base = ProcessExecutor.Configuration.defaultBaseEnvironment()
+        #expect(base["SUANLI_TEST_SECRET_TOKEN"] == nil)
+        #expect(base["PATH"] != nil)
+        let job = job(["env"])
+        let outcome = try await executor.wait(try await executor.start(job))
+        #expect(outcome.result == .succeeded)
+        #expect(!TestSupport.read(job.stdoutPath).contains("s3cret"))
+    }
+
+    @Test func exitCodesAndSignals() async throws {
+        let failing = try await executor.wait(try await executor.start(job(["sh", "-c", "exit 3"])))
+        #expect(failing.result == .failed)
+        #expect(failing.exitStatus == .exited(3))
+        let killed = try await executor.wait(try await executor.start(job(["sh", "-c", "kill -KILL $$"])))
+        #expect(killed.result == .failed)
+        #expect(killed.exitStatus == .signaled(SIGKILL))
+        #expect(killed.exitStatus?.shellCode == 137)
+    }
+
+    @Test func sigpipeIsDefaultInJobs() async throws {
+        // The agent ignores SIGPIPE (as servers do); jobs must not inherit that.
+        signal(SIGPIPE, SIG_IGN)
+        let job = job(["sh", "-c", "yes | head -n 1"])
+        let outcome = try await executor.wait(try await executor.start(job))
+        #expect(outcome.result == .succeeded)
+        #expect(TestSupport.read(job.stdoutPath) == "y\n")
+        #expect(TestSupport.read(job.stderrPath) == "")
+    }
+
+    @Test func commandNotFoundAndInvalidJobs() async throws {
+        await #expect(throws: ExecutorError.commandNotFound("no-such-program-suanli")) {
+            try await executor.start(job(["no-such-program-suanli"]))
+        }
+        await #expect(throws: ExecutorError.self) { try await executor.start(job([])) }
+        await #expect(throws: ExecutorError.self) { try await executor.start(job(["true"], attempt: 0)) }
+        let relative = Job(taskID: "t", attempt: 1, command: ["true"], workingDirectory: "rel", checkpointDirectory: "/c",
+                           kind: .cpu, units: 1, stdoutPath: "/o", stderrPath: "/e")
+        await #expect(throws: ExecutorError.self) { try await executor.start(relative) }
+    }
+
+    @Test func cancelKillsTheWholeProcessTree() async throws {
+        let marker = "299.\(Int.random(in: 100_000...999_999))"
+        let job = job(["sh", "-c", "sleep \(marker) & sleep \(marker) & wait"])
+        let running = try await executor.start(job)
+        guard case .process(let pgid, _) = running.handle else { Issue.record("not a process handle"); return }
+        // sh (its command line names the marker too) and the two sleeps.
+        #expect(await TestSupport.eventually(within: 5) { TestSupport.processes(containing: marker).count == 3 })
+        #expect(Spawner.livingMembers(ofProcessGroup: pgid).count == 3)  // sh and two sleeps
+        #expect(try await executor.status(running) == .running)
+
+        let outcome = try await executor.cancel(running)
+        #expect(outcome.result == .cancelled)
+        #expect(outcome.exitStatus == .signaled(SIGTERM))
+        // Nothing of the tree runs any more.
+        #expect(TestSupport.processes(containing: marker).isEmpty)
+        #expect(Spawner.livingMembers(ofProcessGroup: pgid).isEmpty)
+        // Orphaned children become zombies of PID 1 until it reaps them; after that the group is gone.
+        let gone = await TestSupport.eventually(within: 20) { kill(-pgid, 0) == -1 && errno == ESRCH }
+        #expect(gone, "kill(-\(pgid), 0) still finds the group")
+        // Cancelling again returns the same outcome.
+        #expect(try await executor.cancel(running) == outcome)
+    }
+
+    @Test func cancelEscalatesToSIGKILL() async throws {
+        let executor = ProcessExecutor(configuration: .init(terminationGrace: 0.3))
+        let job = job(["sh", "-c", "trap '' TERM; sleep 300"])
+        let running = try await executor.start(job)
+        try await Task.sleep(for: .milliseconds(100))  // let sh install its trap
+        let began = Date()
+        let outcome = try await executor.cancel(running)
+        #expect(outcome.result == .cancelled)
+        #expect(outcome.exitStatus == .signaled(SIGKILL))
+        #expect(Date().timeIntervalSince(began) >= 0.3)
+        #expect(Date().timeIntervalSince(began) < 5)
+    }
+
+    @Test func mainProcessExitKillsLeftovers() async throws {
+        let marker = "298.\(Int.random(in: 100_000...999_999))"
+        let job = job(["sh", "-c", "sleep \(marker) & echo started"])
+        let outcome = try await executor.wait(try await executor.start(job))
+        #expect(outcome.result == .succeeded)
+        #expect(await TestSupport.eventually(within: 2) { TestSupport.processes(containing: marker).isEmpty })
+    }
+
+    @Test func timeLimit() async throws {
+        let began = Date()
+        let outcome = try await executor.wait(try await executor.start(job(["sleep", "30"], timeLimit: 0.3)))
+        #expect(outcome.result == .timedOut)
+        #expect(outcome.exitStatus == .signaled(SIGTERM))
+        let elapsed = Date().timeIntervalSince(began)
+        #expect(elapsed >= 0.3 && elapsed < 3, "took \(elapsed) s")
+        // A job that ends in time is not affected by its limit.
+        let quick = try await executor.wait(try await executor.start(job(["true"], timeLimit: 5)))
+        #expect(quick.result == .succeeded)
+    }
+
+    @Test func cpuAffinityIsApplied() async throws {
+        let usable = Spawner.currentAffinity()
+        let cpu = try #require(usable.last)
+        let job = job(["sh", "-c", "grep Cpus_allowed_list /proc/self/status; exec sleep 30"], cpus: [cpu])
+        let running = try await executor.start(job)
+        guard case .process(let pid, _) = running.handle else { Issue.record("not a process handle"); return }
+        let status = TestSupport.read("/proc/\(pid)/status")
+        let allowed = status.split(separator: "\n").first { $0.hasPrefix("Cpus_allowed_list:") }
+        #expect(allowed?.split(separator: "\t").last.map(String.init) == "\(cpu)")
+        _ = try await executor.cancel(running)
+        #expect(TestSupport.read(job.stdoutPath) == "Cpus_allowed_list:\t\(cpu)\n")
+        // The agent's own threads keep their mask.
+        #expect(Spawner.currentAffinity() == usable)
+        // A CPU the machine does not have is an error, not a silently unbound job.
+        await #expect(throws: ExecutorError.self) { try await executor.start(self.job(["true"], cpus: [4000])) }
+    }
+
+    @Test func deviceVariables() async throws {
+        let gpu = job(["sh", "-c", "echo $CUDA_VISIBLE_DEVICES"], env: ["CUDA_VISIBLE_DEVICES": "7"], kind: .gpu, units: 2, devices: [1, 3])
+        _ = try await executor.wait(try await executor.start(gpu))
+        #expect(TestSupport.read(gpu.stdoutPath) == "1,3\n")
+        let npu = job(["sh", "-c", "echo $ASCEND_RT_VISIBLE_DEVICES"], kind: .npu, units: 1, devices: [5])
+        _ = try await executor.wait(try await executor.start(npu))
+        #expect(TestSupport.read(npu.stdoutPath) == "5\n")
+    }
+
+    @Test func cancellingAWaiterLeavesTheJobRunning() async throws {
+        let running = try await executor.start(job(["sleep", "30"]))
+        let waiter = Task { try await executor.wait(running) }
+        try await Task.sleep(for: .milliseconds(50))
+        waiter.cancel()
+        await #expect(throws: CancellationError.self) { try await waiter.value }
+        #expect(try await executor.status(running) == .running)
+        #expect(try await executor.cancel(running).result == .cancelled)
+    }
+
+    @Test func duplicateStartIsRefused() async throws {
+        let job = job(["sleep", "30"])
+        let running = try await executor.start(job)
+        await #expect(throws: ExecutorError.self) { try await executor.start(job) }
+        _ = try await executor.cancel(running)
+    }
+
+    @Test func aRestartedAgentRecoversAndKillsItsJobs() async throws {
+        let marker = "297.\(Int.random(in: 100_000...999_999))"
+        let job = job(["sleep", marker], task: "t-recover")
+        let running = try await executor.start(job)
+        // Another executor on the same state directory stands for the agent after a restart.
+        let restarted = ProcessExecutor(configuration: .init(terminationGrace: 2, stateDirectory: layout.stateDirectory))
+        let recovered = try await restarted.recover()
+        #expect(recovered.map(\.key) == [job.key])
+        #expect(recovered.first?.handle == running.handle)
+        #expect(try await restarted.status(recovered[0]) == .running)
+        let outcome = try await restarted.cancel(recovered[0])
+        #expect(outcome.result == .cancelled)
+        #expect(TestSupport.processes(containing: marker).isEmpty)
+        #expect(try await restarted.status(recovered[0]).outcome?.result == .unknown)
+        // The original executor reaps its child and drops the record.
+        _ = try await executor.wait(running)
+        #expect(try await restarted.recover().isEmpty)
+        #expect(try await executor.recover().isEmpty)
+    }
+
+    @Test func startLatency() async throws {
+        var startTimes: [Double] = []
+        var roundTrips: [Double] = []
+        for attempt in 1...30 {
+            let job = job(["true"], task: "t-latency", attempt: attempt)
+            let began = ContinuousClock.now
+            let running = try await executor.start(job)
+            let started = ContinuousClock.now
+            let outcome = try await executor.wait(running)
+            let ended = ContinuousClock.now
+            #expect(outcome.result == .succeeded)
+            startTimes.append((started - began).milliseconds)
+            roundTrips.append((ended - began).milliseconds)
+        }
+        startTimes.sort()
+        roundTrips.sort()
+        let median = startTimes[startTimes.count / 2]
+        print(String(format: "process executor: start() of `true` median %.2f ms (min %.2f, max %.2f); start→exit median %.2f ms",
+                     median, startTimes.first!, startTimes.last!, roundTrips[roundTrips.count / 2]))
+        #expect(median < 50, "median start latency \(median) ms")
+    }
+
+    @Test func manyConcurrentJobs() async throws {
+        let outcomes = try await withThrowingTaskGroup(of: (Int, JobOutcome).self) { group in
+            for index in 0..<100 {
+                let job = job(["sh", "-c", "exit \(index % 7)"], task: "t-many-\(index)")
+                group.addTask { (index, try await executor.wait(try await executor.start(job))) }
+            }
+            return try await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+        }
+        #expect(outcomes.count == 100)
+        for (index, outcome) in outcomes { #expect(outcome.exitStatus == .exited(Int32(index % 7))) }
+    }
+}
+
+extension Duration {
+    var milliseconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) * 1000 + Double(attoseconds) / 1e15
+    }
+}

@@ -1,6 +1,0 @@
-import SuanliScheduler
-import Testing
-
-@Test func engineCanBeCreated() {
-    _ = SchedulerEngine()
-}
