@@ -2,6 +2,9 @@ import ArgumentParser
 import Foundation
 import Logging
 import ServiceLifecycle
+import AsyncHTTPClient
+import SuanliAgent
+import SuanliClient
 import SuanliCore
 import SuanliServer
 
@@ -34,25 +37,39 @@ struct Up: AsyncParsableCommand {
             listened.yield(port)
             listened.finish()
         }
-        let demo = DemoTelemetry(platform: platform, interval: options.heartbeatInterval, seed: seed, logger: logger)
+        let (ready, readyContinuation) = AsyncStream.makeStream(of: [AgentRunner].self)
+        // Every demo agent holds a long poll open: give them a pool that is large enough.
+        var httpConfiguration = HTTPClient.Configuration()
+        httpConfiguration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 4 * providers + 16)
+        httpConfiguration.connectionPool.retryConnectionEstablishment = false
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
+        var agentLogger = logger
+        agentLogger.logLevel = .warning
         let group = ServiceGroup(
-            configuration: .init(services: [server, demo], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(
+                services: [server, DemoAgents(ready: ready)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             var port = options.port
             for await bound in listening { port = bound }
-            var seeded = 0
-            if platform.providers().isEmpty {
-                let network = SyntheticNetwork(providers: providers, resources: resources, seed: seed)
-                seeded = try await DemoSeeder.seed(network, into: platform)
-            }
             let url = "http://\(options.host):\(port)"
+            let network = SyntheticNetwork(providers: providers, resources: resources, seed: seed)
+            let fresh = platform.providers().isEmpty
+            let demoProviders = try await DemoSeeder.providers(network, on: platform)
+            let agents = DemoSeeder.agents(
+                network, providers: demoProviders, url: url, data: options.data, interval: options.heartbeatInterval,
+                http: http, logger: agentLogger)
+            readyContinuation.yield(agents)
+            readyContinuation.finish()
+            // Wait until the demo agents have registered their resources.
+            for _ in 0..<600 where !agents.allSatisfy(\.isRegistered) { try await Task.sleep(for: .milliseconds(50)) }
+            let seeded = fresh ? network.resourceCount : 0
             let stats = platform.stats()
             print(
                 """
                 Suanli is up: \(url)
                   \(seeded > 0 ? "seeded a demo network:" : "demo network:") \(stats.providers) providers, \(stats.resources) resources across \(Topology.hubCodes.count) national hubs (data: \(options.data))
-                  demo providers report live state every \(options.heartbeatInterval) s
+                  \(agents.count) demo agents (in this process, marked .demo.suanli) report live state every \(options.heartbeatInterval) s and run tasks as local processes
                 """)
             announceOperatorToken(platform, data: options.data, always: true)
             print(
@@ -61,86 +78,76 @@ struct Up: AsyncParsableCommand {
                   curl -s \(url)/v1/stats
                   swift run suanli find --kind gpu --near city.shanghai --max-rtt-ms 20 --server \(url)
                   swift run suanli resolve \((try? platform.discover(DiscoveryQuery(limit: 1)))?.items.first?.id.string ?? "86.1.1/x") --server \(url)
+                  swift run suanli consumers add me --server \(url) --token OPERATOR_TOKEN   # prints a consumer token
+                  swift run suanli submit --server \(url) --token CONSUMER_TOKEN --kind gpu --units 1 -- sh -c 'echo hello from $SUANLI_TASK_ID'
+                  swift run suanli task t1 --follow --server \(url) --token CONSUMER_TOKEN
                 Stop with Ctrl-C.
                 """)
             fflush(nil)
             try await tasks.next()
         }
+        try? await http.shutdown()
         await platform.close()
     }
 }
 
-/// Registers a synthetic network on a platform through its normal write path.
+/// Registers the providers of a synthetic network on a platform, or takes over the demo
+/// providers of an earlier `up` (new tokens), and builds one in-process agent per provider.
 enum DemoSeeder {
-    /// Seeds `network`; returns the number of resources registered.
-    static func seed(_ network: SyntheticNetwork, into platform: Platform) async throws -> Int {
-        var prefixes: [Prefix] = []
-        for provider in network.providers {
-            prefixes.append(try await platform.registerProvider(provider.registration, by: .operator).prefix)
-        }
-        let prefixList = prefixes
-        // Concurrent writes share fsyncs through group commit.
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            let width = 64
-            for lane in 0..<width {
-                group.addTask {
-                    var i = lane
-                    while i < network.resourceCount {
-                        let r = network.resource(i)
-                        let prefix = prefixList[r.provider]
-                        _ = try await platform.putResource("\(prefix)/\(r.suffix)", spec: r.spec, by: .provider(prefix))
-                        i += width
-                    }
-                }
+    /// The demo providers' prefixes and tokens, by index into `network.providers`.
+    static func providers(_ network: SyntheticNetwork, on platform: Platform) async throws -> [Int: (Prefix, String)] {
+        var out: [Int: (Prefix, String)] = [:]
+        let existing = platform.providers()
+        if existing.isEmpty {
+            for (i, provider) in network.providers.enumerated() {
+                let record = try await platform.registerProvider(provider.registration, by: .operator)
+                out[i] = (record.prefix, record.token ?? "")
             }
-            try await group.waitForAll()
+            return out
         }
-        return network.resourceCount
+        let byContact = Dictionary(network.providers.enumerated().map { ($1.registration.contact, $0) }, uniquingKeysWith: { a, _ in a })
+        for record in existing where record.contact.hasSuffix(".demo.suanli") {
+            guard let i = byContact[record.contact] else { continue }
+            let rotated = try await platform.rotateToken(of: record.prefix, by: .operator)
+            out[i] = (record.prefix, rotated.token ?? "")
+        }
+        return out
+    }
+
+    /// One agent per demo provider, running tasks as local processes under `data/agents`.
+    static func agents(
+        _ network: SyntheticNetwork, providers: [Int: (Prefix, String)], url: String, data: String, interval: Double,
+        http: HTTPClient, logger: Logger
+    ) -> [AgentRunner] {
+        var resources: [Int: [AgentResource]] = [:]
+        for i in 0..<network.resourceCount {
+            let r = network.resource(i)
+            resources[r.provider, default: []].append(
+                AgentResource(suffix: r.suffix, spec: r.spec, devices: r.spec.kind == .cpu ? nil : Array(0..<r.spec.units)))
+        }
+        let root = (data as NSString).isAbsolutePath ? data : FileManager.default.currentDirectoryPath + "/" + data
+        return providers.sorted { $0.key < $1.key }.map { i, provider in
+            let work = "\(root)/agents/\(provider.0)"
+            return AgentRunner(
+                client: SuanliClient(server: url, token: provider.1, httpClient: http),
+                executor: ProcessExecutor(configuration: .init(stateDirectory: WorkLayout(root: work).stateDirectory), logger: logger),
+                resources: resources[i] ?? [], configuration: .init(heartbeatInterval: interval, workDirectory: work),
+                logger: logger)
+        }
     }
 }
 
-/// Keeps the demo providers' resources live: every interval each one reports a plausible state.
-/// Demo providers are those whose contact ends in `.demo.suanli`.
-struct DemoTelemetry: Service {
-    let platform: Platform
-    let interval: Double
-    let seed: UInt64
-    let logger: Logger
+/// Runs the demo agents once `up` has created them (the service group starts before they exist).
+struct DemoAgents: Service {
+    let ready: AsyncStream<[AgentRunner]>
 
     func run() async throws {
-        var rng = SplitMix64(seed: seed ^ 0x5EED)
-        var free: [String: Int] = [:]
-        while !Task.isCancelledOrShuttingDown {
-            for provider in platform.providers() where provider.contact.hasSuffix(".demo.suanli") {
-                let ids = platform.resourceIDs(of: provider.prefix)
-                guard !ids.isEmpty else { continue }
-                var reports: [TelemetryReport] = []
-                reports.reserveCapacity(ids.count)
-                for id in ids {
-                    guard let record = try? platform.resolve(id) else { continue }
-                    let units = record.units
-                    var value = free[id] ?? Int.random(in: units / 2...units, using: &rng)
-                    value += Int.random(in: -max(1, units / 8)...max(1, units / 8), using: &rng)
-                    value = min(units, max(0, value))
-                    free[id] = value
-                    let healthy = Int.random(in: 0..<200, using: &rng) != 0
-                    reports.append(
-                        TelemetryReport(
-                            id: id, freeUnits: value, healthy: healthy,
-                            utilization: (Double(units - value) / Double(units) * 100).rounded() / 100))
-                }
-                do {
-                    _ = try await platform.report(TelemetryBatch(reports: reports), by: .provider(provider.prefix))
-                } catch {
-                    logger.warning("demo telemetry failed", metadata: ["provider": "\(provider.prefix)", "error": "\(error)"])
-                }
-            }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(interval)) }
+        var agents: [AgentRunner] = []
+        for await list in ready { agents = list }
+        guard !agents.isEmpty else { return }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for agent in agents { group.addTask { try await agent.run() } }
+            try await group.waitForAll()
         }
     }
-}
-
-extension Task where Success == Never, Failure == Never {
-    /// Whether the current task is cancelled or its service group is shutting down.
-    static var isCancelledOrShuttingDown: Bool { Task.isCancelled || Task.isShuttingDownGracefully }
 }

@@ -42,6 +42,8 @@ struct BatchSolver: Sendable {
     private var occupants: [[Int32]] = []
     /// Lagrangian steps (0 disables the guidance).
     var lagrangianSteps = 60
+    /// Relative gap to a lower bound below which the search stops (0.01%).
+    var tolerance = 1e-4
     private let epsilon = 1e-9
 
     init(capacity: [Int32], tasks: [Task]) {
@@ -62,10 +64,10 @@ struct BatchSolver: Sendable {
     /// for `capacity`); returns the final assignment's cost.
     mutating func solve(start: Solution, passes: Int) -> Double {
         let free = capacity
-        // Every task already on its cheapest candidate: nothing can be better.
+        // Within `tolerance` of the bound where every task gets its cheapest candidate: stop.
         var bound = 0.0
         for task in tasks { bound += (task.costs.min() ?? 0) * Double(task.units) }
-        if cost(of: start) <= bound + epsilon * max(1, abs(bound)) {
+        if cost(of: start) <= bound + tolerance * max(1, abs(bound)) {
             install(start)
             return cost(of: start)
         }
@@ -97,7 +99,7 @@ struct BatchSolver: Sendable {
                     }
                 }
                 let norm = gradient.reduce(0.0) { $0 + $1 * $1 }
-                if norm < epsilon || bestCost - bound < epsilon * max(1, abs(bestCost)) { break }
+                if norm < epsilon || bestCost - bestBound < tolerance * max(1, abs(bestCost)) { break }
                 let length = theta * (bestCost - bound) / norm
                 for r in prices.indices { prices[r] = max(0, prices[r] + length * gradient[r]) }
                 if step % 6 == 0, let guided = construct(free: free, prices: prices, start: start) {
@@ -314,9 +316,9 @@ struct BatchSolver: Sendable {
                 return true
             }
             let deficit = task.units - capacity[Int(r)]
-            // One gang occupant swaps with a or goes to its cheapest other candidate with room.
+            // One gang occupant swaps with a.
             var bestGain = epsilon
-            var bestMove: (b: Int32, target: Int)? = nil
+            var bestSwap: (b: Int32, target: Int)? = nil
             for b in occupants[Int(r)] where b != a && tasks[Int(b)].gang && !tasks[Int(b)].fixed && tasks[Int(b)].units >= deficit {
                 let tb = tasks[Int(b)]
                 let cbr = tb.costs[Int(assignment[Int(b)][0].candidate)]
@@ -324,25 +326,20 @@ struct BatchSolver: Sendable {
                     let gain = gainA + (cbr - tb.costs[j]) * Double(tb.units)
                     if gain > bestGain {
                         bestGain = gain
-                        bestMove = (b, j)
+                        bestSwap = (b, j)
                     }
-                }
-                for (j, rb) in tb.candidates.enumerated() where rb != r && rb != r0 && capacity[Int(rb)] >= tb.units {
-                    let gain = gainA + (cbr - tb.costs[j]) * Double(tb.units)
-                    if gain > bestGain {
-                        bestGain = gain
-                        bestMove = (b, j)
-                    }
-                    break
                 }
             }
-            // Or split tasks on r give up units to their cheapest other candidates with room.
-            if let pulls = pullPlan(on: r, units: deficit, excluding: a, extraRoom: (r0, task.units)), gainA - pulls.penalty > bestGain {
-                for pull in pulls.moves { shift(pull.task, from: pull.from, to: pull.to, amount: pull.units) }
+            // Or other tasks on r (gang ones whole, split ones by units) move to their cheapest
+            // other candidates with room, cheapest first, until a fits.
+            if let ejection = ejectionPlan(on: r, units: deficit, excluding: a, extraRoom: (r0, task.units)),
+                gainA - ejection.penalty > bestGain
+            {
+                for m in ejection.moves { shift(m.task, from: m.from, to: m.to, amount: m.units) }
                 move(a, to: Int32(i))
                 return true
             }
-            if let (b, target) = bestMove {
+            if let (b, target) = bestSwap {
                 move(b, to: Int32(target))
                 move(a, to: Int32(i))
                 return true
@@ -351,20 +348,26 @@ struct BatchSolver: Sendable {
         return false
     }
 
-    /// The cheapest way to free `units` units on `r` by moving units of split tasks elsewhere;
-    /// `extraRoom`: a resource that will gain room (the moving task's current one).
-    private func pullPlan(on r: Int32, units needed: Int32, excluding a: Int32, extraRoom: (Int32, Int32))
+    /// The cheapest way to free `units` units on `r` by moving other tasks off it: gang tasks whole
+    /// to their cheapest other candidate with room, split tasks by units to any candidates with
+    /// room, taking the smallest cost increase per unit first. `extraRoom`: a resource that will
+    /// gain room (the moving task's current one).
+    private func ejectionPlan(on r: Int32, units needed: Int32, excluding a: Int32, extraRoom: (Int32, Int32))
         -> (penalty: Double, moves: [(task: Int32, from: Int32, to: Int32, units: Int32)])?
     {
-        var options: [(increase: Double, task: Int32, from: Int32, to: Int32, max: Int32)] = []
-        for s in occupants[Int(r)] where s != a && !tasks[Int(s)].gang && !tasks[Int(s)].fixed {
+        var options: [(increase: Double, task: Int32, from: Int32, to: Int32, max: Int32, whole: Bool)] = []
+        for s in occupants[Int(r)] where s != a && !tasks[Int(s)].fixed {
             let ts = tasks[Int(s)]
             guard let from = candidateIndex(s, of: r) else { continue }
             let have = units(s, on: r)
             for (c, rc) in ts.candidates.enumerated() where rc != r {
                 let room = capacity[Int(rc)] + (rc == extraRoom.0 ? extraRoom.1 : 0)
-                if room > 0 {
-                    options.append((ts.costs[c] - ts.costs[from], s, Int32(from), Int32(c), min(have, room)))
+                if ts.gang {
+                    guard room >= have else { continue }
+                    options.append((ts.costs[c] - ts.costs[from], s, Int32(from), Int32(c), have, true))
+                    break
+                } else if room > 0 {
+                    options.append((ts.costs[c] - ts.costs[from], s, Int32(from), Int32(c), min(have, room), false))
                 }
             }
         }
@@ -379,7 +382,13 @@ struct BatchSolver: Sendable {
             let rc = resource(o.task, o.to)
             let room = capacity[Int(rc)] + (rc == extraRoom.0 ? extraRoom.1 : 0) - usedRoom[rc, default: 0]
             let left = units(o.task, on: r) - takenFrom[o.task, default: 0]
-            let take = min(remaining, room, left, o.max)
+            let take: Int32
+            if o.whole {
+                guard left == o.max, room >= o.max else { continue }
+                take = o.max
+            } else {
+                take = min(remaining, room, left, o.max)
+            }
             guard take > 0 else { continue }
             usedRoom[rc, default: 0] += take
             takenFrom[o.task, default: 0] += take
@@ -387,7 +396,7 @@ struct BatchSolver: Sendable {
             remaining -= take
             moves.append((o.task, o.from, o.to, take))
         }
-        return remaining == 0 ? (penalty, moves) : nil
+        return remaining <= 0 ? (penalty, moves) : nil
     }
 
     /// One improving move for split task `a`: shift units to cheaper candidates with room, or
