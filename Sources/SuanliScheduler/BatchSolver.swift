@@ -41,7 +41,7 @@ struct BatchSolver: Sendable {
     /// Tasks with units on each resource.
     private var occupants: [[Int32]] = []
     /// Lagrangian steps (0 disables the guidance).
-    var lagrangianSteps = 60
+    var lagrangianSteps = 48
     /// Relative gap to a lower bound below which the search stops (0.01%).
     var tolerance = 1e-4
     private let epsilon = 1e-9
@@ -102,7 +102,7 @@ struct BatchSolver: Sendable {
                 if norm < epsilon || bestCost - bestBound < tolerance * max(1, abs(bestCost)) { break }
                 let length = theta * (bestCost - bound) / norm
                 for r in prices.indices { prices[r] = max(0, prices[r] + length * gradient[r]) }
-                if step % 6 == 0, let guided = construct(free: free, prices: prices, start: start) {
+                if step % 8 == 0, let guided = construct(free: free, prices: prices, start: start) {
                     let improved = improve(guided, free: free, passes: passes)
                     let c = cost(of: improved)
                     if c < bestCost - epsilon {
@@ -349,39 +349,48 @@ struct BatchSolver: Sendable {
     }
 
     /// The cheapest way to free `units` units on `r` by moving other tasks off it: gang tasks whole
-    /// to their cheapest other candidate with room, split tasks by units to any candidates with
-    /// room, taking the smallest cost increase per unit first. `extraRoom`: a resource that will
-    /// gain room (the moving task's current one).
+    /// to their cheapest other candidate with room, split tasks by units to their cheapest
+    /// candidates with room, taking the smallest cost increase per unit first. `extraRoom`: a
+    /// resource that will gain room (the moving task's current one).
     private func ejectionPlan(on r: Int32, units needed: Int32, excluding a: Int32, extraRoom: (Int32, Int32))
         -> (penalty: Double, moves: [(task: Int32, from: Int32, to: Int32, units: Int32)])?
     {
         var options: [(increase: Double, task: Int32, from: Int32, to: Int32, max: Int32, whole: Bool)] = []
+        var freeable: Int32 = 0
         for s in occupants[Int(r)] where s != a && !tasks[Int(s)].fixed {
             let ts = tasks[Int(s)]
             guard let from = candidateIndex(s, of: r) else { continue }
             let have = units(s, on: r)
+            var gathered: Int32 = 0
             for (c, rc) in ts.candidates.enumerated() where rc != r {
                 let room = capacity[Int(rc)] + (rc == extraRoom.0 ? extraRoom.1 : 0)
                 if ts.gang {
                     guard room >= have else { continue }
                     options.append((ts.costs[c] - ts.costs[from], s, Int32(from), Int32(c), have, true))
+                    freeable += have
                     break
                 } else if room > 0 {
-                    options.append((ts.costs[c] - ts.costs[from], s, Int32(from), Int32(c), min(have, room), false))
+                    let take = min(have - gathered, room)
+                    options.append((ts.costs[c] - ts.costs[from], s, Int32(from), Int32(c), take, false))
+                    gathered += take
+                    if gathered >= min(have, needed) { break }
                 }
             }
+            freeable += gathered
         }
-        guard !options.isEmpty else { return nil }
+        guard freeable >= needed else { return nil }
         options.sort { $0.increase != $1.increase ? $0.increase < $1.increase : ($0.task, $0.to) < ($1.task, $1.to) }
         var remaining = needed
         var penalty = 0.0
-        var usedRoom: [Int32: Int32] = [:]
-        var takenFrom: [Int32: Int32] = [:]
         var moves: [(task: Int32, from: Int32, to: Int32, units: Int32)] = []
         for o in options where remaining > 0 {
             let rc = resource(o.task, o.to)
-            let room = capacity[Int(rc)] + (rc == extraRoom.0 ? extraRoom.1 : 0) - usedRoom[rc, default: 0]
-            let left = units(o.task, on: r) - takenFrom[o.task, default: 0]
+            var room = capacity[Int(rc)] + (rc == extraRoom.0 ? extraRoom.1 : 0)
+            var left = units(o.task, on: r)
+            for m in moves {
+                if resource(m.task, m.to) == rc { room -= m.units }
+                if m.task == o.task { left -= m.units }
+            }
             let take: Int32
             if o.whole {
                 guard left == o.max, room >= o.max else { continue }
@@ -390,8 +399,6 @@ struct BatchSolver: Sendable {
                 take = min(remaining, room, left, o.max)
             }
             guard take > 0 else { continue }
-            usedRoom[rc, default: 0] += take
-            takenFrom[o.task, default: 0] += take
             penalty += o.increase * Double(take)
             remaining -= take
             moves.append((o.task, o.from, o.to, take))

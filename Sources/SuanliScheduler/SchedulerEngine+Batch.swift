@@ -36,7 +36,8 @@ extension SchedulerEngine {
                 protection = Protection(shadow: shadow, long: true)
             }
             var (options, context) = topOptions(
-                c, limit: configuration.batchCandidates, protection: protection, alternative: c.gang ? nil : startAlternatives[i])
+                c, limit: c.gang ? configuration.batchCandidates : 2 * configuration.batchCandidates, protection: protection,
+                alternative: c.gang ? nil : startAlternatives[i])
             let ctx = context ?? CostContext(reference: 1, wPrice: c.wPrice, wLatency: 0, wCarbon: 0)
             for part in startParts[i] where !options.contains(where: { $0.slot == part.task }) {
                 let r = slots[Int(part.task)]

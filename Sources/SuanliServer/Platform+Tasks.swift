@@ -242,3 +242,14 @@ extension Platform {
         }
     }
 }
+
+extension Platform {
+    /// How many tasks are in each state (for operators' dashboards and benchmarks).
+    public func taskCounts() -> [TaskState: Int] {
+        state.withLock { state in
+            var counts: [TaskState: Int] = [:]
+            for task in state.tasks.values { counts[task.state, default: 0] += 1 }
+            return counts
+        }
+    }
+}

@@ -1,0 +1,166 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import Logging
+import ServiceLifecycle
+import SuanliAgent
+import SuanliClient
+import SuanliCore
+import SuanliServer
+import SuanliStore
+
+/// `suanli bench e2e`: submit-to-running latency and completed tasks/s with real agents on loopback.
+struct EndToEndBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "e2e",
+        abstract: "End-to-end benchmark: a platform and two agents on loopback run trivial tasks (`true`).")
+
+    @Option(help: "Tasks to run.") var tasks = 10_000
+    @Option(help: "Concurrent submitters.") var concurrency = 32
+    @Option(help: "Units (cores) each agent offers; bounds tasks running at once.") var units = 64
+    @Option(help: "Tasks submitted one at a time (on an idle platform) to measure submit-to-running latency.")
+    var latencySamples = 200
+    @Flag(help: "Print the figures as one JSON object.") var json = false
+
+    func validate() throws {
+        guard (1...1_000_000).contains(tasks) else { throw ValidationError("--tasks must be between 1 and 1000000") }
+        guard (1...512).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 512") }
+    }
+
+    func log(_ line: String) {
+        if !json {
+            print(line)
+            fflush(nil)
+        }
+    }
+
+    func run() async throws {
+        var logger = Logger(label: "bench")
+        logger.logLevel = .error
+        let directory = try BenchSupport.temporaryDirectory("e2e")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let operatorToken = "bench-operator-token-0000"
+        let platform = try await Platform.open(
+            configuration: PlatformConfiguration(dataDirectory: directory, heartbeatInterval: 5, operatorToken: operatorToken),
+            store: try SQLiteStore(path: directory + "/suanli.sqlite"), logger: logger)
+        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        let server = PlatformServer(platform: platform, host: "127.0.0.1", port: 0, logger: logger) { port in
+            portContinuation.yield(port)
+            portContinuation.finish()
+        }
+        var httpConfiguration = HTTPClient.Configuration()
+        httpConfiguration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: concurrency + 16)
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
+        let (agentsReady, agentsContinuation) = AsyncStream.makeStream(of: [AgentRunner].self)
+        let group = ServiceGroup(services: [server, DemoAgents(ready: agentsReady)], logger: logger)
+        let figures: [String: Any] = try await withThrowingTaskGroup(of: Void.self) { running in
+            running.addTask { try await group.run() }
+            var port = 0
+            for await p in ports { port = p }
+            let url = "http://127.0.0.1:\(port)"
+            let op = SuanliClient(server: url, token: operatorToken, httpClient: http)
+            var agents: [AgentRunner] = []
+            for (i, location) in ["city.shanghai", "cluster.guian"].enumerated() {
+                let provider = try await op.registerProvider(
+                    ProviderRegistration(name: "bench-\(i)", contact: "bench", location: location, renewable: 0.5, pue: 1.2))
+                let spec = ResourceSpec(
+                    kind: .cpu, arch: "x86_64", model: "bench-cpu", units: units, memoryGiB: 1, location: location,
+                    priceFenPerUnitHour: 10)
+                let work = directory + "/agent-\(i)"
+                agents.append(
+                    AgentRunner(
+                        client: SuanliClient(server: url, token: provider.token, httpClient: http),
+                        executor: ProcessExecutor(configuration: .init(stateDirectory: WorkLayout(root: work).stateDirectory), logger: logger),
+                        resources: [AgentResource(suffix: "bench/cpu", spec: spec)],
+                        configuration: .init(heartbeatInterval: 5, workDirectory: work, logInterval: 5), logger: logger))
+            }
+            agentsContinuation.yield(agents)
+            agentsContinuation.finish()
+            while !agents.allSatisfy(\.isRegistered) { try await Task.sleep(for: .milliseconds(20)) }
+            let consumer = try await op.registerConsumer(ConsumerRegistration(name: "bench"))
+            let client = SuanliClient(server: url, token: consumer.token, httpClient: http)
+            let spec = TaskSpec(
+                name: "true", units: 1, accept: [TaskSpec.Alternative(kind: .cpu, run: TaskSpec.Run(command: ["true"]))],
+                durationS: 1, objective: .cheapest)
+            log("Suanli end-to-end benchmark: \(tasks) tasks of `true`, 2 agents × \(units) cores, \(concurrency) concurrent submitters")
+            // Latency on an idle platform: one task at a time, submit → the agent reports it running.
+            var latencies: [Double] = []
+            for _ in 0..<latencySamples {
+                let at = Date()
+                let id = try await client.submit(spec).id
+                while true {
+                    let task = try platform.task(id, by: .operator)
+                    if let running = task.events.first(where: { $0.state == .running }) {
+                        latencies.append(running.at.timeIntervalSince(at) * 1000)
+                        break
+                    }
+                    if task.state.isFinal { break }
+                    try await Task.sleep(for: .microseconds(200))
+                }
+            }
+            while (platform.taskCounts()[.succeeded] ?? 0) < latencySamples { try await Task.sleep(for: .milliseconds(5)) }
+            latencies.sort()
+            func percentile(_ values: [Double], _ p: Double) -> Double {
+                values.isEmpty ? 0 : values[min(values.count - 1, Int(Double(values.count) * p))]
+            }
+            let start = Date()
+            let submitted: [(String, Date)] = try await withThrowingTaskGroup(of: [(String, Date)].self) { submitters in
+                for lane in 0..<concurrency {
+                    submitters.addTask {
+                        var mine: [(String, Date)] = []
+                        var i = lane
+                        while i < tasks {
+                            let at = Date()
+                            mine.append((try await client.submit(spec).id, at))
+                            i += concurrency
+                        }
+                        return mine
+                    }
+                }
+                var all: [(String, Date)] = []
+                for try await part in submitters { all += part }
+                return all
+            }
+            let submitSeconds = Date().timeIntervalSince(start)
+            var done = 0
+            while true {
+                let counts = platform.taskCounts()
+                done = (counts[.succeeded] ?? 0) + (counts[.failed] ?? 0) - latencySamples
+                if done >= tasks { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            let totalSeconds = Date().timeIntervalSince(start)
+            var loaded: [Double] = []
+            var failed = 0
+            for (id, at) in submitted {
+                let task = try platform.task(id, by: .operator)
+                if task.state != .succeeded { failed += 1 }
+                if let running = task.events.first(where: { $0.state == .running }) {
+                    loaded.append(running.at.timeIntervalSince(at) * 1000)
+                }
+            }
+            loaded.sort()
+            try await http.shutdown()
+            await group.triggerGracefulShutdown()
+            try await running.waitForAll()
+            return [
+                "tasks": tasks, "failed": failed, "submit_per_s": Double(tasks) / submitSeconds,
+                "completed_per_s": Double(tasks) / totalSeconds, "submit_to_running_p50_ms": percentile(latencies, 0.5),
+                "submit_to_running_p99_ms": percentile(latencies, 0.99), "total_s": totalSeconds,
+                "under_load_submit_to_running_p50_ms": percentile(loaded, 0.5),
+                "under_load_submit_to_running_p99_ms": percentile(loaded, 0.99),
+            ]
+        }
+        await platform.close()
+        let p50 = figures["submit_to_running_p50_ms"] as! Double
+        let p99 = figures["submit_to_running_p99_ms"] as! Double
+        let completed = figures["completed_per_s"] as! Double
+        log(String(format: "  submitted at %.0f tasks/s; all %d done in %.2f s (%d failed)", figures["submit_per_s"] as! Double, tasks, figures["total_s"] as! Double, figures["failed"] as! Int))
+        log(String(format: "  submit-to-running latency, idle platform (%d samples): p50 %.1f ms (target < 20 ms: %.2fx), p99 %.1f ms", latencySamples, p50, p50 / 20, p99))
+        log(String(format: "  submit-to-running latency under full load: p50 %.1f ms, p99 %.1f ms (queueing included)", figures["under_load_submit_to_running_p50_ms"] as! Double, figures["under_load_submit_to_running_p99_ms"] as! Double))
+        log(String(format: "  completed end to end: %.0f tasks/s (target >= 1000/s: %.2fx)", completed, completed / 1000))
+        if json {
+            print(String(decoding: try JSONSerialization.data(withJSONObject: figures, options: [.sortedKeys]), as: UTF8.self))
+        }
+    }
+}
