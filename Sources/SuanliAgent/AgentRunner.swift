@@ -253,7 +253,11 @@ public final class AgentRunner: Service, Sendable {
 
     func execute(_ assignment: Assignment) async {
         let ref = assignment.ref
-        await send(AttemptEvent(task: assignment.task, attempt: assignment.attempt, resource: assignment.resource, phase: .starting))
+        // `starting` goes out with `running` (one call) once the executor has started the job.
+        state.withLock {
+            $0.pendingEvents.append(
+                AttemptEvent(task: assignment.task, attempt: assignment.attempt, resource: assignment.resource, phase: .starting))
+        }
         let devices: [Int]? = state.withLock { state in
             guard var pool = state.pools[assignment.resource], !pool.all.isEmpty else { return nil }
             let taken = pool.allocate(assignment.units)

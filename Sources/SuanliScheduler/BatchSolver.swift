@@ -43,7 +43,14 @@ struct BatchSolver: Sendable {
     /// Lagrangian steps (0 disables the guidance).
     var lagrangianSteps = 48
     /// Relative gap to a lower bound below which the search stops (0.01%).
-    var tolerance = 1e-4
+    var tolerance = BatchSolver.defaultTolerance
+    static let defaultTolerance = 1e-4
+    /// Starts improved by local search (the cheapest distinct ones).
+    var searches = 3
+    /// Last change of each resource and last fruitless look at each task (don't-look bits).
+    private var stamp: [UInt64] = []
+    private var looked: [UInt64] = []
+    private var clock: UInt64 = 1
     private let epsilon = 1e-9
 
     init(capacity: [Int32], tasks: [Task]) {
@@ -71,22 +78,20 @@ struct BatchSolver: Sendable {
             install(start)
             return cost(of: start)
         }
-        var best = improve(start, free: free, passes: passes)
-        var bestCost = cost(of: best)
-        if let regret = construct(free: free, prices: nil, start: start) {
-            let improved = improve(regret, free: free, passes: passes)
-            let c = cost(of: improved)
-            if c < bestCost - epsilon {
-                best = improved
-                bestCost = c
-            }
-        }
-        if lagrangianSteps > 0 {
+        // Less effort on very large batches (the greedy start is already good when tasks are many
+        // relative to the contention, and the time budget is shared).
+        let steps = tasks.count > 2000 ? lagrangianSteps / 2 : lagrangianSteps
+        let searches = tasks.count > 2000 ? min(self.searches, 2) : self.searches
+        // Starting solutions: greedy, regret, and regret under Lagrangian prices.
+        var starts: [(cost: Double, solution: Solution)] = [(cost(of: start), start)]
+        if let regret = construct(free: free, prices: nil, start: start) { starts.append((cost(of: regret), regret)) }
+        if steps > 0 {
             var prices = [Double](repeating: 0, count: free.count)
             var theta = 1.0
             var bestBound = -Double.infinity
             var stale = 0
-            for step in 1...lagrangianSteps {
+            let upper = starts.map(\.cost).min()!
+            for step in 1...steps {
                 let (bound, gradient) = relaxed(prices, free: free)
                 if bound > bestBound + epsilon {
                     bestBound = bound
@@ -99,17 +104,28 @@ struct BatchSolver: Sendable {
                     }
                 }
                 let norm = gradient.reduce(0.0) { $0 + $1 * $1 }
-                if norm < epsilon || bestCost - bestBound < tolerance * max(1, abs(bestCost)) { break }
-                let length = theta * (bestCost - bound) / norm
+                if norm < epsilon || upper - bestBound < tolerance * max(1, abs(upper)) { break }
+                let length = theta * (upper - bound) / norm
                 for r in prices.indices { prices[r] = max(0, prices[r] + length * gradient[r]) }
-                if step % 8 == 0, let guided = construct(free: free, prices: prices, start: start) {
-                    let improved = improve(guided, free: free, passes: passes)
-                    let c = cost(of: improved)
-                    if c < bestCost - epsilon {
-                        best = improved
-                        bestCost = c
-                    }
+                if step % 6 == 0, let guided = construct(free: free, prices: prices, start: start) {
+                    starts.append((cost(of: guided), guided))
                 }
+            }
+        }
+        // Local search from the most promising distinct starts; greedy itself is the fallback.
+        var best = start
+        var bestCost = cost(of: start)
+        var order = Array(starts.indices)
+        order.sort { starts[$0].cost != starts[$1].cost ? starts[$0].cost < starts[$1].cost : $0 < $1 }
+        var tried: [Double] = []
+        for i in order where tried.count < searches {
+            if tried.contains(where: { abs($0 - starts[i].cost) <= epsilon * max(1, abs($0)) }) { continue }
+            tried.append(starts[i].cost)
+            let improved = improve(starts[i].solution, free: free, passes: passes)
+            let c = cost(of: improved)
+            if c < bestCost - epsilon {
+                best = improved
+                bestCost = c
             }
         }
         capacity = free
@@ -147,13 +163,21 @@ struct BatchSolver: Sendable {
     private mutating func improve(_ solution: Solution, free: [Int32], passes: Int) -> Solution {
         capacity = free
         install(solution)
+        stamp = [UInt64](repeating: 1, count: capacity.count)
+        looked = [UInt64](repeating: 0, count: tasks.count)
+        clock = 1
         for _ in 0..<passes {
             var improved = false
             for a in tasks.indices where !tasks[a].fixed {
-                if tasks[a].gang {
-                    if improveGang(Int32(a)) { improved = true }
-                } else if improveSplit(Int32(a)) {
+                // Skip a task if nothing on its candidates changed since its last fruitless look.
+                var latest: UInt64 = 0
+                for r in tasks[a].candidates { latest = max(latest, stamp[Int(r)]) }
+                if looked[a] >= latest { continue }
+                let found = tasks[a].gang ? improveGang(Int32(a)) : improveSplit(Int32(a))
+                if found {
                     improved = true
+                } else {
+                    looked[a] = clock
                 }
             }
             if !improved { break }
@@ -185,33 +209,34 @@ struct BatchSolver: Sendable {
             solution[t] = start[t]
             for part in start[t] { capacity[Int(tasks[t].candidates[Int(part.candidate)])] -= part.units }
         }
-        // Each task's candidate order under the priced costs.
-        var order: [[Int32]] = tasks.map { task in Array(0..<Int32(task.candidates.count)) }
-        if let prices {
-            for t in tasks.indices {
-                let task = tasks[t]
-                order[t].sort { a, b in
-                    let x = task.costs[Int(a)] + prices[Int(task.candidates[Int(a)])]
-                    let y = task.costs[Int(b)] + prices[Int(task.candidates[Int(b)])]
-                    return x != y ? x < y : a < b
+        func priced(_ t: Int, _ c: Int) -> Double {
+            tasks[t].costs[c] + (prices?[Int(tasks[t].candidates[c])] ?? 0)
+        }
+        /// The cheapest and second-cheapest fitting candidates of gang task `t` under the priced costs.
+        func bestTwo(_ t: Int) -> (Int?, Int?) {
+            var first: Int? = nil
+            var second: Int? = nil
+            var f = Double.infinity
+            var g = Double.infinity
+            let task = tasks[t]
+            for c in task.candidates.indices where capacity[Int(task.candidates[c])] >= task.units {
+                let v = priced(t, c)
+                if v < f {
+                    second = first
+                    g = f
+                    first = c
+                    f = v
+                } else if v < g {
+                    second = c
+                    g = v
                 }
             }
-        }
-        func priced(_ t: Int, _ c: Int32) -> Double {
-            tasks[t].costs[Int(c)] + (prices?[Int(tasks[t].candidates[Int(c)])] ?? 0)
-        }
-        func fitting(_ t: Int, after: Int) -> Int? {
-            var k = after + 1
-            while k < order[t].count {
-                if capacity[Int(tasks[t].candidates[Int(order[t][k])])] >= tasks[t].units { return k }
-                k += 1
-            }
-            return nil
+            return (first, second)
         }
         func regret(_ t: Int) -> Double {
-            guard let first = fitting(t, after: -1) else { return .infinity }
-            guard let second = fitting(t, after: first) else { return .infinity }
-            return (priced(t, order[t][second]) - priced(t, order[t][first])) * Double(tasks[t].units)
+            let (first, second) = bestTwo(t)
+            guard let first, let second else { return .infinity }
+            return (priced(t, second) - priced(t, first)) * Double(tasks[t].units)
         }
         var levels = tasks.indices.filter { !tasks[$0].fixed }
         levels.sort { tasks[$0].priority != tasks[$1].priority ? tasks[$0].priority > tasks[$1].priority : $0 < $1 }
@@ -228,16 +253,23 @@ struct BatchSolver: Sendable {
                     heap.push(regret: current, task: t32)
                     continue
                 }
-                guard let k = fitting(t, after: -1) else { return nil }
-                let c = order[t][k]
-                capacity[Int(tasks[t].candidates[Int(c)])] -= tasks[t].units
-                solution[t] = [(c, tasks[t].units)]
+                guard let c = bestTwo(t).0 else { return nil }
+                capacity[Int(tasks[t].candidates[c])] -= tasks[t].units
+                solution[t] = [(Int32(c), tasks[t].units)]
             }
             for k in i..<j where !tasks[levels[k]].gang {
                 let t = levels[k]
                 var remaining = tasks[t].units
                 var parts: [(candidate: Int32, units: Int32)] = []
-                for c in order[t] where remaining > 0 {
+                var order = Array(0..<Int32(tasks[t].candidates.count))
+                if prices != nil {
+                    order.sort { a, b in
+                        let x = priced(t, Int(a))
+                        let y = priced(t, Int(b))
+                        return x != y ? x < y : a < b
+                    }
+                }
+                for c in order where remaining > 0 {
                     let r = Int(tasks[t].candidates[Int(c)])
                     guard capacity[r] > 0 else { continue }
                     let take = min(remaining, capacity[r])
@@ -276,6 +308,9 @@ struct BatchSolver: Sendable {
         let rt = Int(resource(t, to))
         capacity[rf] += amount
         capacity[rt] -= amount
+        clock += 1
+        stamp[rf] = clock
+        stamp[rt] = clock
         var parts = assignment[Int(t)]
         if let i = parts.firstIndex(where: { $0.candidate == from }) {
             parts[i].units -= amount

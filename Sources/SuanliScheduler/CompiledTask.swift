@@ -70,7 +70,12 @@ extension SchedulerEngine {
                 for (i, shape) in shapes.enumerated() where c.alternatives[a].accepts(shape) { list.append(Int32(i)) }
                 c.alternatives[a].shapes = list
             }
-            c.shapeList = Array(Set(c.alternatives.flatMap(\.shapes))).sorted()
+            var list = c.alternatives.flatMap(\.shapes)
+            list.sort()
+            var unique: [Int32] = []
+            unique.reserveCapacity(list.count)
+            for s in list where unique.last != s { unique.append(s) }
+            c.shapeList = unique
             c.shapeEpoch = shapes.count
         }
         if !c.locationsValid {

@@ -21,7 +21,7 @@ public struct SchedulerConfiguration: Sendable, Hashable {
     /// Creates a configuration.
     public init(
         seed: UInt64 = 0x5CA1_AB1E, latencyScaleMs: Double = 20, defaultDurationS: Double = 3600,
-        maxDrainAttempts: Int = 20_000, batchMinimum: Int = 2, batchCandidates: Int = 32, batchPasses: Int = 12
+        maxDrainAttempts: Int = 20_000, batchMinimum: Int = 2, batchCandidates: Int = 64, batchPasses: Int = 12
     ) {
         self.seed = seed
         self.latencyScaleMs = latencyScaleMs

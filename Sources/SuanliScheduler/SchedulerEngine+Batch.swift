@@ -4,8 +4,8 @@ extension SchedulerEngine {
     /// The set of placed tasks does not change (the queue rules decide *which* tasks run, the
     /// optimiser decides *where*). Returns their total cost afterwards.
     mutating func reoptimise(_ placed: [Int32], now: Double) -> Double {
-        let startCost = placed.reduce(0.0) { $0 + placedCost($1) }
-        guard placed.count >= 2 else { return startCost }
+        guard placed.count >= 2 else { return placed.reduce(0.0) { $0 + placedCost($1) } }
+        counters.batches += 1
         let savedShadow = headShadow
         let savedGeneration = shapeGeneration
         let savedEpoch = capacityEpoch
@@ -15,6 +15,34 @@ extension SchedulerEngine {
         var before: [Int32: Int32] = [:]
         for parts in startParts { for p in parts where before[p.task] == nil { before[p.task] = slots[Int(p.task)].effFree } }
         for t in placed { unreserveAll(t) }
+
+        // Each task's best plan on its own is a lower bound; if greedy is within the solver's
+        // tolerance of it (little contention), keep greedy and skip the optimiser.
+        var greedyCost = 0.0
+        var bound = 0.0
+        for (i, t) in placed.enumerated() {
+            var c = tasks[Int(t)].compiled
+            prepare(&c)
+            guard let context = collectGroups(c) else { continue }
+            for part in startParts[i] { greedyCost += unitCost(c, slot: part.task, context: context) * Double(part.units) }
+            bound += plan(c)?.cost ?? 0
+        }
+        if greedyCost <= bound + BatchSolver.defaultTolerance * max(1, abs(bound)) {
+            headShadow = nil
+            for (i, t) in placed.enumerated() {
+                let plan = Plan(alternative: startAlternatives[i], parts: startParts[i].map { ($0.task, $0.units) }, cost: 0)
+                if commit(t, plan, now: now) == nil {
+                    tasks[Int(t)].generationSeen = 0
+                    tasks[Int(t)].deficit = 0
+                    _ = insertIntoQueue(t)
+                }
+            }
+            shapeGeneration = savedGeneration
+            capacityEpoch = savedEpoch
+            shapeIncrease = savedIncrease
+            headShadow = savedShadow
+            return greedyCost
+        }
 
         var localOf: [Int32: Int32] = [:]
         var slotOf: [Int32] = []

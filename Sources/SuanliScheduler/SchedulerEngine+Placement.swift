@@ -190,7 +190,7 @@ extension SchedulerEngine {
             var total: Int64 = 0
             for i in start..<end {
                 let g = Int(candidates[i])
-                total += groups[g].freeSum(prefix: groups[g].countPriced(atMost: c.maxPrice))
+                total += c.maxPrice == .max ? groups[g].totalFree : groups[g].freeSum(prefix: groups[g].countPriced(atMost: c.maxPrice))
             }
             most = max(most, total)
             guard total >= Int64(c.units) else { continue }
@@ -248,9 +248,14 @@ extension SchedulerEngine {
         let candidates = scratchGroups
         let alternatives = scratchAlternatives
         var merge = OptionMerge()
+        groupMarkClock &+= 1
         for i in candidates.indices {
             if let only, alternatives[i] != only { continue }
             let g = Int(candidates[i])
+            // A group listed for two alternatives holds the same resources at the same cost: keep the first.
+            if groupMark.count < groups.count { groupMark += [UInt32](repeating: 0, count: groups.count - groupMark.count) }
+            if groupMark[g] == groupMarkClock { continue }
+            groupMark[g] = groupMarkClock
             guard groups[g].maxTree[1] >= need else { continue }
             let rtt = rttFrom(c, groups[g].location)
             let constant = context.groupConstant(rtt: rtt, renewable: groups[g].renewable)
@@ -261,11 +266,10 @@ extension SchedulerEngine {
             }
         }
         var out: [Option] = []
-        var seen = Set<Int32>()
+        out.reserveCapacity(limit)
         while out.count < limit, let (o, g32, p32, constant) = merge.pop(engine: self) {
             let g = Int(g32)
-            // The same resource can come from two alternatives; keep its best (first) one.
-            if seen.insert(o.slot).inserted { out.append(o) }
+            out.append(o)
             if let next = nextUsable(g, from: Int(p32) + 1, need: need, maxPrice: c.maxPrice, protection: protection) {
                 merge.push(
                     option(group: g, position: next, alternative: o.alternative, context: context, constant: constant, rtt: o.rtt),

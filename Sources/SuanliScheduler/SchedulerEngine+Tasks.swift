@@ -65,8 +65,52 @@ extension SchedulerEngine {
             throw SuanliError(.validation, "deadline \(Timestamp.format(deadline)) has already passed", field: "deadline")
         }
         var compiled = CompiledTask(spec, topology: topology)
+        warm(&compiled)
         prepare(&compiled)
         return compiled
+    }
+
+    /// Fills a fresh compiled task's shape lists and location mask from the engine's caches.
+    mutating func warm(_ c: inout CompiledTask) {
+        if shapeCacheEpoch != shapes.count {
+            shapeCache = [:]
+            shapeCacheEpoch = shapes.count
+        }
+        for a in c.alternatives.indices {
+            let alt = c.alternatives[a]
+            let key = ShapeKey(kind: alt.kind, arch: alt.arch, model: alt.model, minMemoryBits: alt.minMemoryGiB.bitPattern)
+            if let cached = shapeCache[key] {
+                c.alternatives[a].shapes = cached
+            } else {
+                var list: [Int32] = []
+                for (i, shape) in shapes.enumerated() where alt.accepts(shape) { list.append(Int32(i)) }
+                shapeCache[key] = list
+                c.alternatives[a].shapes = list
+            }
+        }
+        var list = c.alternatives.flatMap(\.shapes)
+        list.sort()
+        var unique: [Int32] = []
+        for s in list where unique.last != s { unique.append(s) }
+        c.shapeList = unique
+        c.shapeEpoch = shapes.count
+        if c.from >= 0 && c.maxRtt.isFinite {
+            let key = AllowedKey(from: c.from, maxRttBits: c.maxRtt.bitPattern)
+            if let cached = allowedCache[key] {
+                c.allowed = cached
+            } else {
+                let row = Int(c.from) * locationCount
+                let mask = (0..<locationCount).map { rtt[row + $0] <= c.maxRtt }
+                allowedCache[key] = mask
+                c.allowed = mask
+            }
+        } else {
+            if allowedCache[AllowedKey(from: -1, maxRttBits: 0)] == nil {
+                allowedCache[AllowedKey(from: -1, maxRttBits: 0)] = [Bool](repeating: true, count: locationCount)
+            }
+            c.allowed = allowedCache[AllowedKey(from: -1, maxRttBits: 0)]!
+        }
+        c.locationsValid = true
     }
 
     mutating func newTask(_ id: String, spec: TaskSpec, compiled: CompiledTask) -> Int32 {

@@ -137,6 +137,27 @@ public struct SchedulerEngine: Sendable {
     /// Work counters (drains that ran, placement attempts, shadow computations, queue length seen).
     package var counters = (drains: 0, attempts: 0, shadows: 0, queued: 0, batches: 0)
 
+    /// Location masks by (data location, max RTT bits), and shape lists by alternative, reused across tasks.
+    var allowedCache: [AllowedKey: [Bool]] = [:]
+    var shapeCache: [ShapeKey: [Int32]] = [:]
+    var shapeCacheEpoch = -1
+
+    struct AllowedKey: Hashable, Sendable {
+        var from: Int32
+        var maxRttBits: UInt64
+    }
+
+    struct ShapeKey: Hashable, Sendable {
+        var kind: ResourceKind
+        var arch: String?
+        var model: String?
+        var minMemoryBits: UInt64
+    }
+
+    /// Per-group marks for de-duplicating groups within one search.
+    var groupMark: [UInt32] = []
+    var groupMarkClock: UInt32 = 0
+
     // Scratch buffers reused by searches.
     var scratchGroups: [Int32] = []
     var scratchAlternatives: [Int32] = []
@@ -162,6 +183,7 @@ public struct SchedulerEngine: Sendable {
         precondition(topology.locations.map(\.code) == self.topology.locations.map(\.code), "locations must not change")
         self.topology = topology
         self.rtt = Self.matrix(topology)
+        allowedCache = [:]
         for i in shapeGeneration.indices { shapeGeneration[i] &+= 1 }
         capacityEpoch &+= 1
         for slot in tasks.indices where tasks[slot].alive { tasks[slot].compiled.invalidateLocations() }

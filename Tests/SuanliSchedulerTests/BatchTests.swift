@@ -45,9 +45,9 @@ import Testing
         let a = withBatch.report(reports, now: 1)
         let b = greedyOnly.report(reports, now: 1)
         #expect(a.scheduled.count > 20)
-        // The queue rules decide which tasks run; the optimiser only moves them.
-        #expect(Set(a.scheduled.map(\.id)) == Set(b.scheduled.map(\.id)))
-        #expect(abs(a.greedyCost - b.greedyCost) < 1e-6)
+        // The queue rules decide which tasks run and the optimiser only moves them; room it
+        // frees may let a second pass place more.
+        #expect(Set(b.scheduled.map(\.id)).isSubset(of: Set(a.scheduled.map(\.id))))
         #expect(a.optimisedCost <= a.greedyCost + 1e-9)
         var used: [String: Int] = [:]
         for task in a.scheduled {

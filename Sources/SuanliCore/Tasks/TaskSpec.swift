@@ -271,20 +271,28 @@ public struct TaskSpec: Sendable, Codable, Hashable {
         guard run.env.count <= Limits.maxEnvEntries else {
             throw ValidationError(field: "\(field).env", "\(field).env may have at most \(Limits.maxEnvEntries) entries")
         }
-        for (key, value) in run.env.sorted(by: { $0.key < $1.key }) {
-            let bytes = Array(key.utf8)
-            let valid =
-                !bytes.isEmpty && bytes.count <= 128
-                && bytes.enumerated().allSatisfy { i, b in
-                    (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F || (i > 0 && b >= 0x30 && b <= 0x39)
+        func validKey(_ key: String) -> Bool {
+            let bytes = key.utf8
+            guard !bytes.isEmpty, bytes.count <= 128 else { return false }
+            for (i, b) in bytes.enumerated() {
+                let ok = (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F || (i > 0 && b >= 0x30 && b <= 0x39)
+                if !ok { return false }
+            }
+            return true
+        }
+        func validValue(_ value: String) -> Bool { value.utf8.count <= 4096 && !value.utf8.contains(0) }
+        guard run.env.allSatisfy({ validKey($0.key) && validValue($0.value) }) else {
+            // Report the first offender in key order, so the message does not depend on hashing.
+            for (key, value) in run.env.sorted(by: { $0.key < $1.key }) {
+                guard validKey(key) else {
+                    throw ValidationError(
+                        field: "\(field).env", "\(field).env key '\(key.prefix(40))' must be a variable name: letters, digits and '_', not starting with a digit")
                 }
-            guard valid else {
-                throw ValidationError(
-                    field: "\(field).env", "\(field).env key '\(key.prefix(40))' must be a variable name: letters, digits and '_', not starting with a digit")
+                guard validValue(value) else {
+                    throw ValidationError(field: "\(field).env.\(key)", "\(field).env.\(key) must be at most 4096 bytes without NUL")
+                }
             }
-            guard value.utf8.count <= 4096, !value.utf8.contains(0) else {
-                throw ValidationError(field: "\(field).env.\(key)", "\(field).env.\(key) must be at most 4096 bytes without NUL")
-            }
+            return
         }
     }
 }

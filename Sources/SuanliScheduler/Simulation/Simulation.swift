@@ -76,7 +76,7 @@ public struct Simulation: Sendable {
         public var drainOptimisedCost: Double
         /// Placements by class of task.
         public var placedByClass: [String: Int]
-        /// Engine work counters (diagnostics).
+        /// Engine work counters, described (diagnostics).
         public var counters = ""
 
         enum CodingKeys: String, CodingKey {
@@ -97,6 +97,7 @@ public struct Simulation: Sendable {
             case drainGreedyCost = "drain_greedy_cost"
             case drainOptimisedCost = "drain_optimised_cost"
             case placedByClass = "placed_by_class"
+            case counters = "engine_work"
         }
     }
 
@@ -296,7 +297,9 @@ public struct Simulation: Sendable {
             if now > lastArrival && running.isEmpty && events.count <= 1 { break }
         }
         report.stillQueued = engine.queuedCount
-        report.counters = "\(engine.counters)"
+        let k = engine.counters
+        report.counters =
+            "engine work: \(k.drains) queue drains (mean queue \(k.drains > 0 ? k.queued / k.drains : 0)), \(k.attempts) placement attempts, \(k.shadows) head start estimates, \(k.batches) batch re-optimisations"
         report.simulatedHours = now / 3600
         report.engineSeconds = clock.seconds
         report.engineCalls = clock.calls
