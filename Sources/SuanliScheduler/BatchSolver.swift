@@ -81,7 +81,7 @@ struct BatchSolver: Sendable {
         // Less effort on very large batches (the greedy start is already good when tasks are many
         // relative to the contention, and the time budget is shared).
         let steps = tasks.count > 2000 ? lagrangianSteps / 2 : lagrangianSteps
-        let searches = tasks.count > 2000 ? min(self.searches, 2) : self.searches
+        let searches = tasks.count > 2000 ? 1 : self.searches
         // Starting solutions: greedy, regret, and regret under Lagrangian prices.
         var starts: [(cost: Double, solution: Solution)] = [(cost(of: start), start)]
         if let regret = construct(free: free, prices: nil, start: start) { starts.append((cost(of: regret), regret)) }
@@ -354,7 +354,8 @@ struct BatchSolver: Sendable {
             // One gang occupant swaps with a.
             var bestGain = epsilon
             var bestSwap: (b: Int32, target: Int)? = nil
-            for b in occupants[Int(r)] where b != a && tasks[Int(b)].gang && !tasks[Int(b)].fixed && tasks[Int(b)].units >= deficit {
+            for b in occupants[Int(r)]
+            where b != a && tasks[Int(b)].gang && !tasks[Int(b)].fixed && tasks[Int(b)].units >= deficit {
                 let tb = tasks[Int(b)]
                 let cbr = tb.costs[Int(assignment[Int(b)][0].candidate)]
                 if let j = candidateIndex(b, of: r0), capacity[Int(r0)] + task.units >= tb.units {

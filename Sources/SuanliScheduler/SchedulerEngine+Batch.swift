@@ -44,15 +44,19 @@ extension SchedulerEngine {
             return greedyCost
         }
 
-        var localOf: [Int32: Int32] = [:]
+        // Resource slot → index in the problem (-1: not yet), reset afterwards.
+        if localIndex.count < slots.count { localIndex += [Int32](repeating: -1, count: slots.count - localIndex.count) }
         var slotOf: [Int32] = []
         func local(_ slot: Int32) -> Int32 {
-            if let i = localOf[slot] { return i }
+            let known = localIndex[Int(slot)]
+            if known >= 0 { return known }
             let i = Int32(slotOf.count)
-            localOf[slot] = i
+            localIndex[Int(slot)] = i
             slotOf.append(slot)
             return i
         }
+        // Fewer candidates per task when the batch is very large (time is shared; contention per task is lower).
+        let k = placed.count > 2000 ? max(8, configuration.batchCandidates / 2) : configuration.batchCandidates
         var problem: [BatchSolver.Task] = []
         var start: [[(candidate: Int32, units: Int32)]] = []
         var optionLists: [[Option]] = []
@@ -64,17 +68,19 @@ extension SchedulerEngine {
                 protection = Protection(shadow: shadow, long: true)
             }
             var (options, context) = topOptions(
-                c, limit: c.gang ? configuration.batchCandidates : 2 * configuration.batchCandidates, protection: protection,
+                c, limit: c.gang ? k : 2 * k, protection: protection,
                 alternative: c.gang ? nil : startAlternatives[i])
             let ctx = context ?? CostContext(reference: 1, wPrice: c.wPrice, wLatency: 0, wCarbon: 0)
+            var appended = false
             for part in startParts[i] where !options.contains(where: { $0.slot == part.task }) {
                 let r = slots[Int(part.task)]
+                appended = true
                 options.append(
                     Option(
                         slot: part.task, alternative: startAlternatives[i], cost: unitCost(c, slot: part.task, context: ctx),
                         price: r.price, rtt: rttFrom(c, r.location), renewable: r.renewable, tieKey: r.tieKey))
             }
-            options.sort { better($0, $1) }
+            if appended { options.sort { better($0, $1) } }
             let candidates = options.map { local($0.slot) }
             var startAssignment: [(candidate: Int32, units: Int32)] = []
             for part in startParts[i] {
@@ -88,6 +94,7 @@ extension SchedulerEngine {
             start.append(startAssignment)
             optionLists.append(options)
         }
+        for slot in slotOf { localIndex[Int(slot)] = -1 }
         var solver = BatchSolver(capacity: slotOf.map { slots[Int($0)].effFree }, tasks: problem)
         _ = solver.solve(start: start, passes: configuration.batchPasses)
 
@@ -96,7 +103,8 @@ extension SchedulerEngine {
         for (i, t) in placed.enumerated() {
             let options = optionLists[i]
             let parts = solver.assignment[i].map { (slot: options[Int($0.candidate)].slot, units: $0.units) }
-            let alternative = tasks[Int(t)].compiled.gang ? options[Int(solver.assignment[i][0].candidate)].alternative : startAlternatives[i]
+            let alternative =
+                tasks[Int(t)].compiled.gang ? options[Int(solver.assignment[i][0].candidate)].alternative : startAlternatives[i]
             let partCost = solver.assignment[i].reduce(0.0) { $0 + options[Int($1.candidate)].cost * Double($1.units) }
             if commit(t, Plan(alternative: alternative, parts: parts, cost: partCost), now: now) != nil {
                 finalCost += partCost

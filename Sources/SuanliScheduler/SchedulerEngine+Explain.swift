@@ -9,6 +9,12 @@ extension SchedulerEngine {
         var c = task.compiled
         prepare(&c)
         var explanation = funnel(c, spec: task.spec)
+        if !task.queued, let placement = task.placement {
+            let parts = placement.parts.map { "\($0.units) on \($0.resource)" }.joined(separator: ", ")
+            explanation.verdict = .placeable
+            explanation.message = "placed (alternative \(placement.alternative)): \(parts)"
+            return explanation
+        }
         if task.queued {
             explanation.queuePosition = queuePosition(of: t)
             if explanation.verdict == .placeable {
@@ -150,9 +156,12 @@ extension SchedulerEngine {
         var steps: [Explanation.Step] = []
         var previous = resourceCount
         let include = [true, hasArch, hasModel, hasMemory, hasRtt, hasPrice, hasRenewable, true, true, true]
-        let stepNames = names + ["max_rtt_ms", "max_price_fen_per_unit_hour", "min_renewable", "units", "available", "free_units"]
+        let stepNames =
+            names + ["max_rtt_ms", "max_price_fen_per_unit_hour", "min_renewable", "units", "available", "free_units"]
         for k in 0..<10 {
-            if include[k] { steps.append(Explanation.Step(constraint: stepNames[k], removed: previous - passed[k], remaining: passed[k])) }
+            if include[k] {
+                steps.append(Explanation.Step(constraint: stepNames[k], removed: previous - passed[k], remaining: passed[k]))
+            }
             previous = passed[k]
         }
 
@@ -169,7 +178,8 @@ extension SchedulerEngine {
         if passed[0] == 0 {
             verdict = .impossible
             let kinds = Set(shapes.map(\.kind.rawValue)).sorted().joined(separator: ", ")
-            message = "no registered resource is a \(c.alternatives.map(\.kind.rawValue).uniqued().joined(separator: " or ")); registered kinds: \(kinds.isEmpty ? "none" : kinds)"
+            message =
+                "no registered resource is a \(c.alternatives.map(\.kind.rawValue).uniqued().joined(separator: " or ")); registered kinds: \(kinds.isEmpty ? "none" : kinds)"
         } else if passed[1] == 0 || passed[2] == 0 || passed[3] == 0 {
             verdict = .impossible
             let k = passed[1] == 0 ? 1 : (passed[2] == 0 ? 2 : 3)
@@ -188,41 +198,53 @@ extension SchedulerEngine {
                 }
             }
             let list = known.uniqued().sorted().prefix(8).joined(separator: ", ")
-            message = "no registered resource matches any alternative of accept (\(field) removed the last \(k == 1 ? passed[0] : passed[k - 1])); available values: \(list): change \(field)"
+            message =
+                "no registered resource matches any alternative of accept (\(field) removed the last \(k == 1 ? passed[0] : passed[k - 1])); available values: \(list): change \(field)"
         } else if passed[4] == 0 {
             verdict = .impossible
             let (rtt, slot) = nearest!
-            message = "no \(describeKinds(c)) is within \(number(c.maxRtt)) ms of \(topology.locations[Int(c.from)].code); the nearest is \(String(format: "%.1f", rtt)) ms away (\(id(slot)) at \(topology.locations[Int(slots[Int(slot)].location)].code)): raise max_rtt_ms to \(Int(rtt.rounded(.up)))"
+            message =
+                "no \(describeKinds(c)) is within \(number(c.maxRtt)) ms of \(topology.locations[Int(c.from)].code); the nearest is \(String(format: "%.1f", rtt)) ms away (\(id(slot)) at \(topology.locations[Int(slots[Int(slot)].location)].code)): raise max_rtt_ms to \(Int(rtt.rounded(.up)))"
         } else if passed[5] == 0 {
             verdict = .impossible
             let (price, slot) = cheapest!
-            message = "no \(what.upToRtt) costs at most \(c.maxPrice) fen per unit-hour; the cheapest costs \(price) (\(id(slot))): raise max_price_fen_per_unit_hour to \(price)"
+            message =
+                "no \(what.upToRtt) costs at most \(c.maxPrice) fen per unit-hour; the cheapest costs \(price) (\(id(slot))): raise max_price_fen_per_unit_hour to \(price)"
         } else if passed[6] == 0 {
             verdict = .impossible
             let (renewable, slot) = greenest!
-            message = "no \(what.upToPrice) has a renewable share of at least \(number(c.minRenewable)); the greenest has \(renewable) (\(id(slot))): lower min_renewable to \(renewable)"
+            message =
+                "no \(what.upToPrice) has a renewable share of at least \(number(c.minRenewable)); the greenest has \(renewable) (\(id(slot))): lower min_renewable to \(renewable)"
         } else if !staticEnough {
             verdict = .impossible
             if split {
-                message = "the \(what.full) resources have \(staticUnits.max() ?? 0) units in total, fewer than \(u): ask for at most \(staticUnits.max() ?? 0) units or relax the constraints"
+                message =
+                    "the \(what.full) resources have \(staticUnits.max() ?? 0) units in total, fewer than \(u): ask for at most \(staticUnits.max() ?? 0) units or relax the constraints"
             } else {
                 let (units, slot) = largest!
-                message = "no \(what.full) has \(u) units; the largest has \(units) (\(id(slot))): ask for at most \(units) units or set gang to false to split over several resources"
+                message =
+                    "no \(what.full) has \(u) units; the largest has \(units) (\(id(slot))): ask for at most \(units) units or set gang to false to split over several resources"
             }
         } else if passed[8] == 0 {
-            message = "all \(passed[7]) \(what.full) resources that could take it are unavailable now (unhealthy or not reporting); it runs when one reports again"
+            message =
+                "all \(passed[7]) \(what.full) resources that could take it are unavailable now (unhealthy or not reporting); it runs when one reports again"
         } else if !freeEnough {
             if split {
-                message = "the available \(what.full) resources have \(freeUnits.max() ?? 0) free units in total now, the task needs \(u); it runs when capacity frees up"
+                message =
+                    "the available \(what.full) resources have \(freeUnits.max() ?? 0) free units in total now, the task needs \(u); it runs when capacity frees up"
             } else {
                 let (free, slot) = mostFree!
-                message = "no \(what.full) has \(u) free units now; the most free has \(free) (\(id(slot))): it runs when capacity frees up, or ask for fewer units or set gang to false"
+                message =
+                    "no \(what.full) has \(u) free units now; the most free has \(free) (\(id(slot))): it runs when capacity frees up, or ask for fewer units or set gang to false"
             }
         } else {
             verdict = .placeable
             if let best {
-                let rtt = c.from >= 0 ? ", \(String(format: "%.1f", best.option.rtt)) ms from \(topology.locations[Int(c.from)].code)" : ""
-                message = "placeable now: e.g. \(id(best.option.slot)) at \(best.option.price) fen per unit-hour\(rtt), renewable \(best.option.renewable), \(best.units) free units"
+                let rtt =
+                    c.from >= 0
+                    ? ", \(String(format: "%.1f", best.option.rtt)) ms from \(topology.locations[Int(c.from)].code)" : ""
+                message =
+                    "placeable now: e.g. \(id(best.option.slot)) at \(best.option.price) fen per unit-hour\(rtt), renewable \(best.option.renewable), \(best.units) free units"
             } else {
                 message = "placeable now over several resources"
             }

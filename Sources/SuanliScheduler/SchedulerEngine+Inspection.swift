@@ -9,7 +9,9 @@ extension SchedulerEngine {
     /// Every option a spec has now: each resource that satisfies its constraints with enough
     /// effective free units (all units for gang, one for split), with the weighted cost per unit
     /// the engine would use. For checking the optimiser against an exact solver.
-    package mutating func eligibleOptions(for spec: TaskSpec) -> [(resource: String, alternative: Int, costPerUnit: Double, free: Int)] {
+    package mutating func eligibleOptions(for spec: TaskSpec) -> [(
+        resource: String, alternative: Int, costPerUnit: Double, free: Int
+    )] {
         var c = CompiledTask(spec, topology: topology)
         prepare(&c)
         guard let context = collectGroups(c) else { return [] }

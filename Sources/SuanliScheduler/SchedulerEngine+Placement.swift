@@ -117,7 +117,8 @@ extension SchedulerEngine {
     }
 
     @inline(__always)
-    func option(group g: Int, position p: Int, alternative: Int32, context: CostContext, constant: Double, rtt: Double) -> Option {
+    func option(group g: Int, position p: Int, alternative: Int32, context: CostContext, constant: Double, rtt: Double) -> Option
+    {
         let slot = groups[g].members[p]
         let price = groups[g].prices[p]
         return Option(
@@ -132,6 +133,8 @@ extension SchedulerEngine {
         for s in c.shapeList { bound += shapeFree[Int(s)] }
         lastCapacitySeen = bound
         guard bound >= Int64(c.units) else { return nil }
+        if c.gang { return planGangOrdered(c, protection) }
+        if protection == nil { return planSplitOrdered(c) }
         guard let context = collectGroups(c) else {
             lastCapacitySeen = 0
             return nil
@@ -173,6 +176,146 @@ extension SchedulerEngine {
         return Plan(alternative: best.alternative, parts: [(best.slot, u)], cost: best.cost * Double(u))
     }
 
+    /// Gang, visiting each accepted shape's groups in order of their lowest price: once a group's
+    /// lowest price alone costs more than the best option found, no later group of that shape can
+    /// do better (the other terms are ≥ 0), so the search stops there — exact, and for
+    /// price-weighted objectives it touches a handful of groups instead of all of them.
+    mutating func planGangOrdered(_ c: CompiledTask, _ protection: Protection?) -> Plan? {
+        guard let context = orderedContext(c) else {
+            lastCapacitySeen = 0
+            return nil
+        }
+        let u = c.units
+        var best: Option? = nil
+        var most: Int32 = 0
+        for (ai, a) in c.alternatives.enumerated() {
+            for s in a.shapes {
+                for g32 in groupOrder[Int(s)] {
+                    let g = Int(g32)
+                    let p = groups[g].minPrice
+                    if p > c.maxPrice { break }
+                    if let b = best, context.wPrice * Double(p) / context.reference > b.cost { break }
+                    guard c.allowed[Int(groups[g].location)], groups[g].renewable >= c.minRenewable else { continue }
+                    let top = groups[g].maxTree[1]
+                    most = max(most, top)
+                    guard top >= u else { continue }
+                    let rtt = rttFrom(c, groups[g].location)
+                    let constant = context.groupConstant(rtt: rtt, renewable: groups[g].renewable)
+                    if let b = best, context.cost(price: p, constant: constant) > b.cost { continue }
+                    var position = groups[g].first(atLeast: u)
+                    while let q = position {
+                        guard groups[g].prices[q] <= c.maxPrice else { break }
+                        if let protection, protection.usable(groups[g].members[q], free: u) < u {
+                            position = groups[g].first(atLeast: u, from: q + 1)
+                            continue
+                        }
+                        let candidate = option(
+                            group: g, position: q, alternative: Int32(ai), context: context, constant: constant, rtt: rtt)
+                        if best == nil || better(candidate, best!) { best = candidate }
+                        break
+                    }
+                }
+            }
+        }
+        guard let best else {
+            lastCapacitySeen = Int64(most)
+            return nil
+        }
+        return Plan(alternative: best.alternative, parts: [(best.slot, u)], cost: best.cost * Double(u))
+    }
+
+    /// Split without protected units: for each alternative, take units cheapest first from a
+    /// merge of the groups, adding a group to the merge only once its lowest price alone could
+    /// compete with the cheapest option waiting (so price-weighted tasks touch few groups).
+    mutating func planSplitOrdered(_ c: CompiledTask) -> Plan? {
+        guard let context = orderedContext(c) else {
+            lastCapacitySeen = 0
+            return nil
+        }
+        var best: Plan? = nil
+        var most: Int64 = 0
+        for (ai, a) in c.alternatives.enumerated() {
+            var cursor = [Int](repeating: 0, count: a.shapes.count)
+            // The next group of this alternative by lowest price, across its shapes.
+            func peek() -> (k: Int, g: Int, price: Int64)? {
+                var pick: (k: Int, g: Int, price: Int64)? = nil
+                for k in a.shapes.indices {
+                    let list = a.shapes[k]
+                    guard cursor[k] < groupOrder[Int(list)].count else { continue }
+                    let g = Int(groupOrder[Int(list)][cursor[k]])
+                    let p = groups[g].minPrice
+                    guard p <= c.maxPrice else { continue }
+                    if pick == nil || p < pick!.price || (p == pick!.price && g < pick!.g) { pick = (k, g, p) }
+                }
+                return pick
+            }
+            var merge = OptionMerge()
+            var remaining = c.units
+            var parts: [(slot: Int32, units: Int32)] = []
+            var cost = 0.0
+            var taken: Int64 = 0
+            while remaining > 0 {
+                // Bring in every group whose lowest price alone is no dearer than the cheapest waiting option.
+                while let next = peek() {
+                    if let top = merge.top, context.wPrice * Double(next.price) / context.reference > top.cost { break }
+                    cursor[next.k] += 1
+                    let g = next.g
+                    guard c.allowed[Int(groups[g].location)], groups[g].renewable >= c.minRenewable, groups[g].maxTree[1] >= 1
+                    else { continue }
+                    if let q = groups[g].first(atLeast: 1), groups[g].prices[q] <= c.maxPrice {
+                        let rtt = rttFrom(c, groups[g].location)
+                        let constant = context.groupConstant(rtt: rtt, renewable: groups[g].renewable)
+                        merge.push(
+                            option(group: g, position: q, alternative: Int32(ai), context: context, constant: constant, rtt: rtt),
+                            group: Int32(g), position: Int32(q), constant: constant, engine: self)
+                    }
+                }
+                guard let (o, g32, q32, constant) = merge.pop(engine: self) else { break }
+                let g = Int(g32)
+                let q = Int(q32)
+                let take = min(remaining, groups[g].free(at: q))
+                parts.append((o.slot, take))
+                cost += o.cost * Double(take)
+                remaining -= take
+                taken += Int64(take)
+                if let next = groups[g].first(atLeast: 1, from: q + 1), groups[g].prices[next] <= c.maxPrice {
+                    merge.push(
+                        option(
+                            group: g, position: next, alternative: Int32(ai), context: context, constant: constant, rtt: o.rtt),
+                        group: g32, position: Int32(next), constant: constant, engine: self)
+                }
+            }
+            most = max(most, taken)
+            guard remaining == 0 else { continue }
+            if best == nil || cost < best!.cost { best = Plan(alternative: Int32(ai), parts: parts, cost: cost) }
+        }
+        if best == nil { lastCapacitySeen = most }
+        return best
+    }
+
+    /// The cost context from the ordered group lists: the reference price is the lowest price of
+    /// any group the task could ever use (first passing group of each accepted shape).
+    mutating func orderedContext(_ c: CompiledTask) -> CostContext? {
+        var minPrice = Int64.max
+        for a in c.alternatives {
+            for s in a.shapes {
+                ensureOrder(Int(s))
+                for g32 in groupOrder[Int(s)] {
+                    let g = Int(g32)
+                    let p = groups[g].minPrice
+                    if p > c.maxPrice || p >= minPrice { break }
+                    guard c.allowed[Int(groups[g].location)], groups[g].renewable >= c.minRenewable else { continue }
+                    minPrice = p
+                    break
+                }
+            }
+        }
+        guard minPrice != .max else { return nil }
+        return CostContext(
+            reference: max(1, Double(minPrice)), wPrice: c.wPrice, wLatency: c.wLatency / configuration.latencyScaleMs,
+            wCarbon: c.wCarbon)
+    }
+
     /// Split: for each alternative, fill the units from the cheapest resources first (exact for
     /// a sum of per-unit costs); keep the alternative with the lowest total.
     mutating func planSplit(_ c: CompiledTask, _ context: CostContext, _ protection: Protection?) -> Plan? {
@@ -190,7 +333,9 @@ extension SchedulerEngine {
             var total: Int64 = 0
             for i in start..<end {
                 let g = Int(candidates[i])
-                total += c.maxPrice == .max ? groups[g].totalFree : groups[g].freeSum(prefix: groups[g].countPriced(atMost: c.maxPrice))
+                total +=
+                    c.maxPrice == .max
+                    ? groups[g].totalFree : groups[g].freeSum(prefix: groups[g].countPriced(atMost: c.maxPrice))
             }
             most = max(most, total)
             guard total >= Int64(c.units) else { continue }
@@ -272,7 +417,8 @@ extension SchedulerEngine {
             out.append(o)
             if let next = nextUsable(g, from: Int(p32) + 1, need: need, maxPrice: c.maxPrice, protection: protection) {
                 merge.push(
-                    option(group: g, position: next, alternative: o.alternative, context: context, constant: constant, rtt: o.rtt),
+                    option(
+                        group: g, position: next, alternative: o.alternative, context: context, constant: constant, rtt: o.rtt),
                     group: g32, position: Int32(next), constant: constant, engine: self)
             }
         }
@@ -305,6 +451,9 @@ extension SchedulerEngine {
 /// A binary heap of options ordered by the engine's preference, for merging groups.
 struct OptionMerge {
     private var items: [(option: Option, group: Int32, position: Int32, constant: Double)] = []
+
+    /// The preferred option waiting, if any.
+    var top: Option? { items.first?.option }
 
     mutating func push(_ option: Option, group: Int32, position: Int32, constant: Double, engine: SchedulerEngine) {
         items.append((option, group, position, constant))

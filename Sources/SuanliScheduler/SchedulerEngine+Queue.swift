@@ -95,7 +95,8 @@ extension SchedulerEngine {
         drainedEpoch = capacityEpoch
         var optimisedCost = greedyCost
         if batch && configuration.batchMinimum > 0 && placed.count >= configuration.batchMinimum {
-            optimisedCost = reoptimise(placed.filter { !$0.protected }.map(\.task), now: now)
+            optimisedCost =
+                reoptimise(placed.filter { !$0.protected }.map(\.task), now: now)
                 + placed.filter(\.protected).reduce(0) { $0 + $1.plan.cost }
         }
         let scheduled = placed.compactMap { entry -> ScheduledTask? in

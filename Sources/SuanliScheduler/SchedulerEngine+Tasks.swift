@@ -140,24 +140,28 @@ extension SchedulerEngine {
         if tasks[Int(t)].queued {
             removeFromQueue(t)
             forget(t)
-            return .empty
+            return drain(now: now)  // a new head may let others backfill
         }
         unreserveAll(t)
         forget(t)
         return drain(now: now)
     }
 
-    /// Records that the provider now runs the task, so its reports include the task's units:
-    /// from here on the reservation is no longer subtracted from reported free units as well.
+    /// Records that the provider now runs the task (its agent said so): from the next report of
+    /// each of its resources on, that report includes the task's units, so the reservation stops
+    /// being subtracted from reported free units as well. Until then it still is, so a report
+    /// taken before the task started can never free its units twice.
     @discardableResult
     public mutating func markRunning(_ id: String, now: Double) -> DrainResult {
         guard let t = taskByID[id], !tasks[Int(t)].queued, !tasks[Int(t)].running else { return .empty }
         tasks[Int(t)].running = true
         for part in tasks[Int(t)].parts {
-            slots[Int(part.task)].pending -= part.units
-            refresh(slot: part.task)
+            let s = Int(part.task)
+            if let i = reservationsOn[s].firstIndex(where: { $0.task == t && $0.visibility == .pending }) {
+                reservationsOn[s][i].visibility = .awaitingReport
+            }
         }
-        return drain(now: now)
+        return .empty
     }
 
     /// Releases a placed task's units and puts it back in the queue at its original rank (its
@@ -212,19 +216,18 @@ extension SchedulerEngine {
         let s = Int(slot)
         slots[s].reserved += units
         if !running { slots[s].pending += units }
-        reservationsOn[s].append(Reservation(task: t, units: units))
+        reservationsOn[s].append(Reservation(task: t, units: units, visibility: running ? .visible : .pending))
         refresh(slot: slot)
     }
 
     mutating func unreserveAll(_ t: Int32) {
         guard tasks[Int(t)].alive else { return }
-        let running = tasks[Int(t)].running
         for part in tasks[Int(t)].parts {
             let s = Int(part.task)
             guard slots[s].alive else { continue }
             slots[s].reserved -= part.units
-            if !running { slots[s].pending -= part.units }
             if let i = reservationsOn[s].firstIndex(where: { $0.task == t && $0.units == part.units }) {
+                if reservationsOn[s][i].visibility != .visible { slots[s].pending -= part.units }
                 reservationsOn[s].remove(at: i)
             }
             refresh(slot: part.task)

@@ -17,8 +17,9 @@ import SuanliCore
 ///
 /// Reports include the units of Suanli tasks a provider runs, so running tasks are counted once
 /// (by `units − reserved`), and a fresh reservation the provider cannot see yet still blocks its
-/// units even when other users took units outside Suanli. Every reservation is checked against
-/// effective free units, so the engine never promises a unit twice. See `docs/scheduling.md`.
+/// units even when other users took units outside Suanli. A task's units stop being pending with
+/// the first report of its resource after ``markRunning(_:now:)``. Every reservation is checked
+/// against effective free units, so the engine never promises a unit twice. See `docs/scheduling.md`.
 public struct SchedulerEngine: Sendable {
     /// Tuning knobs.
     public let configuration: SchedulerConfiguration
@@ -63,7 +64,12 @@ public struct SchedulerEngine: Sendable {
     struct Reservation: Sendable {
         var task: Int32
         var units: Int32
+        /// Whether the provider's reports include these units: `pending` until the task runs,
+        /// `awaitingReport` from `markRunning` until the resource's next report, then `visible`.
+        var visibility: Visibility = .pending
     }
+
+    enum Visibility: UInt8, Sendable { case pending, awaitingReport, visible }
 
     var slots: [Slot] = []
     var ids: [String] = []
@@ -75,6 +81,9 @@ public struct SchedulerEngine: Sendable {
     var shapeByValue: [Shape: Int32] = [:]
     /// Groups of each shape, in creation order.
     var groupsByShape: [[Int32]] = []
+    /// Groups of each shape by lowest member price (re-sorted when a group of the shape changed).
+    var groupOrder: [[Int32]] = []
+    var shapeOrderDirty: [Bool] = []
     var groups: [CapacityGroup] = []
     var groupByKey: [GroupKey: Int32] = [:]
     /// Bumped when a resource of the shape is added or changed (price, renewable share, location…).
@@ -153,6 +162,9 @@ public struct SchedulerEngine: Sendable {
         var model: String?
         var minMemoryBits: UInt64
     }
+
+    /// Scratch map from resource slot to batch-problem index (-1 between batches).
+    var localIndex: [Int32] = []
 
     /// Per-group marks for de-duplicating groups within one search.
     var groupMark: [UInt32] = []
@@ -314,6 +326,11 @@ public struct SchedulerEngine: Sendable {
     mutating func apply(_ r: ResourceReport) {
         guard let slot = slotByID[r.id] else { return }
         let s = Int(slot)
+        // Tasks marked running before this report are in it now: stop subtracting them from it.
+        for i in reservationsOn[s].indices where reservationsOn[s][i].visibility == .awaitingReport {
+            reservationsOn[s][i].visibility = .visible
+            slots[s].pending -= reservationsOn[s][i].units
+        }
         slots[s].reportedFree = Int32(clamping: min(max(0, r.freeUnits), Int(slots[s].units)))
         slots[s].available = r.available
         if let price = r.priceFenPerUnitHour, price != slots[s].price {
@@ -364,6 +381,7 @@ public struct SchedulerEngine: Sendable {
         groups[g].prices.append(slots[Int(slot)].price)
         groups[g].totalFree += Int64(slots[Int(slot)].effFree)
         groups[g].dirty = true
+        shapeOrderDirty[Int(groups[g].shape)] = true
         shapeFree[Int(slots[Int(slot)].shape)] += Int64(slots[Int(slot)].effFree)
     }
 
@@ -383,8 +401,24 @@ public struct SchedulerEngine: Sendable {
         groups[g].prices.remove(at: index)
         groups[g].totalFree -= Int64(slots[Int(slot)].effFree)
         groups[g].dirty = true
+        shapeOrderDirty[Int(groups[g].shape)] = true
         shapeFree[Int(slots[Int(slot)].shape)] -= Int64(slots[Int(slot)].effFree)
         slots[Int(slot)].position = -1
+    }
+
+    /// Cleans every group of a shape and orders them by lowest price.
+    @inline(__always)
+    mutating func ensureOrder(_ s: Int) {
+        guard shapeOrderDirty[s] else { return }
+        for g in groupsByShape[s] { clean(Int(g)) }
+        var order = groupsByShape[s]
+        order.sort { a, b in
+            let x = groups[Int(a)].minPrice
+            let y = groups[Int(b)].minPrice
+            return x != y ? x < y : a < b
+        }
+        groupOrder[s] = order
+        shapeOrderDirty[s] = false
     }
 
     /// Re-sorts a dirty group and rebuilds its trees.
@@ -421,6 +455,8 @@ public struct SchedulerEngine: Sendable {
         shapes.append(shape)
         shapeByValue[shape] = i
         groupsByShape.append([])
+        groupOrder.append([])
+        shapeOrderDirty.append(true)
         shapeGeneration.append(1)
         shapeIncrease.append(0)
         shapeFree.append(0)
@@ -442,6 +478,7 @@ public struct SchedulerEngine: Sendable {
         groups.append(CapacityGroup(location: key.location, shape: key.shape, renewable: Double(bitPattern: key.renewableBits)))
         groupByKey[key] = g
         groupsByShape[Int(key.shape)].append(g)
+        shapeOrderDirty[Int(key.shape)] = true
         return g
     }
 

@@ -30,6 +30,12 @@ public struct ScheduledTask: Sendable, Hashable {
     /// The task identifier given to ``SchedulerEngine/submit(_:spec:now:)``.
     public var id: String
     public var placement: Placement
+
+    /// Creates a record of a placed task.
+    public init(id: String, placement: Placement) {
+        self.id = id
+        self.placement = placement
+    }
 }
 
 /// What draining the queue changed: tasks placed, and tasks dropped because their deadline passed.
@@ -41,10 +47,20 @@ public struct DrainResult: Sendable, Hashable {
     public var scheduled: [ScheduledTask]
     /// Queued tasks whose deadline passed; the engine forgot them (state `expired`).
     public var expired: [String]
-    /// Total weighted cost of the drained placements before and after the batch optimiser
-    /// (equal when it did not run or found nothing better).
+    /// Total weighted cost (Σ units × cost per unit) of the drained placements as the greedy
+    /// pass made them.
     public var greedyCost: Double
+    /// The same after the batch optimiser (equal to `greedyCost` when it did not run or found
+    /// nothing better; never higher).
     public var optimisedCost: Double
+
+    /// Creates a drain result.
+    public init(scheduled: [ScheduledTask], expired: [String], greedyCost: Double, optimisedCost: Double) {
+        self.scheduled = scheduled
+        self.expired = expired
+        self.greedyCost = greedyCost
+        self.optimisedCost = optimisedCost
+    }
 
     /// Nothing changed.
     public static let empty = DrainResult(scheduled: [], expired: [], greedyCost: 0, optimisedCost: 0)
@@ -63,4 +79,13 @@ public struct TaskStatus: Sendable, Hashable {
     public var queuePosition: Int?
     /// When it was placed (engine time), if placed.
     public var placedAt: Double?
+
+    /// Creates a status.
+    public init(id: String, state: TaskState, placement: Placement?, queuePosition: Int?, placedAt: Double?) {
+        self.id = id
+        self.state = state
+        self.placement = placement
+        self.queuePosition = queuePosition
+        self.placedAt = placedAt
+    }
 }

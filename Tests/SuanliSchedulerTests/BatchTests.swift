@@ -34,7 +34,8 @@ import Testing
         let cities = national.locations.filter { $0.kind == .city }.map(\.code)
         for i in 0..<150 {
             let s = spec(
-                rng.pick([1, 2, 4, 8, 24]), gang: rng.chance(0.7), accept: rng.chance(0.6) ? [alt(.gpu), alt(.npu)] : [alt(.cpu)],
+                rng.pick([1, 2, 4, 8, 24]), gang: rng.chance(0.7),
+                accept: rng.chance(0.6) ? [alt(.gpu), alt(.npu)] : [alt(.cpu)],
                 priority: rng.int(0...1), from: rng.pick(cities), maxRtt: rng.chance(0.3) ? 25 : nil,
                 objective: rng.pick([.default, .cheapest, .closest, .greenest, .init(price: 1, latency: 1, carbon: 1)]))
             specs["t\(i)"] = s
@@ -51,7 +52,12 @@ import Testing
         #expect(a.optimisedCost <= a.greedyCost + 1e-9)
         var used: [String: Int] = [:]
         for task in a.scheduled {
-            #expect(violation(task.placement, specs[task.id]!, byID.mapValues { var r = $0; r.available = true; return r }) == nil)
+            #expect(
+                violation(
+                    task.placement, specs[task.id]!,
+                    byID.mapValues {
+                        var r = $0; r.available = true; return r
+                    }) == nil)
             for part in task.placement.parts { used[part.resource, default: 0] += part.units }
         }
         for (id, units) in used { #expect(units <= free[id]!, "\(id): \(units) > \(free[id]!)") }

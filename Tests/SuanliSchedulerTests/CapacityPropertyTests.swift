@@ -58,10 +58,16 @@ import Testing
                     record([ScheduledTask(id: id, placement: placement)])
                 }
             case 4...5:
-                guard let id = live.keys.sorted().first(where: { _ in rng.chance(0.3) }) ?? live.keys.sorted().first else { break }
+                guard let id = live.keys.sorted().first(where: { _ in rng.chance(0.3) }) ?? live.keys.sorted().first else {
+                    break
+                }
                 let (placement, started) = live.removeValue(forKey: id)!
                 for part in placement.parts {
-                    if started { truth[part.resource]!.running -= part.units } else { truth[part.resource]!.pending -= part.units }
+                    if started {
+                        truth[part.resource]!.running -= part.units
+                    } else {
+                        truth[part.resource]!.pending -= part.units
+                    }
                 }
                 // Provider reports first (sometimes), then the platform releases.
                 if started && rng.chance(0.5) {
@@ -69,7 +75,8 @@ import Testing
                 }
                 record(e.release(id, now: Double(step)).scheduled)
             case 6:
-                // A provider starts a task: its report includes it, then the platform marks it running.
+                // A provider starts a task: its agent says so (the platform marks it running) and,
+                // usually at once but sometimes only later, the provider's report includes it.
                 guard let id = live.keys.sorted().first(where: { !live[$0]!.started }) else { break }
                 let placement = live[id]!.placement
                 for part in placement.parts {
@@ -77,8 +84,10 @@ import Testing
                     truth[part.resource]!.running += part.units
                 }
                 live[id]!.started = true
-                record(e.report(placement.parts.map { report($0.resource) }, now: Double(step)).scheduled)
                 record(e.markRunning(id, now: Double(step)).scheduled)
+                if rng.chance(0.7) {
+                    record(e.report(placement.parts.map { report($0.resource) }, now: Double(step)).scheduled)
+                }
             case 7...8:
                 // Outside users take or return units that are really free (they know nothing of pending reservations).
                 let id = rng.pick(ids)

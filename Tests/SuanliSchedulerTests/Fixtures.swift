@@ -34,7 +34,8 @@ func spec(
 }
 
 /// An engine holding `resources`.
-func engine(_ resources: [SchedulerResource], configuration: SchedulerConfiguration = SchedulerConfiguration()) -> SchedulerEngine {
+func engine(_ resources: [SchedulerResource], configuration: SchedulerConfiguration = SchedulerConfiguration()) -> SchedulerEngine
+{
     var e = SchedulerEngine(topology: national, configuration: configuration)
     e.upsertResources(resources, now: 0)
     return e
@@ -93,7 +94,9 @@ func violation(_ placement: Placement, _ spec: TaskSpec, _ resources: [String: S
         if let arch = a.arch, arch != r.arch { return "arch" }
         if let model = a.model, model != r.model { return "model" }
         if let m = a.minMemoryGiB, r.memoryGiB < m { return "memory" }
-        if let from = spec.dataLocation, let max = spec.maxRttMs, national.rttMs(from: from, to: r.location)! > max { return "rtt" }
+        if let from = spec.dataLocation, let max = spec.maxRttMs, national.rttMs(from: from, to: r.location)! > max {
+            return "rtt"
+        }
         if let max = spec.maxPriceFenPerUnitHour, r.priceFenPerUnitHour > max { return "price" }
         if let min = spec.minRenewable, r.renewable < min { return "renewable" }
         if !r.available { return "unavailable" }

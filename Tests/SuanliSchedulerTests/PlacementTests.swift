@@ -8,7 +8,9 @@ import Testing
     @Test func alternativesAcrossArchitectures() throws {
         var e = engine([
             resource("86.1.1/cuda", free: 0),
-            resource("86.1.2/ascend", provider: "86.1.2", kind: .npu, arch: "aarch64", model: "Huawei Ascend 910B", memoryGiB: 64, price: 700),
+            resource(
+                "86.1.2/ascend", provider: "86.1.2", kind: .npu, arch: "aarch64", model: "Huawei Ascend 910B", memoryGiB: 64,
+                price: 700),
         ])
         let s = spec(4, accept: [alt(.gpu, arch: "x86_64"), alt(.npu, arch: "aarch64", model: "Huawei Ascend 910B")])
         let outcome = try e.submit("t1", spec: s, now: 0)
@@ -46,7 +48,9 @@ import Testing
         ])
         #expect(try e.submit("a", spec: spec(1, accept: [alt(.gpu, memory: 64)]), now: 0).resources == ["86.1.1/a100"])
         #expect(try e.submit("b", spec: spec(1, accept: [alt(.gpu, memory: 32)]), now: 0).resources == ["86.1.1/l40s"])
-        #expect(try e.submit("c", spec: spec(1, accept: [alt(.gpu, memory: 96)]), now: 0).explanation?.step("accept.min_memory_gib")?.remaining == 0)
+        #expect(
+            try e.submit("c", spec: spec(1, accept: [alt(.gpu, memory: 96)]), now: 0).explanation?.step("accept.min_memory_gib")?
+                .remaining == 0)
     }
 
     @Test func latencyFromTheDataLocation() throws {

@@ -45,6 +45,14 @@ import Testing
         #expect(e.release("H", now: 200).scheduled.map(\.id) == ["B"])
     }
 
+    @Test func cancellingTheBlockedHeadLetsOthersIn() throws {
+        var e = engine([resource("86.1.1/r")])
+        _ = try e.submit("A", spec: spec(6, duration: 100), now: 0)
+        #expect(try e.submit("H", spec: spec(8, duration: 100), now: 1).isQueued)
+        #expect(try e.submit("B", spec: spec(2, duration: 1000), now: 2).isQueued)
+        #expect(e.release("H", now: 3).scheduled.map(\.id) == ["B"])
+    }
+
     @Test func backfillElsewhereIsFine() throws {
         var e = engine([resource("86.1.1/r"), resource("86.1.2/small", provider: "86.1.2", units: 2, price: 2000)])
         _ = try e.submit("A", spec: spec(6, duration: 100), now: 0)
@@ -92,7 +100,8 @@ import Testing
 
     @Test func restoreReinstallsReservations() throws {
         var e = engine([resource("86.1.1/a")])
-        let placement = Placement(alternative: 0, parts: [.init(resource: "86.1.1/a", units: 6, priceFenPerUnitHour: 900, rttMs: nil, renewable: 0.5)])
+        let placement = Placement(
+            alternative: 0, parts: [.init(resource: "86.1.1/a", units: 6, priceFenPerUnitHour: 900, rttMs: nil, renewable: 0.5)])
         try e.restore("old", spec: spec(6), placement: placement, placedAt: 0, running: false)
         #expect(e.capacity(of: "86.1.1/a")?.effectiveFree == 2)
         #expect(e.status(of: "old")?.state == .scheduled)

@@ -16,12 +16,18 @@ import Testing
     @Test func encodesSnakeCaseAndRoundTrips() throws {
         let spec = TaskSpec(
             name: "x", priority: 3, deadline: Date(timeIntervalSince1970: 1_800_000_000), units: 4, gang: false,
-            accept: [.init(kind: .npu, arch: "aarch64", model: "Huawei Ascend 910B", minMemoryGiB: 32, run: .init(command: ["a"], env: ["K": "v"]))],
+            accept: [
+                .init(
+                    kind: .npu, arch: "aarch64", model: "Huawei Ascend 910B", minMemoryGiB: 32,
+                    run: .init(command: ["a"], env: ["K": "v"]))
+            ],
             dataLocation: "city.shenzhen", maxRttMs: 20, maxPriceFenPerUnitHour: 800, minRenewable: 0.4, durationS: 60,
             objective: .greenest)
         let data = try SuanliJSON.encoder().encode(spec)
         let text = String(decoding: data, as: UTF8.self)
-        for key in ["data_location", "max_rtt_ms", "max_price_fen_per_unit_hour", "min_renewable", "duration_s", "min_memory_gib"] {
+        for key in [
+            "data_location", "max_rtt_ms", "max_price_fen_per_unit_hour", "min_renewable", "duration_s", "min_memory_gib",
+        ] {
             #expect(text.contains("\"\(key)\""), "\(key) in \(text)")
         }
         #expect(try SuanliJSON.decoder().decode(TaskSpec.self, from: data) == spec)
@@ -66,7 +72,8 @@ import Testing
     }
 
     @Test func placementEncodesNullRtt() throws {
-        let p = Placement(alternative: 0, parts: [.init(resource: "86.1.1/a", units: 2, priceFenPerUnitHour: 10, rttMs: nil, renewable: 0.5)])
+        let p = Placement(
+            alternative: 0, parts: [.init(resource: "86.1.1/a", units: 2, priceFenPerUnitHour: 10, rttMs: nil, renewable: 0.5)])
         let text = String(decoding: try SuanliJSON.encoder().encode(p), as: UTF8.self)
         #expect(text.contains("\"rtt_ms\":null"))
         #expect(text.contains("\"price_fen_per_unit_hour\":10"))

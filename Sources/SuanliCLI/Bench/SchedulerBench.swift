@@ -21,6 +21,7 @@ struct SchedulerBench: AsyncParsableCommand {
     @Option(help: "Timed placements per size.") var placements = 300_000
     @Option(help: "Queued task counts for the batch phase (comma-separated).") var batchTasks = "1000,10000"
     @Option(help: "Resources for the batch phase.") var batchResources = 100_000
+    @Option(help: "Share of the batch phase's resources that free up (1 in N).") var batchFreeOneIn: UInt64 = 4
     @Option(help: "Seed of network and workload.") var seed: UInt64 = 7
     @Flag(help: "Print the figures as one JSON object.") var json = false
     @Option(help: .hidden) var instance: String?
@@ -32,8 +33,12 @@ struct SchedulerBench: AsyncParsableCommand {
         guard parsedBatch.allSatisfy({ (1...1_000_000).contains($0) }) else {
             throw ValidationError("--batch-tasks must list task counts between 1 and 1000000")
         }
-        guard (1000...10_000_000).contains(placements) else { throw ValidationError("--placements must be between 1000 and 10000000") }
-        guard (100...5_000_000).contains(batchResources) else { throw ValidationError("--batch-resources must be between 100 and 5000000") }
+        guard (1000...10_000_000).contains(placements) else {
+            throw ValidationError("--placements must be between 1000 and 10000000")
+        }
+        guard (100...5_000_000).contains(batchResources) else {
+            throw ValidationError("--batch-resources must be between 100 and 5000000")
+        }
     }
 
     var parsedSizes: [Int] { sizes.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
@@ -61,7 +66,8 @@ struct SchedulerBench: AsyncParsableCommand {
             let target = n == 100_000 ? String(format: " (target ≥ 100,000/s at 100k: %.2fx)", rate / 100_000) : ""
             log(
                 String(
-                    format: "  online, %@ resources: %@ placements/s, %.2f µs each%@; %.0f%% placed, %.0f%% would queue; load %.2f s, engine %.0f bytes/resource",
+                    format:
+                        "  online, %@ resources: %@ placements/s, %.2f µs each%@; %.0f%% placed, %.0f%% would queue; load %.2f s, engine %.0f bytes/resource",
                     BenchSupport.rate(Double(n)), BenchSupport.rate(rate), 1e6 / rate, target,
                     (f["placed_share"] as! Double) * 100, (f["queued_share"] as! Double) * 100, f["load_s"] as! Double,
                     f["bytes_per_resource"] as! Double))
@@ -75,7 +81,8 @@ struct SchedulerBench: AsyncParsableCommand {
             let target = tasks == 10_000 ? String(format: " (target < 1 s for 10k × 100k: %.2fx of budget)", seconds) : ""
             log(
                 String(
-                    format: "  batch, %@ queued tasks × %@ resources: drain %.3f s%@ — greedy pass alone %.3f s; %d placed; batch cost %.2f%% below greedy",
+                    format:
+                        "  batch, %@ queued tasks × %@ resources: drain %.3f s%@ — greedy pass alone %.3f s; %d placed; batch cost %.2f%% below greedy",
                     BenchSupport.rate(Double(tasks)), BenchSupport.rate(Double(batchResources)), seconds, target,
                     f["greedy_drain_s"] as! Double, f["placed"] as! Int, f["improvement_pct"] as! Double))
         }
@@ -159,7 +166,7 @@ struct SchedulerBench: AsyncParsableCommand {
         }
         // A quarter of the resources free up (the rest stay busy), so tasks compete for capacity.
         let reports = free.enumerated().map { i, r in
-            ResourceReport(id: r.id, freeUnits: SplitMix64.mix(seed, UInt64(i)) % 4 == 0 ? r.freeUnits : 0)
+            ResourceReport(id: r.id, freeUnits: SplitMix64.mix(seed, UInt64(i)) % batchFreeOneIn == 0 ? r.freeUnits : 0)
         }
         func measure(batch: Bool) -> (seconds: Double, result: DrainResult) {
             var configuration = SchedulerConfiguration(seed: seed)
@@ -174,7 +181,8 @@ struct SchedulerBench: AsyncParsableCommand {
         }
         let greedy = measure(batch: false)
         let optimised = measure(batch: true)
-        let improvement = optimised.result.greedyCost > 0 ? (1 - optimised.result.optimisedCost / optimised.result.greedyCost) * 100 : 0
+        let improvement =
+            optimised.result.greedyCost > 0 ? (1 - optimised.result.optimisedCost / optimised.result.greedyCost) * 100 : 0
         return [
             "resources": n, "tasks": tasks, "drain_s": optimised.seconds, "greedy_drain_s": greedy.seconds,
             "placed": optimised.result.scheduled.count, "greedy_cost": optimised.result.greedyCost,
@@ -246,7 +254,9 @@ enum InstanceRunner {
         var pairs: [[String: Any]] = []
         for task in instance.tasks {
             for option in reference.eligibleOptions(for: task.spec) {
-                pairs.append(["task": task.id, "resource": option.resource, "cost": option.costPerUnit, "alternative": option.alternative])
+                pairs.append([
+                    "task": task.id, "resource": option.resource, "cost": option.costPerUnit, "alternative": option.alternative,
+                ])
             }
         }
         // Time the drain (best of several runs, after one warm-up).
@@ -264,8 +274,10 @@ enum InstanceRunner {
             greedyBest = min(greedyBest, BenchSupport.time { _ = greedyEngine.drain(now: 1) })
         }
         let assignment: [[String: Any]] = result.scheduled.map { task in
-            ["task": task.id, "alternative": task.placement.alternative,
-             "parts": task.placement.parts.map { ["resource": $0.resource, "units": $0.units] as [String: Any] }]
+            [
+                "task": task.id, "alternative": task.placement.alternative,
+                "parts": task.placement.parts.map { ["resource": $0.resource, "units": $0.units] as [String: Any] },
+            ]
         }
         let out: [String: Any] = [
             "drain_s": best, "greedy_drain_s": greedyBest, "greedy_cost": result.greedyCost, "cost": result.optimisedCost,

@@ -57,7 +57,8 @@ public struct TaskSpec: Sendable, Codable, Hashable {
         }
 
         /// Creates an alternative.
-        public init(kind: ResourceKind, arch: String? = nil, model: String? = nil, minMemoryGiB: Double? = nil, run: Run = Run()) {
+        public init(kind: ResourceKind, arch: String? = nil, model: String? = nil, minMemoryGiB: Double? = nil, run: Run = Run())
+        {
             self.kind = kind
             self.arch = arch
             self.model = model
@@ -196,7 +197,8 @@ public struct TaskSpec: Sendable, Codable, Hashable {
         try Validation.text(name, field: "name", maxLength: 200)
         if let consumer { try Validation.text(consumer, field: "consumer", maxLength: 200) }
         guard abs(priority) <= Limits.maxPriority else {
-            throw ValidationError(field: "priority", "priority must be between -\(Limits.maxPriority) and \(Limits.maxPriority), got \(priority)")
+            throw ValidationError(
+                field: "priority", "priority must be between -\(Limits.maxPriority) and \(Limits.maxPriority), got \(priority)")
         }
         if let deadline, let now, deadline <= now {
             throw ValidationError(field: "deadline", "deadline \(Timestamp.format(deadline)) has already passed")
@@ -205,64 +207,82 @@ public struct TaskSpec: Sendable, Codable, Hashable {
             throw ValidationError(field: "units", "units must be between 1 and \(Limits.maxUnits), got \(units)")
         }
         guard !accept.isEmpty else {
-            throw ValidationError(field: "accept", "accept must list at least one alternative, e.g. [{\"kind\":\"gpu\",\"run\":{\"command\":[\"python\",\"train.py\"]}}]")
+            throw ValidationError(
+                field: "accept",
+                "accept must list at least one alternative, e.g. [{\"kind\":\"gpu\",\"run\":{\"command\":[\"python\",\"train.py\"]}}]"
+            )
         }
         guard accept.count <= Limits.maxAlternatives else {
-            throw ValidationError(field: "accept", "accept may list at most \(Limits.maxAlternatives) alternatives, got \(accept.count)")
+            throw ValidationError(
+                field: "accept", "accept may list at most \(Limits.maxAlternatives) alternatives, got \(accept.count)")
         }
         for (i, alternative) in accept.enumerated() {
             let base = "accept[\(i)]"
             if let arch = alternative.arch { try Validation.token(arch, field: "\(base).arch", maxLength: 32) }
             if let model = alternative.model { try Validation.text(model, field: "\(base).model", maxLength: 128) }
             if let memory = alternative.minMemoryGiB, !(memory.isFinite && memory >= 0 && memory <= 1_000_000) {
-                throw ValidationError(field: "\(base).min_memory_gib", "\(base).min_memory_gib must be a number between 0 and 1000000")
+                throw ValidationError(
+                    field: "\(base).min_memory_gib", "\(base).min_memory_gib must be a number between 0 and 1000000")
             }
             try Self.validate(alternative.run, field: "\(base).run")
         }
         if let dataLocation {
             guard topology.index(of: dataLocation) != nil else {
                 throw ValidationError(
-                    field: "data_location", "unknown location '\(dataLocation.prefix(64))'; GET /v1/topology lists the codes (e.g. city.shanghai)")
+                    field: "data_location",
+                    "unknown location '\(dataLocation.prefix(64))'; GET /v1/topology lists the codes (e.g. city.shanghai)")
             }
         }
         if let maxRttMs {
             guard maxRttMs.isFinite, maxRttMs > 0, maxRttMs <= 100_000 else {
-                throw ValidationError(field: "max_rtt_ms", "max_rtt_ms must be a number of ms greater than 0 and at most 100000, got \(maxRttMs)")
+                throw ValidationError(
+                    field: "max_rtt_ms", "max_rtt_ms must be a number of ms greater than 0 and at most 100000, got \(maxRttMs)")
             }
             guard dataLocation != nil else {
-                throw ValidationError(field: "max_rtt_ms", "max_rtt_ms needs data_location, the place latency is measured from (e.g. city.shanghai)")
+                throw ValidationError(
+                    field: "max_rtt_ms", "max_rtt_ms needs data_location, the place latency is measured from (e.g. city.shanghai)"
+                )
             }
         }
         if let maxPriceFenPerUnitHour, !(0...100_000_000_000).contains(maxPriceFenPerUnitHour) {
-            throw ValidationError(field: "max_price_fen_per_unit_hour", "max_price_fen_per_unit_hour must be between 0 and 100000000000")
+            throw ValidationError(
+                field: "max_price_fen_per_unit_hour", "max_price_fen_per_unit_hour must be between 0 and 100000000000")
         }
         if let minRenewable { try Validation.fraction(minRenewable, field: "min_renewable") }
         if let maxRetries, !(0...10).contains(maxRetries) {
             throw ValidationError(field: "max_retries", "max_retries must be between 0 and 10")
         }
         if let durationS, !(durationS.isFinite && durationS > 0 && durationS <= Limits.maxDurationS) {
-            throw ValidationError(field: "duration_s", "duration_s must be a number of seconds greater than 0 and at most \(Int(Limits.maxDurationS))")
+            throw ValidationError(
+                field: "duration_s",
+                "duration_s must be a number of seconds greater than 0 and at most \(Int(Limits.maxDurationS))")
         }
         for (field, weight) in [("price", objective.price), ("latency", objective.latency), ("carbon", objective.carbon)] {
             guard weight.isFinite, weight >= 0, weight <= Limits.maxWeight else {
-                throw ValidationError(field: "objective.\(field)", "objective.\(field) must be a number between 0 and \(Int(Limits.maxWeight)), got \(weight)")
+                throw ValidationError(
+                    field: "objective.\(field)",
+                    "objective.\(field) must be a number between 0 and \(Int(Limits.maxWeight)), got \(weight)")
             }
         }
         guard objective.price + objective.latency + objective.carbon > 0 else {
-            throw ValidationError(field: "objective", "objective needs at least one positive weight, e.g. {\"price\":1,\"latency\":0,\"carbon\":0}")
+            throw ValidationError(
+                field: "objective", "objective needs at least one positive weight, e.g. {\"price\":1,\"latency\":0,\"carbon\":0}")
         }
     }
 
     static func validate(_ run: Run, field: String) throws(ValidationError) {
         guard !run.command.isEmpty else {
-            throw ValidationError(field: "\(field).command", "\(field).command must name the program to run, e.g. [\"python\",\"train.py\"]")
+            throw ValidationError(
+                field: "\(field).command", "\(field).command must name the program to run, e.g. [\"python\",\"train.py\"]")
         }
         guard run.command.count <= Limits.maxCommandArguments else {
-            throw ValidationError(field: "\(field).command", "\(field).command may have at most \(Limits.maxCommandArguments) arguments")
+            throw ValidationError(
+                field: "\(field).command", "\(field).command may have at most \(Limits.maxCommandArguments) arguments")
         }
         for (i, argument) in run.command.enumerated() {
             guard argument.utf8.count <= 4096, !argument.utf8.contains(0) else {
-                throw ValidationError(field: "\(field).command[\(i)]", "\(field).command[\(i)] must be at most 4096 bytes without NUL")
+                throw ValidationError(
+                    field: "\(field).command[\(i)]", "\(field).command[\(i)] must be at most 4096 bytes without NUL")
             }
         }
         guard !run.command[0].isEmpty else {
@@ -286,10 +306,13 @@ public struct TaskSpec: Sendable, Codable, Hashable {
             for (key, value) in run.env.sorted(by: { $0.key < $1.key }) {
                 guard validKey(key) else {
                     throw ValidationError(
-                        field: "\(field).env", "\(field).env key '\(key.prefix(40))' must be a variable name: letters, digits and '_', not starting with a digit")
+                        field: "\(field).env",
+                        "\(field).env key '\(key.prefix(40))' must be a variable name: letters, digits and '_', not starting with a digit"
+                    )
                 }
                 guard validValue(value) else {
-                    throw ValidationError(field: "\(field).env.\(key)", "\(field).env.\(key) must be at most 4096 bytes without NUL")
+                    throw ValidationError(
+                        field: "\(field).env.\(key)", "\(field).env.\(key) must be at most 4096 bytes without NUL")
                 }
             }
             return

@@ -4,7 +4,7 @@ import SuanliCore
 /// A discrete-event simulation of the national network under a seeded task stream, driven
 /// through the engine in simulated time, with an independent check of every placement.
 ///
-/// Providers "run" placed tasks at once (the engine is told with `markRunning` and the
+/// Providers "run" placed tasks at once (the engine is told with `markRunning`, then the
 /// provider's next report includes them), tasks end after their `duration_s` (releasing their
 /// units and draining the queue), providers' own users take and return units outside Suanli
 /// (reported every 15 simulated minutes), and a few resources go dark for half an hour. The
@@ -23,7 +23,10 @@ public struct Simulation: Sendable {
         public var batch: Bool
 
         /// Creates parameters; the defaults are `suanli sim`'s.
-        public init(providers: Int = 36, resources: Int = 2000, tasks: Int = 20_000, seed: UInt64 = 1, load: Double = 0.9, batch: Bool = true) {
+        public init(
+            providers: Int = 36, resources: Int = 2000, tasks: Int = 20_000, seed: UInt64 = 1, load: Double = 0.9,
+            batch: Bool = true
+        ) {
             self.providers = providers
             self.resources = resources
             self.tasks = tasks
@@ -53,8 +56,11 @@ public struct Simulation: Sendable {
         public var placementRate: Double
         public var meanWaitS: Double
         public var p95WaitS: Double
-        /// Unit-hour-weighted mean price in fen per unit-hour.
+        /// Unit-hour-weighted mean price in fen per unit-hour (all units; CPU cores are cheap).
         public var meanPriceFenPerUnitHour: Double
+        /// The same over accelerator units and over CPU cores.
+        public var meanAcceleratorPrice: Double = 0
+        public var meanCPUPrice: Double = 0
         /// Mean RTT from the data location over placed parts, unit-weighted, in ms.
         public var meanRttMs: Double
         /// Unit-hour-weighted renewable share of the compute used.
@@ -87,6 +93,8 @@ public struct Simulation: Sendable {
             case meanWaitS = "mean_wait_s"
             case p95WaitS = "p95_wait_s"
             case meanPriceFenPerUnitHour = "mean_price_fen_per_unit_hour"
+            case meanAcceleratorPrice = "mean_accelerator_price_fen_per_unit_hour"
+            case meanCPUPrice = "mean_cpu_price_fen_per_unit_hour"
             case meanRttMs = "mean_rtt_ms"
             case renewableShare = "renewable_share"
             case utilizationByHub = "utilization_by_hub"
@@ -185,6 +193,8 @@ public struct Simulation: Sendable {
             drainOptimisedCost: 0, placedByClass: [:])
         var priceUnitHours = 0.0
         var unitHours = 0.0
+        var accel = (price: 0.0, unitHours: 0.0)
+        var cpu = (price: 0.0, unitHours: 0.0)
         var renewableUnitHours = 0.0
         var rttUnits = 0.0
         var rttSum = 0.0
@@ -208,6 +218,13 @@ public struct Simulation: Sendable {
                 let uh = Double(part.units) * duration / 3600
                 unitHours += uh
                 priceUnitHours += Double(part.priceFenPerUnitHour) * uh
+                if let i = truth.index[part.resource], truth.specs[i].kind.isAccelerator {
+                    accel.price += Double(part.priceFenPerUnitHour) * uh
+                    accel.unitHours += uh
+                } else {
+                    cpu.price += Double(part.priceFenPerUnitHour) * uh
+                    cpu.unitHours += uh
+                }
                 renewableUnitHours += part.renewable * uh
                 if let rtt = part.rttMs {
                     rttSum += rtt * Double(part.units)
@@ -215,13 +232,13 @@ public struct Simulation: Sendable {
                 }
             }
             events.push(Event(time: time + duration, kind: .finish, index: index))
-            // The provider starts it: its next report includes the task's units, and with that
-            // report the platform marks the task running.
+            // The provider starts it: its agent says so (the platform marks it running), and its
+            // next report includes the task's units.
             let id = "task-\(index)"
-            let reports = placement.parts.map { truth.report($0.resource) }.filter { darkUntil[truth.index[$0.id]!] == nil }
-            var drained = clock.measure { engine.report(reports, now: time) }
+            var drained = clock.measure { engine.markRunning(id, now: time) }
             absorb(&drained, at: time)
-            drained = clock.measure { engine.markRunning(id, now: time) }
+            let reports = placement.parts.map { truth.report($0.resource) }.filter { darkUntil[truth.index[$0.id]!] == nil }
+            drained = clock.measure { engine.report(reports, now: time) }
             absorb(&drained, at: time)
         }
 
@@ -310,6 +327,8 @@ public struct Simulation: Sendable {
         report.p95WaitS = waits.isEmpty ? 0 : waits[min(waits.count - 1, Int(Double(waits.count) * 0.95))]
         report.meanPriceFenPerUnitHour = unitHours > 0 ? priceUnitHours / unitHours : 0
         report.renewableShare = unitHours > 0 ? renewableUnitHours / unitHours : 0
+        report.meanAcceleratorPrice = accel.unitHours > 0 ? accel.price / accel.unitHours : 0
+        report.meanCPUPrice = cpu.unitHours > 0 ? cpu.price / cpu.unitHours : 0
         report.meanRttMs = rttUnits > 0 ? rttSum / rttUnits : 0
         report.utilizationByHub = truth.utilizationByHub(horizon: now)
         return report
@@ -413,7 +432,9 @@ struct Truth {
 
     /// What is wrong with a placement, or `nil`.
     func check(_ spec: TaskSpec, _ placement: Placement) -> String? {
-        guard spec.accept.indices.contains(placement.alternative) else { return "alternative \(placement.alternative) out of range" }
+        guard spec.accept.indices.contains(placement.alternative) else {
+            return "alternative \(placement.alternative) out of range"
+        }
         let alt = spec.accept[placement.alternative]
         guard placement.units == spec.units else { return "\(placement.units) units placed, \(spec.units) asked" }
         if spec.gang && placement.parts.count != 1 { return "gang task split over \(placement.parts.count) resources" }
@@ -424,7 +445,9 @@ struct Truth {
             if r.kind != alt.kind { return "\(part.resource) is \(r.kind), not \(alt.kind)" }
             if let arch = alt.arch, arch != r.arch { return "\(part.resource) is \(r.arch), not \(arch)" }
             if let model = alt.model, model != r.model { return "\(part.resource) is \(r.model), not \(model)" }
-            if let memory = alt.minMemoryGiB, r.memoryGiB < memory { return "\(part.resource) has \(r.memoryGiB) GiB < \(memory)" }
+            if let memory = alt.minMemoryGiB, r.memoryGiB < memory {
+                return "\(part.resource) has \(r.memoryGiB) GiB < \(memory)"
+            }
             if let from = spec.dataLocation, let maxRtt = spec.maxRttMs,
                 let rtt = topology.rttMs(from: from, to: r.location), rtt > maxRtt + 1e-9
             {
@@ -439,7 +462,8 @@ struct Truth {
             if dark.contains(i) { return "\(part.resource) is unavailable" }
             if part.units <= 0 { return "part with \(part.units) units" }
             if suanli[i] + external[i] + part.units > r.units {
-                return "\(part.resource) over-committed: \(suanli[i]) Suanli + \(external[i]) outside + \(part.units) > \(r.units)"
+                return
+                    "\(part.resource) over-committed: \(suanli[i]) Suanli + \(external[i]) outside + \(part.units) > \(r.units)"
             }
         }
         return nil
