@@ -144,7 +144,7 @@ public final class AgentRunner: Service, Sendable {
     func heartbeatLoop() async {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
-                try await client.report(heartbeat())
+                _ = try await client.report(heartbeat())
                 state.withLock { $0.lastContact = Date() }
                 await flushEvents()
             } catch {
