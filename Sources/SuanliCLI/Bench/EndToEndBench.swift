@@ -20,6 +20,8 @@ struct EndToEndBench: AsyncParsableCommand {
     @Option(help: "Units (cores) each agent offers; bounds tasks running at once.") var units = 64
     @Option(help: "Tasks submitted one at a time (on an idle platform) to measure submit-to-running latency.")
     var latencySamples = 200
+    @Option(help: "Jobs for the Slurm comparison (sbatch directly vs through Suanli's Slurm executor); 0 skips it.")
+    var slurmJobs = 40
     @Flag(help: "Print the figures as one JSON object.") var json = false
 
     func validate() throws {
@@ -53,7 +55,7 @@ struct EndToEndBench: AsyncParsableCommand {
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
         let (agentsReady, agentsContinuation) = AsyncStream.makeStream(of: [AgentRunner].self)
         let group = ServiceGroup(services: [server, DemoAgents(ready: agentsReady)], logger: logger)
-        let figures: [String: Any] = try await withThrowingTaskGroup(of: Void.self) { running in
+        var figures: [String: Any] = try await withThrowingTaskGroup(of: Void.self) { running in
             running.addTask { try await group.run() }
             var port = 0
             for await p in ports { port = p }
@@ -152,6 +154,13 @@ struct EndToEndBench: AsyncParsableCommand {
             ]
         }
         await platform.close()
+        if slurmJobs > 0 {
+            if let slurm = try await slurmComparison(logger: logger) {
+                for (k, v) in slurm { figures[k] = v }
+            } else {
+                figures["slurm"] = "not available"
+            }
+        }
         let p50 = figures["submit_to_running_p50_ms"] as! Double
         let p99 = figures["submit_to_running_p99_ms"] as! Double
         let completed = figures["completed_per_s"] as! Double
@@ -159,8 +168,90 @@ struct EndToEndBench: AsyncParsableCommand {
         log(String(format: "  submit-to-running latency, idle platform (%d samples): p50 %.1f ms (target < 20 ms: %.2fx), p99 %.1f ms", latencySamples, p50, p50 / 20, p99))
         log(String(format: "  submit-to-running latency under full load: p50 %.1f ms, p99 %.1f ms (queueing included)", figures["under_load_submit_to_running_p50_ms"] as! Double, figures["under_load_submit_to_running_p99_ms"] as! Double))
         log(String(format: "  completed end to end: %.0f tasks/s (target >= 1000/s: %.2fx)", completed, completed / 1000))
+        if let direct = figures["slurm_direct_s"] as? Double, let via = figures["slurm_via_suanli_s"] as? Double {
+            log(String(format: "  Slurm, %d jobs of `true`: sbatch directly %.2f s, through Suanli's Slurm executor %.2f s (ratio %.2f)", Int32(slurmJobs), direct, via, via / direct))
+        } else if slurmJobs > 0 {
+            log("  Slurm comparison skipped: no Slurm (start one with scripts/slurm-up.sh)")
+        }
         if json {
             print(String(decoding: try JSONSerialization.data(withJSONObject: figures, options: [.sortedKeys]), as: UTF8.self))
         }
+    }
+
+    /// `slurmJobs` trivial jobs through `sbatch` directly, then through a platform whose agent
+    /// uses the Slurm executor; `nil` when no Slurm answers.
+    func slurmComparison(logger: Logger) async throws -> [String: Any]? {
+        var environment = ProcessInfo.processInfo.environment
+        if environment["SLURM_CONF"] == nil,
+            let text = try? String(contentsOfFile: "/tmp/suanli-slurm/env", encoding: .utf8),
+            let range = text.range(of: "SLURM_CONF=")
+        {
+            environment["SLURM_CONF"] = String(text[range.upperBound...].prefix { !$0.isWhitespace })
+        }
+        guard let conf = environment["SLURM_CONF"] else { return nil }
+        let executor = SlurmExecutor(configuration: .init(slurmConf: conf), logger: logger)
+        guard await executor.probe().available else { return nil }
+        let directory = try BenchSupport.temporaryDirectory("slurm")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        log("  Slurm comparison: \(slurmJobs) jobs each way…")
+        // Directly.
+        let directStart = Date()
+        for _ in 0..<slurmJobs {
+            _ = try await CommandRunner.run(
+                ["sbatch", "--parsable", "--output=/dev/null", "--wrap", "true"], environment: environment, workingDirectory: directory)
+        }
+        while true {
+            let queue = try await CommandRunner.run(["squeue", "-h", "-o", "%i"], environment: environment)
+            if queue.succeeded && queue.stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let direct = Date().timeIntervalSince(directStart)
+        // Through Suanli.
+        let operatorToken = "bench-operator-token-0000"
+        let platform = try await Platform.open(
+            configuration: PlatformConfiguration(dataDirectory: directory, heartbeatInterval: 5, operatorToken: operatorToken),
+            store: try SQLiteStore(path: directory + "/suanli.sqlite"), logger: logger)
+        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        let server = PlatformServer(platform: platform, host: "127.0.0.1", port: 0, logger: logger) { port in
+            portContinuation.yield(port)
+            portContinuation.finish()
+        }
+        let (agentsReady, agentsContinuation) = AsyncStream.makeStream(of: [AgentRunner].self)
+        let group = ServiceGroup(services: [server, DemoAgents(ready: agentsReady)], logger: logger)
+        let via: Double = try await withThrowingTaskGroup(of: Void.self) { running in
+            running.addTask { try await group.run() }
+            var port = 0
+            for await p in ports { port = p }
+            let url = "http://127.0.0.1:\(port)"
+            let op = SuanliClient(server: url, token: operatorToken)
+            let provider = try await op.registerProvider(
+                ProviderRegistration(name: "slurm", contact: "bench", location: "cluster.tianfu", renewable: 0.5, pue: 1.2))
+            let spec = ResourceSpec(
+                kind: .cpu, arch: "x86_64", model: "slurm-partition", units: 64, memoryGiB: 1, location: "cluster.tianfu",
+                priceFenPerUnitHour: 10)
+            let agent = AgentRunner(
+                client: SuanliClient(server: url, token: provider.token), executor: executor,
+                resources: [AgentResource(suffix: "slurm/debug", spec: spec)],
+                configuration: .init(heartbeatInterval: 5, workDirectory: directory + "/agent", logInterval: 5), logger: logger)
+            agentsContinuation.yield([agent])
+            agentsContinuation.finish()
+            while !agent.isRegistered { try await Task.sleep(for: .milliseconds(20)) }
+            let consumer = try await op.registerConsumer(ConsumerRegistration(name: "bench"))
+            let client = SuanliClient(server: url, token: consumer.token)
+            let task = TaskSpec(
+                name: "true", units: 1, accept: [TaskSpec.Alternative(kind: .cpu, run: TaskSpec.Run(command: ["true"]))],
+                durationS: 1, objective: .cheapest)
+            let start = Date()
+            for _ in 0..<slurmJobs { _ = try await client.submit(task) }
+            while (platform.taskCounts()[.succeeded] ?? 0) + (platform.taskCounts()[.failed] ?? 0) < slurmJobs {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            let elapsed = Date().timeIntervalSince(start)
+            await group.triggerGracefulShutdown()
+            try await running.waitForAll()
+            return elapsed
+        }
+        await platform.close()
+        return ["slurm_jobs": slurmJobs, "slurm_direct_s": direct, "slurm_via_suanli_s": via, "slurm_ratio": via / direct]
     }
 }
