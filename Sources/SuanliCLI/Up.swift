@@ -76,11 +76,11 @@ struct Up: AsyncParsableCommand {
                 """
                 Try:
                   curl -s \(url)/v1/stats
-                  swift run suanli find --kind gpu --near city.shanghai --max-rtt-ms 20 --server \(url)
-                  swift run suanli resolve \((try? platform.discover(DiscoveryQuery(limit: 1)))?.items.first?.id.string ?? "86.1.1/x") --server \(url)
-                  swift run suanli consumers add me --server \(url) --token OPERATOR_TOKEN   # prints a consumer token
-                  swift run suanli submit --server \(url) --token CONSUMER_TOKEN --kind gpu --units 1 -- sh -c 'echo hello from $SUANLI_TASK_ID'
-                  swift run suanli task t1 --follow --server \(url) --token CONSUMER_TOKEN
+                  swift run -c release suanli find --kind gpu --near city.shanghai --max-rtt-ms 20 --server \(url)
+                  swift run -c release suanli resolve \((try? platform.discover(DiscoveryQuery(limit: 1)))?.items.first?.id.string ?? "86.1.1/x") --server \(url)
+                  swift run -c release suanli consumers add me --server \(url) --token OPERATOR_TOKEN   # prints a consumer token
+                  swift run -c release suanli submit --server \(url) --token CONSUMER_TOKEN --kind gpu --units 1 -- sh -c 'echo hello from $SUANLI_TASK_ID'
+                  swift run -c release suanli task t1 --follow --server \(url) --token CONSUMER_TOKEN
                 Stop with Ctrl-C.
                 """)
             fflush(nil)
