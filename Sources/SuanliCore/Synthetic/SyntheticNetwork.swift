@@ -50,10 +50,13 @@ public struct SyntheticNetwork: Sendable {
         let hpcModels = catalog.indices.filter { catalog[$0].labels["class"] == "supercomputing" }
         let mainModels = catalog.indices.filter { catalog[$0].labels["class"] == nil }
         var list: [Provider] = []
+        var clusterSites = 0
         for i in 0..<max(1, providerCount) {
-            // Four in five providers run a cluster site; the rest are edge or HPC sites in cities.
+            // Four in five providers run a cluster site (round robin over all ten clusters);
+            // the rest are edge or HPC sites in cities.
             let isCluster = i % 5 != 4
-            let site = isCluster ? clusters[i % clusters.count] : cities[(i / 5) % cities.count]
+            let site = isCluster ? clusters[clusterSites % clusters.count] : cities[(i / 5) % cities.count]
+            if isCluster { clusterSites += 1 }
             let west = site.region.isCentralOrWestern
             let renewable = west ? Double.random(in: 0.45...0.85, using: &rng) : Double.random(in: 0.15...0.45, using: &rng)
             let pue = west ? Double.random(in: 1.12...1.25, using: &rng) : Double.random(in: 1.22...1.40, using: &rng)
@@ -67,7 +70,8 @@ public struct SyntheticNetwork: Sendable {
             }
             offerings.sort()
             let tagBase = Self.siteTags[site.code] ?? String(site.code.split(separator: ".").last ?? "site")
-            let tag = "\(tagBase)-\(Character(UnicodeScalar(UInt8(97 + (i / max(1, clusters.count)) % 26))))"
+            let round = isCluster ? (clusterSites - 1) / clusters.count : i / 5 / cities.count
+            let tag = "\(tagBase)-\(Character(UnicodeScalar(UInt8(97 + round % 26))))"
             let placeName = site.name.split(separator: " ").first.map(String.init) ?? site.code
             let style = isCluster ? Self.styles[i % 4] : (i % 10 == 9 ? "Supercomputing Center" : "Edge Cloud")
             let name = "\(placeName) \(style) \(i + 1)"
