@@ -82,7 +82,8 @@ struct ProcessTests {
                     }
                 }
             }
-            try await Task.sleep(for: .milliseconds(700))
+            // Kill while the writers are busy: once a good number of writes are acknowledged.
+            for _ in 0..<600 where acknowledged.all.count < 40 { try await Task.sleep(for: .milliseconds(50)) }
             server.kill9()
             try await group.waitForAll()
         }
