@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SuanliClient
+import SuanliCore
 
 /// Options shared by every command that talks to a running platform.
 struct ClientOptions: ParsableArguments {
@@ -40,12 +41,7 @@ func runClient(_ body: () async throws -> Void) async throws {
 
 /// Prints a JSON value the way the API returns it (pretty).
 func printJSON(_ value: some Encodable) throws {
-    let data = try SuanliJSONPretty.encode(value)
+    let data = try SuanliJSON.encoder(pretty: true).encode(value)
     print(String(decoding: data, as: UTF8.self))
 }
 
-import SuanliCore
-
-enum SuanliJSONPretty {
-    static func encode(_ value: some Encodable) throws -> Data { try SuanliJSON.encoder(pretty: true).encode(value) }
-}

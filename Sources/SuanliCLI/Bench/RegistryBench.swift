@@ -278,25 +278,22 @@ extension RegistryBench {
     }
 
     /// Resolves `count` identifiers (cycling through `ids`) to full records; the registry is borrowed, not copied.
-    @inline(never)
     static func resolveLoop(_ registry: borrowing Registry, _ ids: [String], count: Int, now: Date) -> Int {
-        var found = 0
-        var i = 0
-        for _ in 0..<count {
-            if registry.resolve(ids[i], now: now) != nil { found += 1 }
-            i += 1
-            if i == ids.count { i = 0 }
-        }
-        return found
+        countHits(ids, count: count) { registry.resolve($0, now: now) != nil }
     }
 
     /// Looks up the live free units of `count` identifiers.
-    @inline(never)
     static func lookupLoop(_ registry: borrowing Registry, _ ids: [String], count: Int, now: Date) -> Int {
+        countHits(ids, count: count) { registry.availableFreeUnits($0, now: now) != nil }
+    }
+
+    /// Calls `hit` `count` times, cycling through `ids`; returns how many calls were true.
+    @inline(__always)
+    static func countHits(_ ids: [String], count: Int, _ hit: (String) -> Bool) -> Int {
         var found = 0
         var i = 0
         for _ in 0..<count {
-            if registry.availableFreeUnits(ids[i], now: now) != nil { found += 1 }
+            if hit(ids[i]) { found += 1 }
             i += 1
             if i == ids.count { i = 0 }
         }

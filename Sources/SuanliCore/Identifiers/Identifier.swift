@@ -26,9 +26,6 @@ public struct Identifier: Hashable, Sendable, Comparable, CustomStringConvertibl
         self.prefixLength = prefixLength
     }
 
-    /// The byte length of the prefix part.
-    public var prefixByteCount: Int { prefixLength }
-
     /// Wraps text that is already known to be a valid identifier (e.g. read back from the registry).
     /// Use ``init(parsing:)`` for anything that comes from outside.
     public init(uncheckedString string: String) {
