@@ -78,17 +78,55 @@ public struct Assignment: Sendable, Codable, Hashable {
     public var ref: AttemptRef { AttemptRef(task: task, attempt: attempt, resource: resource) }
 }
 
+/// The platform's liveness lease, which agents obey whatever their own flags say.
+///
+/// The platform declares a provider's work lost `lease_s` after its last contact; the agent
+/// stops its own work `fence_after_s` after its last successful contact, strictly earlier, so
+/// that a task never runs twice at once.
+public struct Lease: Sendable, Codable, Hashable {
+    /// Seconds between heartbeats the platform expects.
+    public var heartbeatIntervalS: Double
+    /// Seconds without contact after which the platform re-places a provider's work.
+    public var leaseS: Double
+    /// Seconds without contact after which the agent must stop its work (< `lease_s`).
+    public var fenceAfterS: Double
+
+    enum CodingKeys: String, CodingKey {
+        case heartbeatIntervalS = "heartbeat_interval_s"
+        case leaseS = "lease_s"
+        case fenceAfterS = "fence_after_s"
+    }
+
+    /// The lease for a platform heartbeat interval: lost after 3 intervals, fenced after 2.
+    public init(heartbeatInterval: Double) {
+        self.heartbeatIntervalS = heartbeatInterval
+        self.leaseS = 3 * heartbeatInterval
+        self.fenceAfterS = 2 * heartbeatInterval
+    }
+
+    /// Creates a lease from its parts.
+    public init(heartbeatIntervalS: Double, leaseS: Double, fenceAfterS: Double) {
+        self.heartbeatIntervalS = heartbeatIntervalS
+        self.leaseS = leaseS
+        self.fenceAfterS = fenceAfterS
+    }
+}
+
 /// The answer to `POST /v1/agent/work`.
 public struct WorkResponse: Sendable, Codable, Hashable {
-    /// Parts to start (sent again until the agent reports them `starting`).
+    /// Parts to start (sent again until the agent reports them `starting`, unless the agent
+    /// lists them in `running`).
     public var assignments: [Assignment]
     /// Parts to stop at once: cancelled, or moved to another provider.
     public var cancellations: [AttemptRef]
+    /// The platform's lease; the agent fences itself by it.
+    public var lease: Lease?
 
     /// Creates a response.
-    public init(assignments: [Assignment] = [], cancellations: [AttemptRef] = []) {
+    public init(assignments: [Assignment] = [], cancellations: [AttemptRef] = [], lease: Lease? = nil) {
         self.assignments = assignments
         self.cancellations = cancellations
+        self.lease = lease
     }
 }
 
@@ -105,29 +143,50 @@ public struct AttemptEvent: Sendable, Codable, Hashable {
     public var phase: Phase
     public var exitCode: Int?
     public var message: String?
+    /// When the phase happened, by the agent's clock (metering uses it, corrected by the
+    /// batch's `sent_at` and clamped to what the platform saw).
+    public var at: Date?
 
     enum CodingKeys: String, CodingKey {
-        case task, attempt, resource, phase, message
+        case task, attempt, resource, phase, message, at
         case exitCode = "exit_code"
     }
 
     /// Creates an event.
-    public init(task: String, attempt: Int, resource: String, phase: Phase, exitCode: Int? = nil, message: String? = nil) {
+    public init(
+        task: String, attempt: Int, resource: String, phase: Phase, exitCode: Int? = nil, message: String? = nil,
+        at: Date? = nil
+    ) {
         self.task = task
         self.attempt = attempt
         self.resource = resource
         self.phase = phase
         self.exitCode = exitCode
         self.message = message
+        self.at = at
     }
+
+    /// The part this event is about.
+    public var ref: AttemptRef { AttemptRef(task: task, attempt: attempt, resource: resource) }
 }
 
 /// `POST /v1/agent/events`.
 public struct AttemptEventBatch: Sendable, Codable, Hashable {
     public var events: [AttemptEvent]
+    /// The agent's clock when it sent the batch; with the platform's clock on arrival it gives
+    /// the offset that maps the events' `at` onto the platform's clock.
+    public var sentAt: Date?
+
+    enum CodingKeys: String, CodingKey {
+        case events
+        case sentAt = "sent_at"
+    }
 
     /// Creates a batch.
-    public init(events: [AttemptEvent]) { self.events = events }
+    public init(events: [AttemptEvent], sentAt: Date? = nil) {
+        self.events = events
+        self.sentAt = sentAt
+    }
 }
 
 /// `POST /v1/agent/logs`: a chunk of a part's output, appended to the task's log.
