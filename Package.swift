@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
     ],
     targets: [
         // SQLite from the system (Debian: libsqlite3-dev), used through its C API.
@@ -30,16 +31,26 @@ let package = Package(
         // Pure domain: identifiers, resources, providers, topology, wire models. No I/O.
         .target(name: "SuanliCore"),
         // Pure in-memory registry with discovery indexes (the hot path).
-        .target(name: "SuanliRegistry", dependencies: ["SuanliCore"]),
+        .target(
+            name: "SuanliRegistry",
+            dependencies: ["SuanliCore", .product(name: "HeapModule", package: "swift-collections")]),
         // The scheduler engine: placement, queue, batch optimisation. Pure and deterministic.
-        .target(name: "SuanliScheduler", dependencies: ["SuanliCore"]),
+        .target(
+            name: "SuanliScheduler",
+            dependencies: ["SuanliCore", .product(name: "HeapModule", package: "swift-collections")]),
+        // Simulation and synthetic data: the synthetic national network and workload, the simulator.
+        .target(
+            name: "SuanliSimulation",
+            dependencies: ["SuanliCore", "SuanliScheduler", .product(name: "HeapModule", package: "swift-collections")]),
+        // The task lifecycle as a pure state machine (tasks, attempts, parts, assignments). No I/O.
+        .target(name: "SuanliOrchestration", dependencies: ["SuanliCore", "SuanliScheduler"]),
         // Durable storage behind one protocol (SQLite now, PostgreSQL later).
         .target(name: "SuanliStore", dependencies: ["SuanliCore", "CSQLite"]),
         // The platform: state + store + HTTP API + auth.
         .target(
             name: "SuanliServer",
             dependencies: [
-                "SuanliCore", "SuanliRegistry", "SuanliScheduler", "SuanliStore",
+                "SuanliCore", "SuanliRegistry", "SuanliScheduler", "SuanliOrchestration", "SuanliStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -63,12 +74,33 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The demo network of `suanli up`: seeding a platform and running in-process agents.
+        .target(
+            name: "SuanliDemo",
+            dependencies: [
+                "SuanliCore", "SuanliSimulation", "SuanliServer", "SuanliClient", "SuanliAgent",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Benchmarks behind `suanli bench` (registry, scheduler, end to end); not used by the platform.
+        .target(
+            name: "SuanliBenchmarks",
+            dependencies: [
+                "SuanliCore", "SuanliRegistry", "SuanliScheduler", "SuanliStore", "SuanliServer", "SuanliClient",
+                "SuanliAgent", "SuanliSimulation", "SuanliDemo",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // The command tree (serve, up, resolve, find, bench, …).
         .target(
             name: "SuanliCLI",
             dependencies: [
                 "SuanliCore", "SuanliRegistry", "SuanliScheduler", "SuanliStore", "SuanliServer", "SuanliClient",
-                "SuanliAgent",
+                "SuanliAgent", "SuanliSimulation", "SuanliDemo", "SuanliBenchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -86,7 +118,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SuanliRegistryTests", dependencies: ["SuanliCore", "SuanliRegistry"]),
-        .testTarget(name: "SuanliSchedulerTests", dependencies: ["SuanliCore", "SuanliScheduler"]),
+        .testTarget(name: "SuanliSchedulerTests", dependencies: ["SuanliCore", "SuanliScheduler", "SuanliSimulation"]),
+        .testTarget(name: "SuanliSimulationTests", dependencies: ["SuanliCore", "SuanliScheduler", "SuanliSimulation"]),
+        .testTarget(
+            name: "SuanliOrchestrationTests", dependencies: ["SuanliCore", "SuanliScheduler", "SuanliOrchestration"]),
         .testTarget(name: "SuanliStoreTests", dependencies: ["SuanliCore", "SuanliStore"]),
         .testTarget(name: "SuanliAgentTests", dependencies: ["SuanliCore", "SuanliAgent"]),
         .testTarget(
