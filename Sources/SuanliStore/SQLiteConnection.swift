@@ -83,6 +83,16 @@ final class SQLiteStatement {
     func bind(_ index: Int32, _ value: String) {
         sqlite3_bind_text(raw, index, value, -1, SQLITE_TRANSIENT)
     }
+    func bind(_ index: Int32, _ value: StoreValue) {
+        switch value {
+        case .null: sqlite3_bind_null(raw, index)
+        case .integer(let integer): sqlite3_bind_int64(raw, index, integer)
+        case .real(let real): sqlite3_bind_double(raw, index, real)
+        case .text(let text): sqlite3_bind_text(raw, index, text, -1, SQLITE_TRANSIENT)
+        case .blob(let bytes):
+            _ = bytes.withUnsafeBytes { sqlite3_bind_blob64(raw, index, $0.baseAddress, sqlite3_uint64($0.count), SQLITE_TRANSIENT) }
+        }
+    }
 
     /// Steps once; `true` when a row is available.
     func step() throws(StoreError) -> Bool {
@@ -102,6 +112,19 @@ final class SQLiteStatement {
     func double(_ column: Int32) -> Double { sqlite3_column_double(raw, column) }
     func isNull(_ column: Int32) -> Bool { sqlite3_column_type(raw, column) == SQLITE_NULL }
     func optionalDouble(_ column: Int32) -> Double? { isNull(column) ? nil : double(column) }
+    /// Column `column` of the current row with its stored type.
+    func value(_ column: Int32) -> StoreValue {
+        switch sqlite3_column_type(raw, column) {
+        case SQLITE_INTEGER: return .integer(sqlite3_column_int64(raw, column))
+        case SQLITE_FLOAT: return .real(sqlite3_column_double(raw, column))
+        case SQLITE_TEXT: return .text(text(column))
+        case SQLITE_BLOB:
+            let count = Int(sqlite3_column_bytes(raw, column))
+            guard let pointer = sqlite3_column_blob(raw, column), count > 0 else { return .blob([]) }
+            return .blob(Array(UnsafeRawBufferPointer(start: pointer, count: count)))
+        default: return .null
+        }
+    }
     func text(_ column: Int32) -> String {
         guard let pointer = sqlite3_column_text(raw, column) else { return "" }
         let count = Int(sqlite3_column_bytes(raw, column))

@@ -6,83 +6,83 @@ import SuanliCore
 /// The embedded store: one SQLite database in WAL mode with `synchronous=FULL`, so a batch is
 /// on disk (fsynced) when ``apply(_:)`` returns and survives `kill -9` and power loss.
 ///
-/// All SQLite work runs on one private serial queue, off the concurrency thread pool.
-public final class SQLiteStore: SuanliStore, @unchecked Sendable {
-    /// Schema version stored in `PRAGMA user_version`.
-    public static let schemaVersion: Int32 = 2
+/// Opening applies the schema's pending named migrations (recorded in `schema_migrations`);
+/// statements for each record table are derived from its ``RecordTable``. All SQLite work
+/// runs on one private serial queue, off the concurrency thread pool.
+public final class SQLiteStore: SuanliStore, @unchecked Sendable {  // connection confined to `queue`
+    /// `PRAGMA user_version` of a database whose schema is recorded as named migrations.
+    /// Versions 1 and 2 are the numbered schemas before named migrations; older builds refuse 3.
+    public static let schemaVersion: Int32 = 3
+
+    /// The migrations that the numbered schemas 1 and 2 had applied, by `user_version`.
+    static let legacyMigrations: [Int32: [String]] = [
+        1: ["meta.create", "providers.create", "resources.create", "latency.create"],
+        2: ["meta.create", "providers.create", "resources.create", "latency.create", "consumers.create", "tasks.create"],
+    ]
 
     private let queue = DispatchQueue(label: "suanli.sqlite")
     private let connection: SQLiteConnection
+    private let tables: [String: SQLiteTable]
     /// The database file.
     public let path: String
+    /// The record types and migrations the store was opened with.
+    public let schema: StoreSchema
 
-    /// Opens or creates the database at `path` and brings its schema up to date.
-    public init(path: String) throws {
+    /// Opens or creates the database at `path` and applies `schema`'s pending migrations.
+    /// Fails when the database records migrations `schema` does not know (a newer build wrote it).
+    public init(path: String, schema: StoreSchema = .core) throws {
         self.path = path
+        self.schema = schema
+        try schema.validate()
         let connection = try SQLiteConnection(path: path)
         try connection.exec("PRAGMA journal_mode=WAL")
         try connection.exec("PRAGMA synchronous=FULL")
         try connection.exec("PRAGMA temp_store=MEMORY")
         try connection.exec("PRAGMA cache_size=-65536")
-        try Self.migrate(connection)
+        try Self.adoptNumberedSchema(connection)
+        try schema.migrator.migrate(SQLiteSchemaDatabase(connection: connection))
         self.connection = connection
+        tables = schema.tables.mapValues(SQLiteTable.init)
     }
 
-    static func migrate(_ db: SQLiteConnection) throws(StoreError) {
+    /// Brings the bookkeeping to named migrations: creates `schema_migrations` in a new database,
+    /// and in one at `user_version` 1 or 2 records the migrations that version had applied.
+    static func adoptNumberedSchema(_ db: SQLiteConnection) throws(StoreError) {
         let statement = try db.statement("PRAGMA user_version")
         _ = try statement.step()
-        let version = Int32(statement.int(0))
+        let version = Int32(truncatingIfNeeded: statement.int(0))
         statement.reset()
-        if version > schemaVersion {
-            throw StoreError("database schema version \(version) is newer than this build's (\(schemaVersion)); upgrade suanli")
+        let exists = try db.statement("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
+        _ = try exists.step()
+        let hasTable = exists.int(0) > 0
+        exists.reset()
+        switch version {
+        case schemaVersion where hasTable:
+            return
+        case schemaVersion:
+            throw StoreError("the database has user_version \(version) but no schema_migrations table; it is damaged")
+        case 0, 1, 2:
+            try db.exec("BEGIN IMMEDIATE")
+            do {
+                try db.exec("CREATE TABLE IF NOT EXISTS schema_migrations(name TEXT PRIMARY KEY, applied_at REAL NOT NULL) WITHOUT ROWID")
+                let insert = try db.statement("INSERT OR IGNORE INTO schema_migrations(name, applied_at) VALUES(?1, ?2)")
+                for name in legacyMigrations[version] ?? [] {
+                    insert.reset()
+                    insert.bind(1, name)
+                    insert.bind(2, Date().timeIntervalSince1970)
+                    try insert.run()
+                }
+                try db.exec("PRAGMA user_version = \(schemaVersion)")
+                try db.exec("COMMIT")
+            } catch {
+                try? db.exec("ROLLBACK")
+                throw error
+            }
+        default:
+            throw StoreError(
+                "database schema version \(version) is "
+                    + (version > schemaVersion ? "newer than this build's (\(schemaVersion)); upgrade suanli" : "unknown; it is damaged"))
         }
-        if version < 1 { try migrateToVersion1(db) }
-        if version < 2 { try migrateToVersion2(db) }
-    }
-
-    /// Version 2: consumers and tasks.
-    static func migrateToVersion2(_ db: SQLiteConnection) throws(StoreError) {
-        try db.exec(
-            """
-            BEGIN;
-            CREATE TABLE IF NOT EXISTS consumers(
-              id TEXT PRIMARY KEY, name TEXT NOT NULL, contact TEXT NOT NULL, token_hash TEXT NOT NULL,
-              created_at REAL NOT NULL
-            ) WITHOUT ROWID;
-            CREATE TABLE IF NOT EXISTS tasks(
-              seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, consumer TEXT NOT NULL, state TEXT NOT NULL,
-              spec TEXT NOT NULL, placement TEXT, events TEXT NOT NULL, runtime TEXT NOT NULL DEFAULT '{}',
-              created_at REAL NOT NULL, updated_at REAL NOT NULL
-            );
-            PRAGMA user_version = 2;
-            COMMIT;
-            """)
-    }
-
-    /// Version 1: platform settings, providers, resources with live state, measured latencies.
-    static func migrateToVersion1(_ db: SQLiteConnection) throws(StoreError) {
-        try db.exec(
-            """
-            BEGIN;
-            CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-            CREATE TABLE IF NOT EXISTS providers(
-              prefix TEXT PRIMARY KEY, name TEXT NOT NULL, contact TEXT NOT NULL, location TEXT NOT NULL,
-              renewable REAL NOT NULL, pue REAL NOT NULL, token_hash TEXT NOT NULL, created_at REAL NOT NULL
-            ) WITHOUT ROWID;
-            CREATE TABLE IF NOT EXISTS resources(
-              seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, provider TEXT NOT NULL,
-              kind TEXT NOT NULL, arch TEXT NOT NULL, model TEXT NOT NULL, units INTEGER NOT NULL,
-              memory_gib REAL NOT NULL, fp64 REAL, fp32 REAL, fp16 REAL, int8 REAL,
-              location TEXT NOT NULL, price INTEGER NOT NULL, labels TEXT NOT NULL, renewable REAL,
-              version INTEGER NOT NULL, created_at REAL NOT NULL, updated_at REAL NOT NULL,
-              free_units INTEGER NOT NULL, healthy INTEGER NOT NULL, utilization REAL, heartbeat_at REAL NOT NULL
-            );
-            CREATE TABLE IF NOT EXISTS latency(
-              from_code TEXT NOT NULL, to_code TEXT NOT NULL, rtt_ms REAL NOT NULL, PRIMARY KEY(from_code, to_code)
-            ) WITHOUT ROWID;
-            PRAGMA user_version = 1;
-            COMMIT;
-            """)
     }
 
     private func onQueue<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
@@ -91,130 +91,59 @@ public final class SQLiteStore: SuanliStore, @unchecked Sendable {
         }
     }
 
-    public func loadMeta() async throws -> [String: String] {
-        try await onQueue { [connection] in
-            let s = try connection.statement("SELECT key, value FROM meta")
-            var out: [String: String] = [:]
-            while try s.step() { out[s.text(0)] = s.text(1) }
-            return out
+    private func table<R: StoreRecord>(for type: R.Type) throws(StoreError) -> SQLiteTable {
+        guard schema.contains(type), let table = tables[R.table.name] else {
+            throw StoreError("record type \(R.self) (table \(R.table.name)) is not registered in this store's schema")
         }
+        return table
     }
 
-    public func loadProviders() async throws -> [StoredProvider] {
-        try await onQueue { [connection] in
-            let s = try connection.statement(
-                "SELECT prefix, name, contact, location, renewable, pue, token_hash, created_at FROM providers")
-            var out: [StoredProvider] = []
-            while try s.step() {
-                guard let prefix = try? Prefix(parsing: s.text(0)) else { continue }
-                out.append(
-                    StoredProvider(
-                        prefix: prefix,
-                        registration: ProviderRegistration(
-                            name: s.text(1), contact: s.text(2), location: s.text(3), renewable: s.double(4), pue: s.double(5)),
-                        tokenHash: s.text(6), createdAt: Date(timeIntervalSince1970: s.double(7))))
+    /// Steps through every row of `R`'s table, decoding each; a row that does not decode throws.
+    private static func scan<R: StoreRecord>(
+        _ type: R.Type, table: SQLiteTable, on db: SQLiteConnection, _ body: (R) throws -> Void
+    ) throws {
+        let statement = try db.statement(table.selectSQL)
+        defer { statement.reset() }
+        let row = StoreRow(table: table.table) { statement.value(Int32($0)) }
+        let decode = R.rowDecoder()
+        while try statement.step() {
+            let record: R
+            do {
+                record = try decode(row)
+            } catch let error as RecordDecodingError {
+                throw error
+            } catch {
+                throw RecordDecodingError(table: table.table.name, key: row.keyDescription, column: nil, reason: "does not decode: \(error)")
             }
-            return out
+            try body(record)
         }
     }
 
-    public func loadLatency() async throws -> [LatencyOverride] {
-        try await onQueue { [connection] in
-            let s = try connection.statement("SELECT from_code, to_code, rtt_ms FROM latency")
-            var out: [LatencyOverride] = []
-            while try s.step() { out.append(LatencyOverride(from: s.text(0), to: s.text(1), rttMs: s.double(2))) }
-            return out
-        }
+    public func forEach<R: StoreRecord>(_ type: R.Type, _ body: @escaping @Sendable (R) throws -> Void) async throws {
+        let table = try table(for: type)
+        try await onQueue { [connection] in try Self.scan(type, table: table, on: connection, body) }
     }
 
-    public func loadConsumers() async throws -> [StoredConsumer] {
-        try await onQueue { [connection] in
-            let s = try connection.statement("SELECT id, name, contact, token_hash, created_at FROM consumers")
-            var out: [StoredConsumer] = []
-            while try s.step() {
-                out.append(
-                    StoredConsumer(
-                        id: s.text(0), registration: ConsumerRegistration(name: s.text(1), contact: s.text(2)),
-                        tokenHash: s.text(3), createdAt: Date(timeIntervalSince1970: s.double(4))))
-            }
+    public func load<R: StoreRecord>(_ type: R.Type) async throws -> [R] {
+        let table = try table(for: type)
+        return try await onQueue { [connection] in
+            var out: [R] = []
+            try Self.scan(type, table: table, on: connection) { out.append($0) }
             return out
-        }
-    }
-
-    public func loadTasks() async throws -> [StoredTask] {
-        try await onQueue { [connection] in
-            let s = try connection.statement(
-                "SELECT id, seq, consumer, state, spec, placement, events, created_at, updated_at, runtime FROM tasks ORDER BY seq")
-            var out: [StoredTask] = []
-            while try s.step() {
-                out.append(
-                    StoredTask(
-                        id: s.text(0), seq: UInt64(s.int(1)), consumer: s.text(2), state: s.text(3), specJSON: s.text(4),
-                        placementJSON: s.isNull(5) ? nil : s.text(5), eventsJSON: s.text(6), runtimeJSON: s.text(9),
-                        createdAt: Date(timeIntervalSince1970: s.double(7)), updatedAt: Date(timeIntervalSince1970: s.double(8))))
-            }
-            return out
-        }
-    }
-
-    public func forEachResource(_ body: @escaping @Sendable (StoredResource, StoredState) -> Void) async throws {
-        do {
-            try await onQueue { [connection] in
-                let s = try connection.statement(
-                    """
-                    SELECT seq, id, provider, kind, arch, model, units, memory_gib, fp64, fp32, fp16, int8, location,
-                           price, labels, renewable, version, created_at, updated_at, free_units, healthy, utilization,
-                           heartbeat_at
-                    FROM resources ORDER BY seq
-                    """)
-                var prefixes: [String: Prefix] = [:]
-                var labelCache: [String: [String: String]] = [:]
-                while try s.step() {
-                    let providerText = s.text(2)
-                    let prefix: Prefix
-                    if let cached = prefixes[providerText] {
-                        prefix = cached
-                    } else {
-                        guard let parsed = try? Prefix(parsing: providerText) else { continue }
-                        prefixes[providerText] = parsed
-                        prefix = parsed
-                    }
-                    guard let kind = ResourceKind(rawValue: s.text(3)) else { continue }
-                    let labelText = s.text(14)
-                    let labels: [String: String]
-                    if let cached = labelCache[labelText] {
-                        labels = cached
-                    } else {
-                        labels = LabelCoding.decode(labelText)
-                        if labelCache.count < 100_000 { labelCache[labelText] = labels }
-                    }
-                    let id = s.text(1)
-                    let spec = ResourceSpec(
-                        kind: kind, arch: s.text(4), model: s.text(5), units: Int(s.int(6)), memoryGiB: s.double(7),
-                        tflops: TFLOPS(
-                            fp64: s.optionalDouble(8), fp32: s.optionalDouble(9), fp16: s.optionalDouble(10),
-                            int8: s.optionalDouble(11)),
-                        location: s.text(12), priceFenPerUnitHour: s.int(13), labels: labels,
-                        renewable: s.optionalDouble(15))
-                    let resource = StoredResource(
-                        id: Identifier(uncheckedString: id), seq: UInt64(s.int(0)), provider: prefix, spec: spec,
-                        version: UInt64(s.int(16)), createdAt: Date(timeIntervalSince1970: s.double(17)),
-                        updatedAt: Date(timeIntervalSince1970: s.double(18)))
-                    let state = StoredState(
-                        id: id, freeUnits: Int(s.int(19)), healthy: s.int(20) != 0, utilization: s.optionalDouble(21),
-                        heartbeatAt: s.double(22))
-                    body(resource, state)
-                }
-            }
         }
     }
 
     public func apply(_ mutations: [StoreMutation]) async throws {
         guard !mutations.isEmpty else { return }
-        try await onQueue { [connection] in
+        try await onQueue { [connection, tables] in
             try connection.exec("BEGIN IMMEDIATE")
             do {
-                for mutation in mutations { try Self.apply(mutation, on: connection) }
+                for mutation in mutations {
+                    guard let table = tables[mutation.table] else {
+                        throw StoreError("no record type for table '\(mutation.table)' is registered in this store's schema")
+                    }
+                    try table.apply(mutation, on: connection)
+                }
                 try connection.exec("COMMIT")
             } catch {
                 try? connection.exec("ROLLBACK")
@@ -223,146 +152,103 @@ public final class SQLiteStore: SuanliStore, @unchecked Sendable {
         }
     }
 
-    static func apply(_ mutation: StoreMutation, on db: SQLiteConnection) throws(StoreError) {
-        switch mutation {
-        case .setMeta(let key, let value):
-            let s = try db.statement("INSERT INTO meta(key, value) VALUES(?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
-            s.bind(1, key)
-            s.bind(2, value)
-            try s.run()
-        case .putProvider(let p):
-            let s = try db.statement(
-                """
-                INSERT INTO providers(prefix, name, contact, location, renewable, pue, token_hash, created_at)
-                VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-                ON CONFLICT(prefix) DO UPDATE SET name = excluded.name, contact = excluded.contact,
-                  location = excluded.location, renewable = excluded.renewable, pue = excluded.pue,
-                  token_hash = excluded.token_hash
-                """)
-            s.bind(1, p.prefix.description)
-            s.bind(2, p.registration.name)
-            s.bind(3, p.registration.contact)
-            s.bind(4, p.registration.location)
-            s.bind(5, p.registration.renewable)
-            s.bind(6, p.registration.pue)
-            s.bind(7, p.tokenHash)
-            s.bind(8, p.createdAt.timeIntervalSince1970)
-            try s.run()
-        case .putResource(let r, let state):
-            let s = try db.statement(
-                """
-                INSERT INTO resources(seq, id, provider, kind, arch, model, units, memory_gib, fp64, fp32, fp16, int8,
-                  location, price, labels, renewable, version, created_at, updated_at, free_units, healthy, utilization,
-                  heartbeat_at)
-                VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)
-                ON CONFLICT(id) DO UPDATE SET provider = excluded.provider, kind = excluded.kind, arch = excluded.arch,
-                  model = excluded.model, units = excluded.units, memory_gib = excluded.memory_gib, fp64 = excluded.fp64,
-                  fp32 = excluded.fp32, fp16 = excluded.fp16, int8 = excluded.int8, location = excluded.location,
-                  price = excluded.price, labels = excluded.labels, renewable = excluded.renewable,
-                  version = excluded.version, updated_at = excluded.updated_at, free_units = excluded.free_units,
-                  healthy = excluded.healthy, utilization = excluded.utilization, heartbeat_at = excluded.heartbeat_at
-                """)
-            s.bind(1, Int64(r.seq))
-            s.bind(2, r.id.string)
-            s.bind(3, r.provider.description)
-            s.bind(4, r.spec.kind.rawValue)
-            s.bind(5, r.spec.arch)
-            s.bind(6, r.spec.model)
-            s.bind(7, r.spec.units)
-            s.bind(8, r.spec.memoryGiB)
-            s.bind(9, r.spec.tflops.fp64)
-            s.bind(10, r.spec.tflops.fp32)
-            s.bind(11, r.spec.tflops.fp16)
-            s.bind(12, r.spec.tflops.int8)
-            s.bind(13, r.spec.location)
-            s.bind(14, r.spec.priceFenPerUnitHour)
-            s.bind(15, LabelCoding.encode(r.spec.labels))
-            s.bind(16, r.spec.renewable)
-            s.bind(17, Int64(r.version))
-            s.bind(18, r.createdAt.timeIntervalSince1970)
-            s.bind(19, r.updatedAt.timeIntervalSince1970)
-            s.bind(20, state.freeUnits)
-            s.bind(21, state.healthy ? 1 : 0)
-            s.bind(22, state.utilization)
-            s.bind(23, state.heartbeatAt)
-            try s.run()
-        case .putState(let state):
-            let s = try db.statement(
-                "UPDATE resources SET free_units = ?2, healthy = ?3, utilization = ?4, heartbeat_at = ?5 WHERE id = ?1")
-            s.bind(1, state.id)
-            s.bind(2, state.freeUnits)
-            s.bind(3, state.healthy ? 1 : 0)
-            s.bind(4, state.utilization)
-            s.bind(5, state.heartbeatAt)
-            try s.run()
-        case .deleteResource(let id):
-            let s = try db.statement("DELETE FROM resources WHERE id = ?1")
-            s.bind(1, id)
-            try s.run()
-        case .putConsumer(let c):
-            let s = try db.statement(
-                """
-                INSERT INTO consumers(id, name, contact, token_hash, created_at) VALUES(?1, ?2, ?3, ?4, ?5)
-                ON CONFLICT(id) DO UPDATE SET name = excluded.name, contact = excluded.contact, token_hash = excluded.token_hash
-                """)
-            s.bind(1, c.id)
-            s.bind(2, c.registration.name)
-            s.bind(3, c.registration.contact)
-            s.bind(4, c.tokenHash)
-            s.bind(5, c.createdAt.timeIntervalSince1970)
-            try s.run()
-        case .putTask(let t):
-            let s = try db.statement(
-                """
-                INSERT INTO tasks(seq, id, consumer, state, spec, placement, events, created_at, updated_at, runtime)
-                VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-                ON CONFLICT(id) DO UPDATE SET state = excluded.state, spec = excluded.spec, placement = excluded.placement,
-                  events = excluded.events, updated_at = excluded.updated_at, runtime = excluded.runtime
-                """)
-            s.bind(1, Int64(t.seq))
-            s.bind(2, t.id)
-            s.bind(3, t.consumer)
-            s.bind(4, t.state)
-            s.bind(5, t.specJSON)
-            if let placement = t.placementJSON { s.bind(6, placement) }
-            s.bind(7, t.eventsJSON)
-            s.bind(8, t.createdAt.timeIntervalSince1970)
-            s.bind(9, t.updatedAt.timeIntervalSince1970)
-            s.bind(10, t.runtimeJSON)
-            try s.run()
-        case .putLatency(let o):
-            let s = try db.statement(
-                "INSERT INTO latency(from_code, to_code, rtt_ms) VALUES(?1, ?2, ?3) ON CONFLICT(from_code, to_code) DO UPDATE SET rtt_ms = excluded.rtt_ms")
-            s.bind(1, o.from)
-            s.bind(2, o.to)
-            s.bind(3, o.rttMs)
-            try s.run()
-        }
-    }
-
     public func close() async {
         _ = try? await onQueue { [connection] in connection.close() }
     }
 }
 
-/// Compact label encoding for storage: `key US value RS key US value …`, keys sorted.
-/// Labels never contain control characters (validated on the way in), so this is unambiguous.
-enum LabelCoding {
-    static let unitSeparator: Character = "\u{1F}"
-    static let recordSeparator: Character = "\u{1E}"
+/// A record table's statements in SQLite.
+struct SQLiteTable: Sendable {
+    let table: RecordTable
+    let selectSQL: String
+    let upsertSQL: String
+    let deleteSQL: String
+    private let keyCondition: String
 
-    static func encode(_ labels: [String: String]) -> String {
-        labels.sorted { $0.key < $1.key }.map { "\($0.key)\(unitSeparator)\($0.value)" }
-            .joined(separator: String(recordSeparator))
+    init(_ table: RecordTable) {
+        self.table = table
+        let columns = table.columns.map(Self.quote).joined(separator: ", ")
+        let order = table.orderBy.isEmpty ? "" : " ORDER BY " + table.orderBy.map(Self.quote).joined(separator: ", ")
+        selectSQL = "SELECT \(columns) FROM \(Self.quote(table.name))\(order)"
+        let placeholders = table.columns.indices.map { "?\($0 + 1)" }.joined(separator: ", ")
+        let replaced = table.columns.filter { !table.key.contains($0) && !table.insertOnly.contains($0) }
+        let conflict = table.key.map(Self.quote).joined(separator: ", ")
+        let action =
+            replaced.isEmpty
+            ? "DO NOTHING" : "DO UPDATE SET " + replaced.map { "\(Self.quote($0)) = excluded.\(Self.quote($0))" }.joined(separator: ", ")
+        upsertSQL = "INSERT INTO \(Self.quote(table.name))(\(columns)) VALUES(\(placeholders)) ON CONFLICT(\(conflict)) \(action)"
+        keyCondition = table.key.enumerated().map { "\(Self.quote($0.element)) = ?\($0.offset + 1)" }.joined(separator: " AND ")
+        deleteSQL = "DELETE FROM \(Self.quote(table.name)) WHERE \(keyCondition)"
     }
 
-    static func decode(_ text: String) -> [String: String] {
-        guard !text.isEmpty else { return [:] }
-        var out: [String: String] = [:]
-        for pair in text.split(separator: recordSeparator, omittingEmptySubsequences: true) {
-            let parts = pair.split(separator: unitSeparator, maxSplits: 1, omittingEmptySubsequences: false)
-            out[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
+    static func quote(_ name: String) -> String { "\"\(name)\"" }
+
+    func apply(_ mutation: StoreMutation, on db: SQLiteConnection) throws(StoreError) {
+        let statement: SQLiteStatement
+        switch mutation.operation {
+        case .upsert:
+            guard mutation.values.count == table.columns.count else {
+                throw StoreError("a write to \(table.name) has \(mutation.values.count) values for \(table.columns.count) columns")
+            }
+            statement = try db.statement(upsertSQL)
+            for (index, value) in mutation.values.enumerated() { statement.bind(Int32(index + 1), value) }
+        case .update(let columns):
+            try checkKey(mutation)
+            guard !columns.isEmpty, columns.count == mutation.values.count, columns.allSatisfy(table.columns.contains) else {
+                throw StoreError("an update of \(table.name) names columns \(columns) with \(mutation.values.count) values")
+            }
+            let keyCount = table.key.count
+            let assignments = columns.enumerated().map { "\(Self.quote($0.element)) = ?\(keyCount + $0.offset + 1)" }
+            statement = try db.statement(
+                "UPDATE \(Self.quote(table.name)) SET \(assignments.joined(separator: ", ")) WHERE \(keyCondition)")
+            for (index, value) in mutation.key.enumerated() { statement.bind(Int32(index + 1), value) }
+            for (index, value) in mutation.values.enumerated() { statement.bind(Int32(keyCount + index + 1), value) }
+        case .delete:
+            try checkKey(mutation)
+            statement = try db.statement(deleteSQL)
+            for (index, value) in mutation.key.enumerated() { statement.bind(Int32(index + 1), value) }
         }
-        return out
+        try statement.run()
+    }
+
+    private func checkKey(_ mutation: StoreMutation) throws(StoreError) {
+        guard mutation.key.count == table.key.count else {
+            throw StoreError("a write to \(table.name) has \(mutation.key.count) key values for the key \(table.key)")
+        }
+    }
+}
+
+/// A migration's view of the SQLite connection.
+struct SQLiteSchemaDatabase: MigratableDatabase {
+    let connection: SQLiteConnection
+
+    var dialect: StoreDialect { .sqlite }
+
+    func execute(_ sql: String) throws { try connection.exec(sql) }
+
+    func appliedMigrationNames() throws -> Set<String> {
+        let statement = try connection.statement("SELECT name FROM schema_migrations")
+        defer { statement.reset() }
+        var names: Set<String> = []
+        while try statement.step() { names.insert(statement.text(0)) }
+        return names
+    }
+
+    func inTransaction(_ body: () throws -> Void) throws {
+        try connection.exec("BEGIN IMMEDIATE")
+        do {
+            try body()
+            try connection.exec("COMMIT")
+        } catch {
+            try? connection.exec("ROLLBACK")
+            throw error
+        }
+    }
+
+    func recordMigration(_ name: String) throws {
+        let statement = try connection.statement("INSERT INTO schema_migrations(name, applied_at) VALUES(?1, ?2)")
+        statement.bind(1, name)
+        statement.bind(2, Date().timeIntervalSince1970)
+        try statement.run()
     }
 }

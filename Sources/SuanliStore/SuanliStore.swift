@@ -10,45 +10,45 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// One durable change. The platform groups many into one transaction (group commit).
-public enum StoreMutation: Sendable, Hashable {
-    /// Sets a platform setting, e.g. the next provider number.
-    case setMeta(key: String, value: String)
-    /// Inserts or replaces a provider.
-    case putProvider(StoredProvider)
-    /// Inserts or replaces a resource together with its live state.
-    case putResource(StoredResource, StoredState)
-    /// Updates the live state of an existing resource.
-    case putState(StoredState)
-    /// Deletes a resource.
-    case deleteResource(id: String)
-    /// Records an operator-measured RTT.
-    case putLatency(LatencyOverride)
-    /// Inserts or replaces a consumer.
-    case putConsumer(StoredConsumer)
-    /// Inserts or replaces a task.
-    case putTask(StoredTask)
-}
-
-/// Durable storage for the platform. Reads happen once at start; afterwards the platform serves
-/// from memory and sends every change here, in batches, before acknowledging it.
+/// Durable storage for the platform: records of registered ``StoreRecord`` types. Reads happen
+/// once at start; afterwards the platform serves from memory and sends every change here, in
+/// batches, before acknowledging it.
 ///
-/// Implementations: ``SQLiteStore`` (embedded, the default); PostgreSQL for multi-instance later.
+/// The contract is backend-neutral (``StoreValue``, ``RecordTable``, ``StoreMutation``):
+/// ``SQLiteStore`` (embedded, the default); PostgreSQL for multi-instance later.
 public protocol SuanliStore: Sendable {
-    /// All platform settings.
-    func loadMeta() async throws -> [String: String]
-    /// All providers.
-    func loadProviders() async throws -> [StoredProvider]
-    /// All operator-measured RTTs.
-    func loadLatency() async throws -> [LatencyOverride]
-    /// All consumers.
-    func loadConsumers() async throws -> [StoredConsumer]
-    /// All tasks, in submission (`seq`) order.
-    func loadTasks() async throws -> [StoredTask]
-    /// Streams every resource with its live state, in registration (`seq`) order.
-    func forEachResource(_ body: @escaping @Sendable (StoredResource, StoredState) -> Void) async throws
-    /// Applies `mutations` in order, in one transaction; returns once they are durable.
+    /// Calls `body` with every `R` record, in `R.table.orderBy` order. A row that does not decode
+    /// stops the load with a ``RecordDecodingError`` naming it; `R` must be in the store's schema.
+    func forEach<R: StoreRecord>(_ type: R.Type, _ body: @escaping @Sendable (R) throws -> Void) async throws
+    /// Every `R` record, in `R.table.orderBy` order; see ``forEach(_:_:)``.
+    func load<R: StoreRecord>(_ type: R.Type) async throws -> [R]
+    /// Applies `mutations` in order, in one transaction (all or nothing); returns once they are durable.
     func apply(_ mutations: [StoreMutation]) async throws
     /// Releases the storage.
     func close() async
+}
+
+// The platform's loads, named as before.
+extension SuanliStore {
+    /// All platform settings.
+    public func loadMeta() async throws -> [String: String] {
+        Dictionary(try await load(MetaRecord.self).map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
+    }
+
+    /// All providers.
+    public func loadProviders() async throws -> [StoredProvider] { try await load(StoredProvider.self) }
+
+    /// All operator-measured RTTs.
+    public func loadLatency() async throws -> [LatencyOverride] { try await load(LatencyOverride.self) }
+
+    /// All consumers.
+    public func loadConsumers() async throws -> [StoredConsumer] { try await load(StoredConsumer.self) }
+
+    /// All tasks, in submission (`seq`) order.
+    public func loadTasks() async throws -> [StoredTask] { try await load(StoredTask.self) }
+
+    /// Streams every resource with its live state, in registration (`seq`) order.
+    public func forEachResource(_ body: @escaping @Sendable (StoredResource, StoredState) -> Void) async throws {
+        try await forEach(StoredResourceRecord.self) { body($0.resource, $0.state) }
+    }
 }
