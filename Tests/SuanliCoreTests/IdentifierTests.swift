@@ -40,8 +40,11 @@ let validIdentifiers: [String] = [
     "86/A.b_c~d:e/f-g",
     "86/x:y:z",
     "86/~",
-    "86/.",
-    "86/..",
+    "86/.a",
+    "86/a.",
+    "86/...",
+    "86/a..b/.../c.",
+    "86/..a/b..",
     "86/a/b/c/d/e/f/g",
     "10.20.30/UPPER-lower-0123456789",
     "86.1.7/" + String(repeating: "s", count: 128),
@@ -99,6 +102,17 @@ let invalidIdentifiers: [InvalidCase] = [
     InvalidCase("86.1.7/a b/", .suffixInvalidCharacter, at: 9, "first problem wins"),
     InvalidCase("86.1.7/a//", .suffixEmptySegment, at: 10, "first problem wins"),
     InvalidCase("86.1.7/" + String(repeating: "s", count: 129), .suffixTooLong, at: 136),
+    // `.` and `..` segments: URL clients resolve them into another identifier (issue 7, defect 6).
+    InvalidCase("86/.", .suffixDotSegment, at: 4),
+    InvalidCase("86/..", .suffixDotSegment, at: 4),
+    InvalidCase("86.1.1/../86.1.2/y", .suffixDotSegment, at: 8, "the probe's example"),
+    InvalidCase("86.1.1/x/../y", .suffixDotSegment, at: 10),
+    InvalidCase("86.1.1/x/./y", .suffixDotSegment, at: 10),
+    InvalidCase("86.1.1/x/..", .suffixDotSegment, at: 10),
+    InvalidCase("86.1.1/x/.", .suffixDotSegment, at: 10),
+    InvalidCase("86.1.1/../", .suffixDotSegment, at: 8, "first problem wins over the trailing slash"),
+    InvalidCase("86.1.1/..//x", .suffixDotSegment, at: 8, "first problem wins over the empty segment"),
+    InvalidCase("86.1.1/a b/..", .suffixInvalidCharacter, at: 9, "first problem wins"),
 ]
 
 @Suite("Identifier")
@@ -163,6 +177,8 @@ struct IdentifierTests {
             ("a/", .suffixTrailingSlash, 2),
             ("ab c", .suffixInvalidCharacter, 3),
             (String(repeating: "x", count: 129), .suffixTooLong, 129),
+            ("..", .suffixDotSegment, 1),
+            ("a/.", .suffixDotSegment, 3),
         ]
         for (suffix, rule, position) in cases {
             do {
@@ -279,7 +295,9 @@ struct IdentifierTests {
     @Test func formatThenParseIsIdentity() async {
         await propertyCheck(count: 500, input: Self.prefixGen, Self.suffixGen) { prefix, suffix in
             let text = "\(prefix)/\(suffix)"
-            if text.utf8.count > Identifier.maxLength || suffix.utf8.count > Identifier.maxSuffixLength {
+            if text.utf8.count > Identifier.maxLength || suffix.utf8.count > Identifier.maxSuffixLength
+                || suffix.split(separator: "/").contains(where: { $0 == "." || $0 == ".." })
+            {
                 #expect(throws: IdentifierError.self) { try Identifier(parsing: text) }
                 return
             }
@@ -336,6 +354,10 @@ struct IdentifierTests {
         for i in suffix.indices.dropLast() where suffix[i] == UInt8(ascii: "/") && suffix[i + 1] == UInt8(ascii: "/") {
             return false
         }
+        let dot = UInt8(ascii: ".")
+        for segment in suffix.split(separator: UInt8(ascii: "/")) where segment.elementsEqual([dot]) || segment.elementsEqual([dot, dot]) {
+            return false
+        }
         return true
     }
 
@@ -375,15 +397,15 @@ struct IdentifierTests {
     }
 
     @Test func deterministicNearMissesAgreeWithReference() {
-        // Every string of length ≤ 4 over a small alphabet: exhaustive on the grammar's corners.
+        // Every string of length ≤ 5 over a small alphabet: exhaustive on the grammar's corners.
         let alphabet: [Character] = ["0", "1", ".", "/", "a", "-"]
         var strings = [""]
         var frontier = [""]
-        for _ in 1...4 {
+        for _ in 1...5 {
             frontier = frontier.flatMap { s in alphabet.map { s + String($0) } }
             strings += frontier
         }
         for text in strings { Self.check(text) }
-        #expect(strings.count == 1 + 6 + 36 + 216 + 1296)
+        #expect(strings.count == 1 + 6 + 36 + 216 + 1296 + 7776)
     }
 }

@@ -109,6 +109,74 @@ struct TimestampTests {
         }
     }
 
+    /// Issue 7, defects 3 and 6: `0000-01-01T00:00:00+23:59` (year −1 in UTC) made `format` trap,
+    /// and `9999-12-31T23:59:59-23:59` (year 10000) was accepted and shown as year 0.
+    @Test(arguments: [
+        "0000-01-01T00:00:00+23:59", "0000-01-01T00:00:00Z", "0000-12-31T23:59:59.999Z", "0001-01-01T00:00:00+00:01",
+        "9999-12-31T23:59:59-23:59", "9999-12-31T23:59:60Z", "9999-12-31T23:59:59.9996Z", "9999-12-31T23:00:00-01:00",
+    ])
+    func instantsOutsideYears1To9999AreRejected(_ text: String) {
+        #expect(Timestamp.parse(text) == nil)
+        do throws(TimestampError) {
+            _ = try Timestamp.parsing(text)
+            Issue.record("\(text) was accepted")
+        } catch {
+            #expect(error.message.contains("years 0001 to 9999"), "\(error.message)")
+            #expect(error.message.contains(text))
+        }
+    }
+
+    @Test func theEdgesOfTheRangeRoundTrip() throws {
+        #expect(Timestamp.format(Timestamp.earliest) == "0001-01-01T00:00:00.000Z")
+        #expect(Timestamp.format(Timestamp.latest) == "9999-12-31T23:59:59.999Z")
+        for text in ["0001-01-01T00:00:00.000Z", "9999-12-31T23:59:59.999Z", "0001-01-01T23:59:00.000Z", "9999-12-31T00:00:00.000Z"] {
+            let date = try #require(Timestamp.parse(text), "\(text)")
+            #expect(Timestamp.isRepresentable(date))
+            #expect(Timestamp.format(date) == text)
+        }
+        #expect(Timestamp.parse("0001-01-02T00:00:00+23:59") != nil)
+        #expect(Timestamp.parse("9999-12-31T00:00:00-23:59") != nil)
+        #expect(Timestamp.parse("9999-12-31T23:59:59.9994Z") != nil)
+    }
+
+    @Test func formatClampsInsteadOfTrapping() {
+        let low = "0001-01-01T00:00:00.000Z"
+        let high = "9999-12-31T23:59:59.999Z"
+        let cases: [(Double, String)] = [
+            (-62_135_596_800.001, low), (-62_135_683_140, low), (-1e18, low), (-Double.greatestFiniteMagnitude, low),
+            (-.infinity, low), (.nan, low), (253_402_300_800, high), (1e18, high), (Double.greatestFiniteMagnitude, high),
+            (.infinity, high),
+        ]
+        for (seconds, expected) in cases {
+            let date = Date(timeIntervalSince1970: seconds)
+            #expect(!Timestamp.isRepresentable(date), "\(seconds)")
+            #expect(Timestamp.format(date) == expected, "\(seconds)")
+        }
+        #expect(Timestamp.format(.distantPast) == low)
+        #expect(Timestamp.format(.distantFuture) == "4001-01-01T00:00:00.000Z")
+    }
+
+    /// Any bit pattern of a `Date` formats to text that parses back (no trap, no year 0).
+    @Test func anyDateFormatsToParseableText() async {
+        await propertyCheck(count: 2000, input: Gen.uint64()) { bits in
+            let date = Date(timeIntervalSince1970: Double(bitPattern: bits))
+            let text = Timestamp.format(date)
+            #expect(text.utf8.count == 24, "\(text)")
+            #expect(Timestamp.parse(text) != nil, "\(text) from \(Double(bitPattern: bits))")
+        }
+    }
+
+    @Test func errorsQuoteOnlyAnExcerpt() {
+        let huge = String(repeating: "9", count: 100_000)
+        do throws(TimestampError) {
+            _ = try Timestamp.parsing(huge)
+            Issue.record("garbage accepted")
+        } catch {
+            #expect(error.message.utf8.count < 200)
+            #expect(error.message.contains("2026-01-02T03:04:05Z"))
+        }
+    }
+
     @Test func jsonDatesRoundTrip() throws {
         struct Box: Codable, Equatable { var at: Date }
         let box = Box(at: Self.date(ms: 1_795_300_200_123))

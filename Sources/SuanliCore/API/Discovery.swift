@@ -56,8 +56,9 @@ public struct DiscoveryQuery: Sendable, Hashable {
         var seen = Set<String>()
         for (name, value) in parameters {
             guard Self.parameterNames.contains(name) else {
+                let shown = Validation.excerpt(name)
                 throw ValidationError(
-                    field: name, "unknown query parameter '\(name)'; known: \(Self.parameterNames.joined(separator: ", "))")
+                    field: shown, "unknown query parameter '\(shown)'; known: \(Self.parameterNames.joined(separator: ", "))")
             }
             guard seen.insert(name).inserted else {
                 throw ValidationError(field: name, "query parameter '\(name)' is given more than once")
@@ -103,7 +104,7 @@ public struct DiscoveryQuery: Sendable, Hashable {
         guard let value = Double(text), value.isFinite, range.contains(value), !integer || value.rounded() == value else {
             let what = integer ? "a whole number" : "a number"
             throw ValidationError(
-                field: name, "\(name) must be \(what) between \(Self.show(range.lowerBound)) and \(Self.show(range.upperBound)), got '\(text.prefix(40))'")
+                field: name, "\(name) must be \(what) between \(Self.show(range.lowerBound)) and \(Self.show(range.upperBound)), got '\(Validation.excerpt(text))'")
         }
         return value
     }

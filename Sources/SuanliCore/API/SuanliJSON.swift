@@ -20,24 +20,69 @@ public enum SuanliJSON {
         decoder.dateDecodingStrategy = .custom { decoder in
             let container = try decoder.singleValueContainer()
             let text = try container.decode(String.self)
-            guard let date = Timestamp.parse(text) else {
-                throw DecodingError.dataCorruptedError(
-                    in: container, debugDescription: "expected an RFC 3339 UTC timestamp such as 2026-01-02T03:04:05Z")
+            do throws(TimestampError) {
+                return try Timestamp.parsing(text)
+            } catch {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: error.message)
             }
-            return date
         }
         return decoder
     }
 }
 
+/// Why a text is not a timestamp the API accepts.
+public struct TimestampError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What is wrong, quoting (a bounded excerpt of) the text.
+    public var message: String
+
+    /// Creates an error.
+    public init(_ message: String) { self.message = message }
+
+    public var description: String { message }
+}
+
 /// Fast RFC 3339 (UTC) formatting and parsing of timestamps.
+///
+/// Only instants from ``earliest`` (`0001-01-01T00:00:00.000Z`) to ``latest``
+/// (`9999-12-31T23:59:59.999Z`) are accepted, so that every accepted instant formats as a
+/// four-digit year and parses back to itself (`0000-01-01T00:00:00+23:59` and
+/// `9999-12-31T23:59:59-23:59` are rejected). Formatting never traps: a `Date` outside that
+/// range (or NaN) is clamped to it.
 public enum Timestamp {
+    /// The earliest instant accepted and formatted: `0001-01-01T00:00:00.000Z`.
+    public static let earliest = Date(timeIntervalSince1970: Double(earliestMillis) / 1000)
+    /// The latest instant accepted and formatted: `9999-12-31T23:59:59.999Z`.
+    public static let latest = Date(timeIntervalSince1970: Double(latestMillis) / 1000)
+    /// ``earliest`` in milliseconds since 1970.
+    static let earliestMillis: Int64 = -62_135_596_800_000
+    /// ``latest`` in milliseconds since 1970.
+    static let latestMillis: Int64 = 253_402_300_799_999
+    /// Example shown in error messages.
+    static let example = "2026-01-02T03:04:05Z"
+
+    /// Whether `date`, rounded to the millisecond, lies within ``earliest``…``latest``.
+    public static func isRepresentable(_ date: Date) -> Bool {
+        let millis = (date.timeIntervalSince1970 * 1000).rounded()
+        return millis >= Double(earliestMillis) && millis <= Double(latestMillis)
+    }
+
+    /// `date` rounded to whole milliseconds since 1970, clamped to ``earliest``…``latest`` (NaN gives ``earliest``).
+    static func clampedMillis(_ date: Date) -> Int64 {
+        let millis = (date.timeIntervalSince1970 * 1000).rounded()
+        guard millis >= Double(earliestMillis) else { return earliestMillis }  // also NaN
+        guard millis <= Double(latestMillis) else { return latestMillis }
+        return Int64(millis)
+    }
+
     /// Formats `date` as `YYYY-MM-DDTHH:MM:SS.mmmZ` in UTC, rounded to the nearest millisecond.
+    ///
+    /// Dates outside ``earliest``…``latest`` are clamped to that range, so this never traps
+    /// and always returns text that ``parse(_:)`` accepts.
     public static func format(_ date: Date) -> String {
         // Round, not truncate: a Date is a binary Double (relative to 2001), so a whole millisecond
         // such as the result of `parse` is often stored a hair below it, and truncating would
         // print the previous millisecond (format(parse(s)) != s).
-        let totalMillis = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let totalMillis = clampedMillis(date)
         var days = totalMillis >= 0 ? totalMillis / 86_400_000 : (totalMillis - 86_399_999) / 86_400_000
         var millisOfDay = totalMillis - days * 86_400_000
         if millisOfDay < 0 {
@@ -48,6 +93,7 @@ public enum Timestamp {
         let seconds = millisOfDay / 1000
         var out = [UInt8]()
         out.reserveCapacity(24)
+        // Every value is in 0...9999 here (the clamp above), so digits never go negative.
         func put(_ value: Int64, _ width: Int) {
             var digits = [UInt8](repeating: UInt8(ascii: "0"), count: width)
             var v = value
@@ -65,8 +111,26 @@ public enum Timestamp {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`; `nil` if malformed.
+    /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`; `nil` if malformed or outside ``earliest``…``latest``.
     public static func parse(_ text: String) -> Date? {
+        try? parsing(text)
+    }
+
+    /// Parses like ``parse(_:)``, throwing an error that says why the text is not accepted.
+    public static func parsing(_ text: String) throws(TimestampError) -> Date {
+        guard let date = parseSyntax(text) else {
+            throw TimestampError("'\(Validation.excerpt(text))' is not an RFC 3339 timestamp; expected one such as \(example)")
+        }
+        guard isRepresentable(date) else {
+            let (edge, bound) = date < earliest ? ("before", format(earliest)) : ("after", format(latest))
+            throw TimestampError(
+                "'\(Validation.excerpt(text))' is \(edge) \(bound); timestamps must lie in the years 0001 to 9999 (UTC)")
+        }
+        return date
+    }
+
+    /// The instant `text` names if it is well-formed, without the range check.
+    static func parseSyntax(_ text: String) -> Date? {
         let b = Array(text.utf8)
         guard b.count >= 20 else { return nil }
         func num(_ from: Int, _ count: Int) -> Int64? {

@@ -80,9 +80,22 @@ public struct Identifier: Hashable, Sendable, Comparable, CustomStringConvertibl
                 "suffix is \(bytes.count) bytes; at most \(maxSuffixLength) are allowed")
         }
         var previousWasSlash = false
+        var segmentStart = bytes.startIndex
+        // `.` and `..` segments would be removed or resolved by URL normalisation (RFC 3986
+        // §5.2.4), turning `86.1.1/../86.1.2/x` into another owner's identifier in a path.
+        func checkDotSegment(endingAt end: Int) throws(IdentifierError) {
+            let length = end - segmentStart
+            guard length == 1 || length == 2, bytes[segmentStart..<end].allSatisfy({ $0 == UInt8(ascii: ".") }) else { return }
+            let segment = length == 1 ? "." : ".."
+            throw IdentifierError(
+                .suffixDotSegment, at: position(segmentStart),
+                "suffix segment '\(segment)' at position \(position(segmentStart)) is not allowed; URLs resolve '.' and '..', so name the segment otherwise")
+        }
         for index in bytes.indices {
             let byte = bytes[index]
             if byte == UInt8(ascii: "/") {
+                if index > segmentStart { try checkDotSegment(endingAt: index) }
+                segmentStart = index + 1
                 if index == bytes.startIndex {
                     throw IdentifierError(
                         .suffixLeadingSlash, at: position(index),
@@ -108,6 +121,7 @@ public struct Identifier: Hashable, Sendable, Comparable, CustomStringConvertibl
                     "invalid character \(describeByte(byte)) at position \(position(index)) in suffix; allowed are ASCII letters, digits and - . _ ~ : /")
             }
         }
+        try checkDotSegment(endingAt: bytes.endIndex)
     }
 
     @inline(__always)

@@ -16,6 +16,7 @@ public struct IdentifierError: Error, Sendable, Equatable, CustomStringConvertib
         case suffixLeadingSlash = "suffix_leading_slash"
         case suffixTrailingSlash = "suffix_trailing_slash"
         case suffixEmptySegment = "suffix_empty_segment"
+        case suffixDotSegment = "suffix_dot_segment"
     }
 
     /// The rule that was broken.

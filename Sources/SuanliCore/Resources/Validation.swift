@@ -16,6 +16,21 @@ public struct ValidationError: Error, Sendable, Equatable, CustomStringConvertib
 
 /// Shared field rules.
 public enum Validation {
+    /// Most characters of client input that an error message quotes.
+    public static let maxExcerpt = 64
+
+    /// `value` for quoting in an error message: at most `maxCharacters` characters, with `…`
+    /// appended when cut, so that a huge input never makes a huge message.
+    public static func excerpt(_ value: some StringProtocol, maxCharacters: Int = maxExcerpt) -> String {
+        var end = value.startIndex
+        var count = 0
+        while end < value.endIndex, count < maxCharacters {
+            value.formIndex(after: &end)
+            count += 1
+        }
+        return end == value.endIndex ? String(value) : String(value[..<end]) + "…"
+    }
+
     /// A short machine token: 1…`maxLength` bytes of lowercase ASCII letters, digits, `_`, `-`, `.`.
     public static func token(_ value: String, field: String, maxLength: Int) throws(ValidationError) {
         let bytes = value.utf8
@@ -26,7 +41,7 @@ public enum Validation {
         else {
             throw ValidationError(
                 field: field,
-                "\(field) must be 1-\(maxLength) characters of lowercase letters, digits, '_', '-' or '.', got '\(value.prefix(40))'")
+                "\(field) must be 1-\(maxLength) characters of lowercase letters, digits, '_', '-' or '.', got '\(excerpt(value))'")
         }
     }
 
@@ -66,7 +81,7 @@ public enum Validation {
             else {
                 throw ValidationError(
                     field: "labels",
-                    "label key '\(key.prefix(40))' must be 1-63 characters of letters, digits, '_', '-', '.' or '/'")
+                    "label key '\(excerpt(key))' must be 1-63 characters of letters, digits, '_', '-', '.' or '/'")
             }
             try text(value, field: "labels.\(key)", maxLength: 256, allowEmpty: true)
         }

@@ -196,12 +196,20 @@ public struct TaskSpec: Sendable, Codable, Hashable {
     public func validate(topology: Topology, now: Date? = nil) throws(ValidationError) {
         try Validation.text(name, field: "name", maxLength: 200)
         if let consumer { try Validation.text(consumer, field: "consumer", maxLength: 200) }
-        guard abs(priority) <= Limits.maxPriority else {
+        // A range check, not `abs(priority)`: abs(Int.min) traps.
+        guard (-Limits.maxPriority...Limits.maxPriority).contains(priority) else {
             throw ValidationError(
                 field: "priority", "priority must be between -\(Limits.maxPriority) and \(Limits.maxPriority), got \(priority)")
         }
-        if let deadline, let now, deadline <= now {
-            throw ValidationError(field: "deadline", "deadline \(Timestamp.format(deadline)) has already passed")
+        if let deadline {
+            guard Timestamp.isRepresentable(deadline) else {
+                throw ValidationError(
+                    field: "deadline",
+                    "deadline must lie between \(Timestamp.format(Timestamp.earliest)) and \(Timestamp.format(Timestamp.latest))")
+            }
+            if let now, deadline <= now {
+                throw ValidationError(field: "deadline", "deadline \(Timestamp.format(deadline)) has already passed")
+            }
         }
         guard (1...Limits.maxUnits).contains(units) else {
             throw ValidationError(field: "units", "units must be between 1 and \(Limits.maxUnits), got \(units)")
@@ -230,7 +238,7 @@ public struct TaskSpec: Sendable, Codable, Hashable {
             guard topology.index(of: dataLocation) != nil else {
                 throw ValidationError(
                     field: "data_location",
-                    "unknown location '\(dataLocation.prefix(64))'; GET /v1/topology lists the codes (e.g. city.shanghai)")
+                    "unknown location '\(Validation.excerpt(dataLocation))'; GET /v1/topology lists the codes (e.g. city.shanghai)")
             }
         }
         if let maxRttMs {
@@ -307,7 +315,7 @@ public struct TaskSpec: Sendable, Codable, Hashable {
                 guard validKey(key) else {
                     throw ValidationError(
                         field: "\(field).env",
-                        "\(field).env key '\(key.prefix(40))' must be a variable name: letters, digits and '_', not starting with a digit"
+                        "\(field).env key '\(Validation.excerpt(key))' must be a variable name: letters, digits and '_', not starting with a digit"
                     )
                 }
                 guard validValue(value) else {

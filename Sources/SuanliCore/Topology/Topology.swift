@@ -74,10 +74,10 @@ public struct Topology: Sendable {
     /// Sets an operator-measured RTT between two known locations (symmetric).
     public mutating func setMeasured(_ override: LatencyOverride) throws(ValidationError) {
         guard let i = index(of: override.from) else {
-            throw ValidationError(field: "from", "unknown location '\(override.from)'")
+            throw ValidationError(field: "from", "unknown location '\(Validation.excerpt(override.from))'")
         }
         guard let j = index(of: override.to) else {
-            throw ValidationError(field: "to", "unknown location '\(override.to)'")
+            throw ValidationError(field: "to", "unknown location '\(Validation.excerpt(override.to))'")
         }
         guard i != j else {
             throw ValidationError(field: "to", "from and to are the same location; measured values are between two places")
