@@ -19,23 +19,19 @@ struct LivenessSweeper: Service {
 }
 
 extension Platform {
-    /// One liveness pass: stale resources become unavailable to the scheduler; placements it
-    /// made as a consequence (and those of the start-up drain) are persisted.
+    /// One liveness pass: stale resources become unavailable to the scheduler and the attempts
+    /// on them are lost (metered to the last heartbeat, then placed again); placements it made
+    /// as a consequence (and those and repairs of the start-up recovery) are persisted.
     public func sweep() async throws(SuanliError) {
         let now = clock()
         try await commit { state throws(SuanliError) in
-            var mutations = state.apply(state.startupDrain, now: now)
+            var mutations = state.perform(state.startupRepairs, now: now) + state.apply(state.startupDrain, now: now)
+            state.startupRepairs = []
             state.startupDrain = .empty
             for id in state.registry.sweepStale(now: now) {
                 mutations += state.apply(state.engine.setAvailable(id, false, now: now.timeIntervalSince1970), now: now)
-                // Work placed on it is lost: meter it to the last heartbeat and place it again.
-                guard let provider = state.registry.providerOf(id) else { continue }
                 let lastSeen = state.registry.resolve(id, now: now)?.state.heartbeatAt ?? now
-                for taskID in (state.assignedByProvider[provider] ?? []).sorted()
-                where state.tasks[taskID]?.placedResources.contains(id) == true {
-                    mutations += state.abandonAttempt(
-                        taskID, reason: "resource \(id) stopped reporting", lastSeen: lastSeen, now: now, requeueInEngine: true)
-                }
+                mutations += state.resourceLost(id, lastSeen: lastSeen, reason: "resource \(id) stopped reporting", now: now)
             }
             return mutations
         }

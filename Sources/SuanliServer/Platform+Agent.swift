@@ -1,33 +1,44 @@
 import Foundation
 import SuanliCore
+import SuanliOrchestration
 import SuanliRegistry
 import SuanliScheduler
 import SuanliStore
 
 extension Platform {
     /// An agent's long poll: parts to start and parts to stop; waits up to `wait_s` when there is neither.
+    ///
+    /// Parts the agent lists in `running` are never assigned again (it accepted them), and the
+    /// answer carries the platform's lease, which the agent fences itself by.
     public func work(_ request: WorkRequest, by principal: Principal) async throws(SuanliError) -> WorkResponse {
         let provider = try requireProvider(principal)
         let wait = request.waitS ?? 25
         guard wait.isFinite, (0...60).contains(wait) else {
             throw SuanliError(.validation, "wait_s must be between 0 and 60", field: "wait_s")
         }
+        guard request.running.count <= 100_000 else {
+            throw SuanliError(.tooLarge, "at most 100000 running parts per call", field: "running")
+        }
         var (response, generation) = snapshotWork(provider, running: request.running)
         if response.assignments.isEmpty && response.cancellations.isEmpty && wait > 0 {
             await signals.wait(for: provider, after: generation, timeout: .milliseconds(Int(wait * 1000)))
             (response, generation) = snapshotWork(provider, running: request.running)
         }
+        response.lease = Lease(heartbeatInterval: configuration.heartbeatInterval)
         return response
     }
 
     private func snapshotWork(_ provider: Prefix, running: [AttemptRef]) -> (WorkResponse, UInt64) {
         state.withLock { state in
             let generation = signals.generation(of: provider)
-            return (state.work(for: provider, running: running), generation)
+            return (state.book.work(for: provider, running: running), generation)
         }
     }
 
-    /// Applies agent events (starting, running, succeeded, failed); stale events are ignored.
+    /// Applies agent events (starting, running, succeeded, failed); duplicate and stale events are ignored.
+    ///
+    /// Metering uses the agent's clock readings (`at`), mapped onto the platform's clock with
+    /// the batch's `sent_at` and clamped (see ``EventClock``).
     public func reportEvents(_ batch: AttemptEventBatch, by principal: Principal) async throws(SuanliError) -> EventAck {
         let provider = try requireProvider(principal)
         guard batch.events.count <= 10_000 else {
@@ -35,33 +46,39 @@ extension Platform {
         }
         let now = clock()
         return try await commit { state throws(SuanliError) in
-            var mutations: [StoreMutation] = []
+            var actions: [LifecycleAction] = []
             var ack = EventAck(accepted: 0, ignored: 0)
             for event in batch.events {
-                if let applied = state.apply(event, from: provider, now: now) {
-                    mutations += applied
-                    ack.accepted += 1
-                } else {
-                    ack.ignored += 1
+                let (outcome, effects) = state.book.apply(event, from: provider, sentAt: batch.sentAt, now: now)
+                switch outcome {
+                case .applied: ack.accepted += 1
+                case .ignored: ack.ignored += 1
                 }
+                actions += effects
             }
-            return (ack, mutations)
+            // One putTask per task for the whole batch.
+            return (ack, state.perform(actions, now: now))
         }
     }
 
-    /// Appends a chunk of a task's output (from the provider running it).
+    /// Appends a chunk of a task's output, from a provider whose resources run (or ran) that attempt.
     public func appendLog(_ chunk: LogChunk, by principal: Principal) throws(SuanliError) {
         let provider = try requireProvider(principal)
         guard chunk.stream == "stdout" || chunk.stream == "stderr" else {
             throw SuanliError(.validation, "stream must be stdout or stderr", field: "stream")
         }
-        let allowed = state.withLock { state -> Bool in
-            guard let task = state.tasks[chunk.task] else { return false }
-            let resources = Set(task.runtime.parts.keys).union(task.runtime.usage.map(\.resource))
-            return resources.contains { state.registry.providerOf($0) == provider }
+        guard chunk.attempt >= 1 else {
+            throw SuanliError(.validation, "attempt must be 1 or more", field: "attempt")
         }
-        guard allowed else {
-            throw SuanliError(.forbidden, "task \(chunk.task) has no part on your resources")
+        let permission = state.withLock { $0.book.logPermission(task: chunk.task, attempt: chunk.attempt, provider: provider) }
+        switch permission {
+        case .allowed: break
+        case .unknownTask:
+            throw SuanliError(.notFound, "no task \(chunk.task.prefix(80))")
+        case .notYours:
+            throw SuanliError(
+                .forbidden,
+                "attempt \(chunk.attempt) of task \(chunk.task) does not run on your resources; logs are accepted only for attempts placed on them")
         }
         do {
             try logs.append(task: chunk.task, attempt: chunk.attempt, stream: chunk.stream, data: Data(chunk.data.utf8))
@@ -80,12 +97,14 @@ extension Platform {
         if let tail, !(1...100_000).contains(tail) {
             throw SuanliError(.badRequest, "tail must be between 1 and 100000", field: "tail")
         }
-        guard let task = state.withLock({ $0.tasks[id] }) else { throw SuanliError(.notFound, "no task \(id)") }
+        guard let task = state.withLock({ $0.book[id] }) else { throw SuanliError(.notFound, "no task \(id)") }
         try authorize(principal, for: task)
         return logs.read(task: id, attempt: attempt ?? task.runtime.attempt, stream: stream, tail: tail)
     }
 
     /// Metered usage: consumers see their own, providers theirs, operators everything.
+    ///
+    /// Reads only the ledger's records of the consumer or provider asked about.
     public func usage(consumer: String?, provider: String?, from: Date?, to: Date?, by principal: Principal) throws(SuanliError)
         -> UsageReport
     {
@@ -101,11 +120,8 @@ extension Platform {
             providerFilter = prefix.description
         case .anonymous: throw SuanliError(.unauthorized, "usage needs a consumer, provider or operator token")
         }
-        let items: [UsageRecord] = state.withLock { state in
-            state.taskOrder.flatMap { state.tasks[$0]!.runtime.usage }.filter { u in
-                (consumerFilter == nil || u.consumer == consumerFilter) && (providerFilter == nil || u.provider == providerFilter)
-                    && (from == nil || u.end >= from!) && (to == nil || u.start < to!)
-            }
+        let items = state.withLock { state in
+            state.ledger.query(consumer: consumerFilter, provider: providerFilter, from: from, to: to)
         }
         return UsageReport(items: items)
     }
@@ -115,6 +131,7 @@ extension Platform {
 public struct EventAck: Sendable, Codable, Hashable {
     /// Events applied.
     public var accepted: Int
-    /// Stale events ignored (an old attempt, a part already ended, a task already final).
+    /// Events that changed nothing: duplicates (already applied), or stale (an old attempt, a
+    /// part already ended, a task already final).
     public var ignored: Int
 }

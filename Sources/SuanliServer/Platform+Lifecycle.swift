@@ -1,173 +1,152 @@
 import Foundation
 import SuanliCore
+import SuanliOrchestration
 import SuanliRegistry
 import SuanliScheduler
 import SuanliStore
 
-extension TaskEntry {
-    /// Meters every part of the current attempt that started and has not ended, up to `end`.
-    mutating func meterOpenParts(until end: Date, registry: Registry) {
-        guard let placement else { return }
-        for part in placement.parts {
-            guard var progress = runtime.parts[part.resource], let start = progress.startedAt, progress.endedAt == nil else {
-                continue
-            }
-            progress.endedAt = max(start, end)
-            runtime.parts[part.resource] = progress
-            runtime.usage.append(usage(for: part, start: start, end: max(start, end), registry: registry))
-        }
-    }
-
-    func usage(for part: Placement.Part, start: Date, end: Date, registry: Registry) -> UsageRecord {
-        UsageRecord(
-            task: id, attempt: runtime.attempt, consumer: consumer,
-            provider: registry.providerOf(part.resource)?.description ?? Identifier(uncheckedString: part.resource).prefix.description,
-            resource: part.resource, units: part.units, start: start, end: end, priceFenPerUnitHour: part.priceFenPerUnitHour)
-    }
-}
-
+/// The runtime side of the task lifecycle: ``TaskBook`` decides, these methods carry out its
+/// ``LifecycleAction``s under the platform lock.
+///
+/// - Engine actions call the ``SchedulerEngine`` at once and feed the drain it returns back to
+///   the book (which may produce more actions: a worklist).
+/// - `meter` appends to the ``UsageLedger``; `wake` adds to ``PlatformState/wake``, which
+///   ``Platform`` signals once the change is durable, outside the lock.
+/// - `persist` becomes one `putTask` per task and input, in ``persistence(of:)`` — the one
+///   place where task changes turn into store mutations.
 extension PlatformState {
-    /// Records that the current placement's parts await their agents, and wakes those agents.
-    mutating func assign(_ taskID: String) {
-        guard var task = tasks[taskID] else { return }
-        task.runtime.parts = [:]
-        for resource in task.placedResources { task.runtime.parts[resource] = PartProgress() }
-        tasks[taskID] = task
-        indexAssignment(taskID)
+    /// Carries out `actions` (and those they lead to); returns the store mutations to commit.
+    mutating func perform(_ actions: [LifecycleAction], now: Date) -> [StoreMutation] {
+        let t = now.timeIntervalSince1970
+        var work = actions
+        var dirty: [String] = []
+        var seen: Set<String> = []
+        var index = 0
+        while index < work.count {
+            let action = work[index]
+            index += 1
+            switch action {
+            case .persist(let id):
+                if seen.insert(id).inserted { dirty.append(id) }
+            case .wake(let provider):
+                wake.insert(provider)
+            case .meter(let record):
+                ledger.append(record)
+            case .release(let id):
+                work += placed(engine.release(id, now: t), now: now)
+            case .markRunning(let id):
+                work += placed(engine.markRunning(id, now: t), now: now)
+            case .requeue(let id):
+                work += placed(engine.requeue(id, now: t), now: now)
+            case .restorePlacement(let id):
+                guard let task = book[id], let placement = task.placement else { continue }
+                try? engine.restore(
+                    id, spec: task.spec, placement: placement, placedAt: Self.placedAt(task), running: task.state == .running)
+            case .enqueue(let id):
+                guard let task = book[id] else { continue }
+                _ = try? engine.enqueue(id, spec: task.spec, now: t)
+            }
+        }
+        return dirty.map(persistence(of:))
     }
 
-    /// Files a placed task under the providers of its parts (at start-up, progress kept).
-    mutating func indexAssignment(_ taskID: String) {
-        guard let task = tasks[taskID] else { return }
-        for resource in task.placedResources {
-            guard let provider = owner(of: resource) else { continue }
-            assignedByProvider[provider, default: []].insert(taskID)
-            wake.insert(provider)
-        }
+    /// The store mutation that makes a task's current state durable (the one persistence funnel).
+    func persistence(of id: String) -> StoreMutation { .putTask(book[id]!.stored()) }
+
+    /// Feeds what the engine placed or expired to the book; returns the book's actions.
+    mutating func placed(_ drain: DrainResult, now: Date) -> [LifecycleAction] {
+        guard !drain.isEmpty else { return [] }
+        let registry = self.registry
+        return book.apply(drain, now: now) { Self.owner(of: $0, in: registry) }
+    }
+
+    /// Applies what the engine changed while draining its queue; returns the mutations to persist.
+    mutating func apply(_ drain: DrainResult, now: Date) -> [StoreMutation] {
+        perform(placed(drain, now: now), now: now)
     }
 
     /// The provider owning `resource`, even after the resource was deleted.
-    func owner(of resource: String) -> Prefix? {
+    static func owner(of resource: String, in registry: Registry) -> Prefix? {
         registry.providerOf(resource) ?? registry.owner(of: Identifier(uncheckedString: resource).prefix)
     }
 
-    /// Forgets which providers hold parts of `taskID` (it ended or moves on); wakes them so
-    /// that they stop their copies.
-    mutating func unassign(_ taskID: String) {
-        guard let task = tasks[taskID] else { return }
-        for resource in task.runtime.parts.keys {
-            guard let provider = owner(of: resource) else { continue }
-            assignedByProvider[provider]?.remove(taskID)
-            wake.insert(provider)
-        }
+    /// When a restored task's current attempt was placed.
+    static func placedAt(_ task: TaskEntry) -> Double {
+        (task.events.last { $0.state == .scheduled }?.at ?? task.updatedAt).timeIntervalSince1970
     }
 
-    /// Ends the current attempt of a placed task whose provider vanished (or whose resource was
-    /// removed): meters it up to `lastSeen`, marks it `lost`, and places it again as the next
-    /// attempt — or fails it when its retries are spent.
-    mutating func abandonAttempt(_ taskID: String, reason: String, lastSeen: Date, now: Date, requeueInEngine: Bool)
-        -> [StoreMutation]
-    {
-        guard var task = tasks[taskID], !task.state.isFinal, task.placement != nil else { return [] }
+    /// A resource stopped reporting or was removed: its attempts are metered to `lastSeen` and placed again.
+    mutating func resourceLost(_ resource: String, lastSeen: Date, reason: String, now: Date) -> [StoreMutation] {
+        perform(book.resourceLost(resource, lastSeen: lastSeen, reason: reason, now: now), now: now)
+    }
+
+    /// Keeps the engine's view of a resource in step with the registry.
+    mutating func syncEngine(resource id: String, now: Date) -> [StoreMutation] {
         let t = now.timeIntervalSince1970
-        task.meterOpenParts(until: lastSeen, registry: registry)
-        tasks[taskID] = task
-        unassign(taskID)
-        task = tasks[taskID]!
-        task.transition(to: .lost, at: now, message: reason)
-        let maxAttempts = (task.spec.maxRetries ?? TaskSpec.defaultMaxRetries) + 1
-        if task.runtime.attempt >= maxAttempts {
-            task.transition(to: .failed, at: now, message: "lost \(task.runtime.attempt) times; retries spent")
-            task.placement = nil
-            tasks[taskID] = task
-            return [.putTask(task.stored())] + apply(engine.release(taskID, now: t), now: now)
+        if let record = registry.resolve(id, now: now) {
+            return apply(engine.upsertResource(SchedulerResource(record: record), now: t), now: now)
         }
-        task.runtime.attempt += 1
-        task.runtime.parts = [:]
-        task.placement = nil
-        task.transition(to: .queued, at: now, message: "waiting for attempt \(task.runtime.attempt)")
-        tasks[taskID] = task
-        var mutations: [StoreMutation] = [.putTask(task.stored())]
-        if requeueInEngine { mutations += apply(engine.requeue(taskID, now: t), now: now) }
-        return mutations
+        // Its reservations are dropped; the book requeues (or fails) the attempts that ran there.
+        engine.removeResource(id, now: t)
+        let mutations = resourceLost(id, lastSeen: now, reason: "resource \(id) was removed", now: now)
+        return mutations + apply(engine.drain(now: t), now: now)
     }
 
-    /// What provider `provider` should start and stop, given the parts it runs now.
-    func work(for provider: Prefix, running: [AttemptRef]) -> WorkResponse {
-        var response = WorkResponse()
-        for taskID in (assignedByProvider[provider] ?? []).sorted(by: { tasks[$0]!.seq < tasks[$1]!.seq }) {
-            guard let task = tasks[taskID], let placement = task.placement, task.state.holdsUnits else { continue }
-            for part in placement.parts where task.runtime.parts[part.resource]?.phase == nil {
-                guard registry.providerOf(part.resource) == provider else { continue }
-                let alternative = task.spec.accept[placement.alternative]
-                response.assignments.append(
-                    Assignment(
-                        task: taskID, attempt: task.runtime.attempt, resource: part.resource, units: part.units,
-                        kind: alternative.kind, alternative: placement.alternative, run: alternative.run,
-                        durationS: task.spec.durationS))
-            }
-        }
-        for ref in running {
-            guard let task = tasks[ref.task], !task.state.isFinal, task.runtime.attempt == ref.attempt,
-                task.placedResources.contains(ref.resource), task.runtime.parts[ref.resource]?.endedAt == nil
-            else {
-                response.cancellations.append(ref)
-                continue
-            }
-        }
-        return response
-    }
+    // MARK: Restart recovery
 
-    /// Applies one agent event; returns the mutations, or `nil` if the event is stale and ignored.
-    mutating func apply(_ event: AttemptEvent, from provider: Prefix, now: Date) -> [StoreMutation]? {
-        guard registry.providerOf(event.resource) == provider, var task = tasks[event.task], !task.state.isFinal,
-            task.runtime.attempt == event.attempt, var part = task.runtime.parts[event.resource]
-        else { return nil }
+    /// Rebuilds tasks, their engine placements and queue, and the usage ledger from storage
+    /// (tasks in `seq` order); the engine's drain is left in ``startupDrain`` for the first sweep.
+    mutating func restoreTasks(_ stored: [StoredTask], now: Date) throws(SuanliError) {
+        var entries: [TaskEntry] = []
+        entries.reserveCapacity(stored.count)
+        for record in stored {
+            do throws(UndecodableTask) {
+                entries.append(try TaskEntry.decode(record))
+            } catch {
+                throw SuanliError(.unavailable, "\(error); restore a backup or start a newer suanli")
+            }
+        }
+        let registry = self.registry
+        let actions = book.restore(entries, now: now) { Self.owner(of: $0, in: registry) }
         let t = now.timeIntervalSince1970
-        var mutations: [StoreMutation] = []
-        switch event.phase {
-        case .starting:
-            guard part.phase == nil else { return nil }
-            part.phase = .starting
-            task.runtime.parts[event.resource] = part
-            if task.state == .scheduled { task.transition(to: .starting, at: now, message: "on \(event.resource)") }
-        case .running:
-            guard part.phase == nil || part.phase == .starting else { return nil }
-            part.phase = .running
-            part.startedAt = part.startedAt ?? now
-            task.runtime.parts[event.resource] = part
-            if task.runtime.parts.values.allSatisfy({ $0.phase == .running || $0.endedAt != nil }), task.state != .running {
-                task.transition(to: .running, at: now)
-                tasks[event.task] = task
-                mutations += apply(engine.markRunning(event.task, now: t), now: now)
-                task = tasks[event.task]!
-            } else if task.state == .scheduled {
-                task.transition(to: .starting, at: now)
-            }
-        case .succeeded, .failed:
-            guard part.endedAt == nil else { return nil }
-            let start = part.startedAt ?? now
-            part.phase = event.phase
-            part.startedAt = start
-            part.endedAt = now
-            part.exitCode = event.exitCode
-            task.runtime.parts[event.resource] = part
-            if let placed = task.placement?.parts.first(where: { $0.resource == event.resource }) {
-                task.runtime.usage.append(task.usage(for: placed, start: start, end: now, registry: registry))
-            }
-            let ended = task.runtime.parts.values.allSatisfy { $0.endedAt != nil }
-            if event.phase == .failed || ended {
-                let failed = event.phase == .failed || task.runtime.parts.values.contains { $0.phase == .failed }
-                task.meterOpenParts(until: now, registry: registry)
-                let detail = event.exitCode.map { "exit code \($0)" } ?? event.message
-                task.transition(to: failed ? .failed : .succeeded, at: now, message: detail)
-                tasks[event.task] = task
-                unassign(event.task)
-                mutations += apply(engine.release(event.task, now: t), now: now)
-                task = tasks[event.task]!
+        var rest: [LifecycleAction] = []
+        for action in actions {
+            switch action {
+            case .restorePlacement(let id):
+                let task = book[id]!
+                do {
+                    try engine.restore(
+                        id, spec: task.spec, placement: task.placement!, placedAt: Self.placedAt(task),
+                        running: task.state == .running)
+                } catch {
+                    throw SuanliError(.unavailable, "task \(id) in the database cannot hold its placement again: \(error)")
+                }
+            case .enqueue(let id):
+                do {
+                    _ = try engine.enqueue(id, spec: book[id]!.spec, now: t)
+                } catch {
+                    throw SuanliError(.unavailable, "queued task \(id) in the database cannot be queued again: \(error)")
+                }
+            default:
+                rest.append(action)
             }
         }
-        tasks[event.task] = task
-        return [.putTask(task.stored())] + mutations
+        for id in book.order { for record in book[id]!.runtime.usage { ledger.append(record) } }
+        // Repairs (a task stored as lost) are written with the first sweep's commit.
+        startupRepairs = rest
+        wake = []
+        startupDrain = engine.drain(now: t)
     }
+
+    /// Restores one stored task into the book and the ledger; the caller restores the engine.
+    ///
+    /// Kept for ``Platform/loadState``; ``restoreTasks(_:now:)`` does the whole recovery.
+    mutating func addTask(_ task: TaskEntry) {
+        let registry = self.registry
+        _ = book.restore([task], now: task.updatedAt) { Self.owner(of: $0, in: registry) }
+        for record in book[task.id]?.runtime.usage ?? [] { ledger.append(record) }
+    }
+
+    /// Kept for ``Platform/loadState``: ``addTask(_:)`` already files a placed task under its providers.
+    mutating func indexAssignment(_ taskID: String) {}
 }

@@ -1,8 +1,18 @@
+import Foundation
 import SuanliCore
+import SuanliOrchestration
 import SuanliRegistry
 import SuanliScheduler
+import SuanliStore
+
+/// A task as the platform keeps it (defined by the lifecycle state machine).
+typealias TaskEntry = SuanliOrchestration.TaskEntry
 
 /// Everything a platform keeps in memory, guarded by one lock in ``Platform``.
+///
+/// The task lifecycle lives in ``TaskBook`` (pure): each change to it returns actions, which
+/// ``perform(_:now:)`` carries out in the same critical section (scheduler engine calls, the
+/// usage ledger, which agents to wake) and turns into the store mutations to commit.
 struct PlatformState: Sendable {
     /// Providers, resources, live state and discovery indexes.
     var registry: Registry
@@ -14,34 +24,31 @@ struct PlatformState: Sendable {
     var consumerByTokenHash: [String: String] = [:]
     /// Placement, reservations and the queue.
     var engine: SchedulerEngine
-    /// Every task by id.
-    var tasks: [String: TaskEntry] = [:]
-    /// Task ids in submission order, all and per consumer.
-    var taskOrder: [String] = []
-    var tasksByConsumer: [String: [String]] = [:]
+    /// Tasks, attempts, parts and per-provider assignments: the lifecycle state machine.
+    var book = TaskBook()
+    /// Every metered part, indexed by consumer and provider.
+    var ledger = UsageLedger()
     /// The next task number.
     var nextTask: UInt64 = 1
-    /// Non-final tasks with parts on each provider's resources (for agents' work polls).
-    var assignedByProvider: [Prefix: Set<String>] = [:]
     /// Providers whose agents should be woken once the current change is committed.
     var wake: Set<Prefix> = []
     /// What the engine placed when the queue was drained at start; persisted by the first sweep.
     var startupDrain: DrainResult = .empty
+    /// Repairs restart recovery made (a task stored as `lost` queued again); persisted by the first sweep.
+    var startupRepairs: [LifecycleAction] = []
 
     init(registry: Registry, engine: SchedulerEngine = SchedulerEngine()) {
         self.registry = registry
         self.engine = engine
     }
 
-    mutating func addTask(_ task: TaskEntry) {
-        tasks[task.id] = task
-        taskOrder.append(task.id)
-        tasksByConsumer[task.consumer, default: []].append(task.id)
-    }
+    /// Every task by id (read-only; the book changes them).
+    var tasks: [String: TaskEntry] { book.tasks }
 
     /// Tasks after sequence number `after`, optionally of one consumer and in one state.
     func taskPage(consumer: String?, state filter: TaskState?, after: UInt64, limit: Int) -> Page<TaskRecord> {
-        let ids = consumer.map { tasksByConsumer[$0] ?? [] } ?? taskOrder
+        let ids = consumer.map { book.byConsumer[$0] ?? [] } ?? book.order
+        let tasks = book.tasks
         // Ids are in sequence order: binary search for the first after the cursor.
         var low = 0
         var high = ids.count
