@@ -219,7 +219,7 @@ struct TopologyCommand: AsyncParsableCommand {
             if client.json { return try printJSON(doc) }
             if let from {
                 guard let i = doc.codes.firstIndex(of: from) else {
-                    throw ClientError(status: 0, code: "transport", message: "unknown location '\(from)'; run 'suanli topology' for the codes")
+                    throw SuanliError(.badRequest, "unknown location '\(from)'; run 'suanli topology' for the codes", field: "from")
                 }
                 var table = Table("TO", "RTT MS", "MEASURED", rightAligned: [1])
                 let measured = Set(doc.measured.flatMap { [$0.from + ">" + $0.to, $0.to + ">" + $0.from] })

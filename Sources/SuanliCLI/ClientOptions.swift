@@ -23,15 +23,16 @@ struct ClientOptions: ParsableArguments {
     var client: SuanliClient { SuanliClient(server: server, token: token.isEmpty ? nil : token) }
 }
 
-/// Runs a client call, turning failures into a message on stderr and exit code 1.
+/// Runs a client call, turning the platform's errors (``SuanliError``, which the client throws)
+/// into a message on stderr and exit code 1.
 func runClient(_ body: () async throws -> Void) async throws {
     do {
         try await body()
-    } catch let error as ClientError {
+    } catch let error as SuanliError {
         var message = "error: \(error.message)"
         switch error.code {
-        case "unauthorized": message += "\nhint: pass --token or set SUANLI_TOKEN"
-        case "forbidden": message += "\nhint: this needs another token (operator, or the owning provider's)"
+        case .unauthorized: message += "\nhint: pass --token or set SUANLI_TOKEN"
+        case .forbidden: message += "\nhint: this needs another token (operator, or the owning provider's)"
         default: break
         }
         FileHandle.standardError.write(Data((message + "\n").utf8))

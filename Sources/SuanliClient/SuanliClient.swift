@@ -4,26 +4,6 @@ import NIOCore
 import NIOHTTP1
 import SuanliCore
 
-/// A failed call: the platform's error (status, code, message) or a transport problem.
-public struct ClientError: Error, Sendable, CustomStringConvertible {
-    /// HTTP status, or 0 when the server could not be reached.
-    public var status: Int
-    /// The platform's error code (`not_found`, `forbidden`, …) or `transport`.
-    public var code: String
-    public var message: String
-
-    /// Creates an error.
-    public init(status: Int, code: String, message: String) {
-        self.status = status
-        self.code = code
-        self.message = message
-    }
-
-    public var description: String {
-        status == 0 ? message : "\(message) (HTTP \(status), \(code))"
-    }
-}
-
 /// The typed HTTP client for the Suanli API, shared by the CLI, agents and peer platforms.
 public struct SuanliClient: Sendable {
     /// Base URL, e.g. `http://127.0.0.1:8080`.
@@ -60,44 +40,44 @@ public struct SuanliClient: Sendable {
 
     /// `GET /healthz`.
     public func health() async throws {
-        let _: [String: String] = try await call(.GET, "/healthz")
+        let _: [String: String] = try await call(.GET, Endpoints.health.path())
     }
 
     /// `POST /v1/providers` (operator): registers a provider; the result carries its token.
     public func registerProvider(_ registration: ProviderRegistration) async throws -> ProviderRecord {
-        try await call(.POST, "/v1/providers", body: registration)
+        try await call(.POST, Endpoints.providers.path(), body: registration)
     }
 
     /// `GET /v1/providers`.
     public func providers() async throws -> [ProviderRecord] {
-        let list: ItemList<ProviderRecord> = try await call(.GET, "/v1/providers")
+        let list: ItemList<ProviderRecord> = try await call(.GET, Endpoints.providers.path())
         return list.items
     }
 
     /// `GET /v1/providers/{prefix}`.
     public func provider(_ prefix: String) async throws -> ProviderRecord {
-        try await call(.GET, "/v1/providers/\(Self.escapePath(prefix))")
+        try await call(.GET, Endpoints.provider.path(prefix))
     }
 
     /// `POST /v1/consumers` (operator): registers a consumer; the result carries its token.
     public func registerConsumer(_ registration: ConsumerRegistration) async throws -> ConsumerRecord {
-        try await call(.POST, "/v1/consumers", body: registration)
+        try await call(.POST, Endpoints.consumers.path(), body: registration)
     }
 
     /// `GET /v1/consumers` (operator).
     public func consumers() async throws -> [ConsumerRecord] {
-        let list: ItemList<ConsumerRecord> = try await call(.GET, "/v1/consumers")
+        let list: ItemList<ConsumerRecord> = try await call(.GET, Endpoints.consumers.path())
         return list.items
     }
 
     /// `POST /v1/tasks` (consumer): submits a task; it is scheduled, queued, or rejected (422).
     public func submit(_ spec: TaskSpec) async throws -> TaskSubmission {
-        try await call(.POST, "/v1/tasks", body: spec)
+        try await call(.POST, Endpoints.tasks.path(), body: spec)
     }
 
     /// `GET /v1/tasks/{id}`.
     public func task(_ id: String) async throws -> TaskRecord {
-        try await call(.GET, "/v1/tasks/\(Self.escapePath(id))")
+        try await call(.GET, Endpoints.task.path(id))
     }
 
     /// `GET /v1/tasks?state=&limit=&cursor=`.
@@ -106,35 +86,35 @@ public struct SuanliClient: Sendable {
         if let state { parameters.append(("state", state.rawValue)) }
         if limit != 100 { parameters.append(("limit", String(limit))) }
         if let cursor { parameters.append(("cursor", cursor)) }
-        return try await call(.GET, "/v1/tasks" + Self.queryString(parameters))
+        return try await call(.GET, Endpoints.tasks.path() + Self.queryString(parameters))
     }
 
     /// `DELETE /v1/tasks/{id}`: cancels; returns the task as it is now.
     public func cancel(_ id: String) async throws -> TaskRecord {
-        try await call(.DELETE, "/v1/tasks/\(Self.escapePath(id))")
+        try await call(.DELETE, Endpoints.task.path(id))
     }
 
     /// `GET /v1/tasks/{id}/explain`.
     public func explain(_ id: String) async throws -> Explanation {
-        try await call(.GET, "/v1/tasks/\(Self.escapePath(id))/explain")
+        try await call(.GET, Endpoints.taskExplanation.path(id))
     }
 
     /// `GET /v1/whoami`: who this client's token belongs to.
-    public func whoami() async throws -> WhoAmI { try await call(.GET, "/v1/whoami") }
+    public func whoami() async throws -> WhoAmI { try await call(.GET, Endpoints.whoami.path()) }
 
     /// `POST /v1/agent/work` (provider): parts to start and stop; long-polls up to `waitS` seconds.
     public func work(running: [AttemptRef], waitS: Double) async throws -> WorkResponse {
-        try await call(.POST, "/v1/agent/work", body: WorkRequest(running: running, waitS: waitS))
+        try await call(.POST, Endpoints.agentWork.path(), body: WorkRequest(running: running, waitS: waitS))
     }
 
     /// `POST /v1/agent/events` (provider).
     public func report(events: [AttemptEvent]) async throws {
-        _ = try await raw(.POST, "/v1/agent/events", body: try SuanliJSON.encoder().encode(AttemptEventBatch(events: events)))
+        _ = try await raw(.POST, Endpoints.agentEvents.path(), body: try SuanliJSON.encoder().encode(AttemptEventBatch(events: events)))
     }
 
     /// `POST /v1/agent/logs` (provider).
     public func appendLog(_ chunk: LogChunk) async throws {
-        _ = try await raw(.POST, "/v1/agent/logs", body: try SuanliJSON.encoder().encode(chunk))
+        _ = try await raw(.POST, Endpoints.agentLogs.path(), body: try SuanliJSON.encoder().encode(chunk))
     }
 
     /// `GET /v1/tasks/{id}/logs`: the last `tail` lines of a stream.
@@ -142,13 +122,13 @@ public struct SuanliClient: Sendable {
         var parameters: [(String, String)] = [("stream", stream)]
         if let tail { parameters.append(("tail", String(tail))) }
         if let attempt { parameters.append(("attempt", String(attempt))) }
-        let (_, data) = try await raw(.GET, "/v1/tasks/\(Self.escapePath(id))/logs" + Self.queryString(parameters), body: nil)
+        let (_, data) = try await raw(.GET, Endpoints.taskLogs.path(id) + Self.queryString(parameters), body: nil)
         return String(decoding: data, as: UTF8.self)
     }
 
     /// `GET /v1/tasks/{id}/events`.
     public func events(_ id: String) async throws -> [TaskEvent] {
-        let list: ItemList<TaskEvent> = try await call(.GET, "/v1/tasks/\(Self.escapePath(id))/events")
+        let list: ItemList<TaskEvent> = try await call(.GET, Endpoints.taskEvents.path(id))
         return list.items
     }
 
@@ -161,52 +141,52 @@ public struct SuanliClient: Sendable {
         if let provider { parameters.append(("provider", provider)) }
         if let from { parameters.append(("from", Timestamp.format(from))) }
         if let to { parameters.append(("to", Timestamp.format(to))) }
-        return try await call(.GET, "/v1/usage" + Self.queryString(parameters))
+        return try await call(.GET, Endpoints.usage.path() + Self.queryString(parameters))
     }
 
     /// `PUT /v1/resources/{id}` (provider): creates or replaces a resource.
     public func putResource(_ id: String, _ spec: ResourceSpec) async throws -> (record: ResourceRecord, created: Bool) {
         let (record, status): (ResourceRecord, Int) = try await callWithStatus(
-            .PUT, "/v1/resources/\(Self.escapePath(id))", body: spec)
+            .PUT, Endpoints.resource.path(id), body: spec)
         return (record, status == 201)
     }
 
     /// `DELETE /v1/resources/{id}` (provider).
     public func deleteResource(_ id: String) async throws {
-        _ = try await raw(.DELETE, "/v1/resources/\(Self.escapePath(id))", body: nil)
+        _ = try await raw(.DELETE, Endpoints.resource.path(id), body: nil)
     }
 
     /// `GET /v1/resolve/{id}`.
     public func resolve(_ id: String) async throws -> ResourceRecord {
-        try await call(.GET, "/v1/resolve/\(Self.escapePath(id))")
+        try await call(.GET, Endpoints.resolve.path(id))
     }
 
     /// `POST /v1/resolve`: records in request order, `nil` for unknown identifiers.
     public func resolve(batch ids: [String]) async throws -> [ResourceRecord?] {
-        let result: ResolveBatchResult = try await call(.POST, "/v1/resolve", body: ResolveBatch(ids: ids))
+        let result: ResolveBatchResult = try await call(.POST, Endpoints.resolveBatch.path(), body: ResolveBatch(ids: ids))
         return result.items
     }
 
     /// `GET /v1/resources?…`: one page of discovery results.
     public func find(_ query: DiscoveryQuery) async throws -> Page<ResourceRecord> {
-        try await call(.GET, "/v1/resources" + Self.queryString(query.parameters))
+        try await call(.GET, Endpoints.resources.path() + Self.queryString(query.parameters))
     }
 
     /// `POST /v1/telemetry` (provider).
     public func report(_ reports: [TelemetryReport]) async throws -> TelemetryAck {
-        try await call(.POST, "/v1/telemetry", body: TelemetryBatch(reports: reports))
+        try await call(.POST, Endpoints.telemetry.path(), body: TelemetryBatch(reports: reports))
     }
 
     /// `GET /v1/topology`.
-    public func topology() async throws -> TopologyDocument { try await call(.GET, "/v1/topology") }
+    public func topology() async throws -> TopologyDocument { try await call(.GET, Endpoints.topology.path()) }
 
     /// `PUT /v1/topology/latency` (operator): records a measured RTT.
     public func setLatency(_ override: LatencyOverride) async throws -> TopologyDocument {
-        try await call(.PUT, "/v1/topology/latency", body: override)
+        try await call(.PUT, Endpoints.latency.path(), body: override)
     }
 
     /// `GET /v1/stats`.
-    public func stats() async throws -> StatsReport { try await call(.GET, "/v1/stats") }
+    public func stats() async throws -> StatsReport { try await call(.GET, Endpoints.stats.path()) }
 
     // MARK: Plumbing
 
@@ -226,11 +206,13 @@ public struct SuanliClient: Sendable {
         do {
             return (try SuanliJSON.decoder().decode(R.self, from: bytes), status)
         } catch {
-            throw ClientError(status: status, code: "bad_response", message: "the server's answer could not be read: \(error)")
+            throw SuanliError(.badResponse, "the server's answer could not be read: \(error)", status: status)
         }
     }
 
-    /// Sends one request; returns status and body, or throws ``ClientError`` for non-2xx answers.
+    /// Sends one request to `path` (from ``Endpoints``); returns status and body, or throws
+    /// ``SuanliError`` for non-2xx answers (rebuilt from the server's error body) and for
+    /// transport failures (status 0, code `transport`).
     public func raw(_ method: HTTPMethod, _ path: String, body: Data?) async throws -> (Int, Data) {
         var request = HTTPClientRequest(url: server + path)
         request.method = method
@@ -239,31 +221,26 @@ public struct SuanliClient: Sendable {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: body))
         }
-        let response: HTTPClientResponse
+        let status: Int
+        let data: Data
         do {
-            response = try await http.execute(request, timeout: timeout)
+            let response = try await http.execute(request, timeout: timeout)
+            status = Int(response.status.code)
+            data = Data(try await response.body.collect(upTo: 256 << 20).readableBytesView)
         } catch {
-            throw ClientError(
-                status: 0, code: "transport",
-                message: "cannot reach the Suanli server at \(server) (\(error)); start it with 'suanli serve' or point --server / SUANLI_SERVER at it")
+            throw SuanliError(
+                .transport,
+                "cannot reach the Suanli server at \(server) (\(error)); start it with 'suanli serve' or point --server / SUANLI_SERVER at it"
+            )
         }
-        let buffer = try await response.body.collect(upTo: 256 << 20)
-        let data = Data(buffer.readableBytesView)
-        let status = Int(response.status.code)
         guard (200..<300).contains(status) else {
             if let envelope = try? SuanliJSON.decoder().decode(APIErrorBody.self, from: data) {
-                throw ClientError(status: status, code: envelope.error.code, message: envelope.error.message)
+                throw SuanliError(status: status, body: envelope)
             }
-            throw ClientError(status: status, code: "http_\(status)", message: "the server answered HTTP \(status)")
+            throw SuanliError(status: status, code: "http_\(status)", message: "the server answered HTTP \(status)")
         }
         return (status, data)
     }
-
-    static let pathAllowed: CharacterSet = {
-        var set = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
-        set.insert(charactersIn: "-._~:/")
-        return set
-    }()
 
     static let queryAllowed: CharacterSet = {
         var set = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
@@ -271,11 +248,7 @@ public struct SuanliClient: Sendable {
         return set
     }()
 
-    /// Percent-escapes everything outside the identifier alphabet.
-    static func escapePath(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: pathAllowed) ?? text
-    }
-
+    /// `?key=value&…` with values percent-escaped, or nothing for no parameters.
     static func queryString(_ parameters: [(String, String)]) -> String {
         guard !parameters.isEmpty else { return "" }
         return "?"

@@ -1,0 +1,37 @@
+import Hummingbird
+import SuanliCore
+
+/// Finding compute (readers): resolve one identifier or a batch, and discovery by filters.
+struct DiscoveryRoutes {
+    let platform: Platform
+
+    /// The routes, for ``APIRouter``.
+    var collection: RouteCollection<SuanliRequestContext> {
+        RouteCollection(context: SuanliRequestContext.self)
+            .add(middleware: ReadAccessMiddleware(platform: platform))
+            .get(Endpoints.resources.route, use: discover)
+            .get(Endpoints.resolve.route, use: resolve)
+            .post(Endpoints.resolveBatch.route, use: resolveBatch)
+    }
+
+    /// `GET /v1/resources?kind=&arch=&…`: one page of matching resources.
+    @Sendable func discover(_ request: Request, context: SuanliRequestContext) async throws -> Page<SuanliCore.ResourceRecord> {
+        let parameters = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
+        let query: DiscoveryQuery
+        do throws(ValidationError) { query = try DiscoveryQuery(parameters: parameters) } catch {
+            throw SuanliError(.badRequest, error.message, field: error.field)
+        }
+        return try platform.discover(query)
+    }
+
+    /// `GET /v1/resolve/{id}`.
+    @Sendable func resolve(_ request: Request, context: SuanliRequestContext) async throws -> SuanliCore.ResourceRecord {
+        try platform.resolve(try request.rest(of: Endpoints.resolve))
+    }
+
+    /// `POST /v1/resolve`: records in request order, null for unknown identifiers.
+    @Sendable func resolveBatch(_ request: Request, context: SuanliRequestContext) async throws -> ResolveBatchResult {
+        let body = try await request.decode(as: ResolveBatch.self, context: context)
+        return ResolveBatchResult(items: try platform.resolve(batch: body.ids))
+    }
+}
