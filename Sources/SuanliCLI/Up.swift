@@ -6,7 +6,9 @@ import AsyncHTTPClient
 import SuanliAgent
 import SuanliClient
 import SuanliCore
+import SuanliDemo
 import SuanliServer
+import SuanliSimulation
 
 /// `suanli up`: a platform with a seeded, live demo network — the quick start.
 struct Up: AsyncParsableCommand {
@@ -88,66 +90,5 @@ struct Up: AsyncParsableCommand {
         }
         try? await http.shutdown()
         await platform.close()
-    }
-}
-
-/// Registers the providers of a synthetic network on a platform, or takes over the demo
-/// providers of an earlier `up` (new tokens), and builds one in-process agent per provider.
-enum DemoSeeder {
-    /// The demo providers' prefixes and tokens, by index into `network.providers`.
-    static func providers(_ network: SyntheticNetwork, on platform: Platform) async throws -> [Int: (Prefix, String)] {
-        var out: [Int: (Prefix, String)] = [:]
-        let existing = platform.providers()
-        if existing.isEmpty {
-            for (i, provider) in network.providers.enumerated() {
-                let record = try await platform.registerProvider(provider.registration, by: .operator)
-                out[i] = (record.prefix, record.token ?? "")
-            }
-            return out
-        }
-        let byContact = Dictionary(network.providers.enumerated().map { ($1.registration.contact, $0) }, uniquingKeysWith: { a, _ in a })
-        for record in existing where record.contact.hasSuffix(".demo.suanli") {
-            guard let i = byContact[record.contact] else { continue }
-            let rotated = try await platform.rotateToken(of: record.prefix, by: .operator)
-            out[i] = (record.prefix, rotated.token ?? "")
-        }
-        return out
-    }
-
-    /// One agent per demo provider, running tasks as local processes under `data/agents`.
-    static func agents(
-        _ network: SyntheticNetwork, providers: [Int: (Prefix, String)], url: String, data: String, interval: Double,
-        http: HTTPClient, logger: Logger
-    ) -> [AgentRunner] {
-        var resources: [Int: [AgentResource]] = [:]
-        for i in 0..<network.resourceCount {
-            let r = network.resource(i)
-            resources[r.provider, default: []].append(
-                AgentResource(suffix: r.suffix, spec: r.spec, devices: r.spec.kind == .cpu ? nil : Array(0..<r.spec.units)))
-        }
-        let root = (data as NSString).isAbsolutePath ? data : FileManager.default.currentDirectoryPath + "/" + data
-        return providers.sorted { $0.key < $1.key }.map { i, provider in
-            let work = "\(root)/agents/\(provider.0)"
-            return AgentRunner(
-                client: SuanliClient(server: url, token: provider.1, httpClient: http),
-                executor: ProcessExecutor(configuration: .init(stateDirectory: WorkLayout(root: work).stateDirectory), logger: logger),
-                resources: resources[i] ?? [], configuration: .init(heartbeatInterval: interval, workDirectory: work),
-                logger: logger)
-        }
-    }
-}
-
-/// Runs the demo agents once `up` has created them (the service group starts before they exist).
-struct DemoAgents: Service {
-    let ready: AsyncStream<[AgentRunner]>
-
-    func run() async throws {
-        var agents: [AgentRunner] = []
-        for await list in ready { agents = list }
-        guard !agents.isEmpty else { return }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for agent in agents { group.addTask { try await agent.run() } }
-            try await group.waitForAll()
-        }
     }
 }

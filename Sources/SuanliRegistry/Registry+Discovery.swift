@@ -1,4 +1,5 @@
 import Foundation
+import HeapModule
 import SuanliCore
 
 extension Registry {
@@ -104,17 +105,22 @@ extension Registry {
                 slot += 1
             }
         } else {
-            var heap = SlotHeap()
+            var heap = Heap<PostingCursor>()
             var positions = [Int](repeating: 0, count: lists.count)
             for (i, list) in lists.enumerated() {
                 let start = firstIndex(in: list, afterSeq: afterSeq)
                 positions[i] = start
-                if start < list.count { heap.push(slot: list[start], list: i) }
+                if start < list.count { heap.insert(PostingCursor(slot: list[start], list: i)) }
             }
-            while let (slot, i) = heap.pop() {
-                if !take(slot) { break }
+            while let top = heap.min {
+                if !take(top.slot) { break }
+                let i = top.list
                 positions[i] += 1
-                if positions[i] < lists[i].count { heap.push(slot: lists[i][positions[i]], list: i) }
+                if positions[i] < lists[i].count {
+                    heap.replaceMin(with: PostingCursor(slot: lists[i][positions[i]], list: i))
+                } else {
+                    heap.removeMin()
+                }
             }
         }
         return Page(items: items, nextCursor: more ? Self.encodeCursor(lastSeq) : nil)
@@ -149,45 +155,13 @@ extension Registry {
     }
 }
 
-/// A binary min-heap of (slot, list) pairs for merging sorted posting lists.
-struct SlotHeap {
-    private var slots: [Int32] = []
-    private var lists: [Int] = []
+/// The next slot of one posting list while merging lists in slot order. A slot is in at most
+/// one of the lists merged, so slots alone decide; the list number makes the order total.
+struct PostingCursor: Comparable {
+    var slot: Int32
+    var list: Int
 
-    mutating func push(slot: Int32, list: Int) {
-        slots.append(slot)
-        lists.append(list)
-        var i = slots.count - 1
-        while i > 0 {
-            let parent = (i - 1) / 2
-            guard slots[parent] > slots[i] else { break }
-            slots.swapAt(parent, i)
-            lists.swapAt(parent, i)
-            i = parent
-        }
-    }
-
-    mutating func pop() -> (Int32, Int)? {
-        guard !slots.isEmpty else { return nil }
-        let top = (slots[0], lists[0])
-        let lastSlot = slots.removeLast()
-        let lastList = lists.removeLast()
-        if !slots.isEmpty {
-            slots[0] = lastSlot
-            lists[0] = lastList
-            var i = 0
-            while true {
-                let l = 2 * i + 1
-                let r = l + 1
-                var smallest = i
-                if l < slots.count && slots[l] < slots[smallest] { smallest = l }
-                if r < slots.count && slots[r] < slots[smallest] { smallest = r }
-                if smallest == i { break }
-                slots.swapAt(i, smallest)
-                lists.swapAt(i, smallest)
-                i = smallest
-            }
-        }
-        return top
+    static func < (a: PostingCursor, b: PostingCursor) -> Bool {
+        a.slot != b.slot ? a.slot < b.slot : a.list < b.list
     }
 }

@@ -1,3 +1,5 @@
+import HeapModule
+
 /// The batch optimiser: assigns a set of tasks to resources minimising the total weighted cost
 /// Σ units × cost-per-unit, subject to capacity. Gang tasks (all units on one resource) of
 /// different sizes make this a generalised assignment problem (NP-hard); split tasks add a
@@ -244,13 +246,13 @@ struct BatchSolver: Sendable {
         while i < levels.count {
             var j = i
             while j < levels.count && tasks[levels[j]].priority == tasks[levels[i]].priority { j += 1 }
-            var heap = RegretHeap()
-            for k in i..<j where tasks[levels[k]].gang { heap.push(regret: regret(levels[k]), task: Int32(levels[k])) }
-            while let (stored, t32) = heap.pop() {
-                let t = Int(t32)
+            var heap = Heap<Regret>()
+            for k in i..<j where tasks[levels[k]].gang { heap.insert(Regret(regret: regret(levels[k]), task: Int32(levels[k]))) }
+            while let top = heap.popMax() {
+                let t = Int(top.task)
                 let current = regret(t)
-                if current < stored - epsilon, let next = heap.peekRegret, next > current {
-                    heap.push(regret: current, task: t32)
+                if current < top.regret - epsilon, let next = heap.max, next.regret > current {
+                    heap.insert(Regret(regret: current, task: top.task))
                     continue
                 }
                 guard let c = bestTwo(t).0 else { return nil }
@@ -496,45 +498,13 @@ struct BatchSolver: Sendable {
     }
 }
 
-/// A max-heap of (regret, task), ties to the lower task index.
-struct RegretHeap {
-    private var items: [(regret: Double, task: Int32)] = []
+/// A gang task's regret in the regret construction; the greatest regret chooses first, ties to
+/// the lower task index (so the greatest element is the one that chooses next).
+struct Regret: Comparable {
+    var regret: Double
+    var task: Int32
 
-    private func above(_ a: (regret: Double, task: Int32), _ b: (regret: Double, task: Int32)) -> Bool {
-        a.regret != b.regret ? a.regret > b.regret : a.task < b.task
-    }
-
-    var peekRegret: Double? { items.first?.regret }
-
-    mutating func push(regret: Double, task: Int32) {
-        items.append((regret, task))
-        var i = items.count - 1
-        while i > 0 {
-            let p = (i - 1) / 2
-            guard above(items[i], items[p]) else { break }
-            items.swapAt(i, p)
-            i = p
-        }
-    }
-
-    mutating func pop() -> (Double, Int32)? {
-        guard !items.isEmpty else { return nil }
-        let top = items[0]
-        let last = items.removeLast()
-        if !items.isEmpty {
-            items[0] = last
-            var i = 0
-            while true {
-                let l = 2 * i + 1
-                let r = l + 1
-                var m = i
-                if l < items.count && above(items[l], items[m]) { m = l }
-                if r < items.count && above(items[r], items[m]) { m = r }
-                if m == i { break }
-                items.swapAt(i, m)
-                i = m
-            }
-        }
-        return (top.regret, top.task)
+    static func < (a: Regret, b: Regret) -> Bool {
+        a.regret != b.regret ? a.regret < b.regret : a.task > b.task
     }
 }

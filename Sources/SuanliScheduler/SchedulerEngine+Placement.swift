@@ -1,3 +1,4 @@
+import HeapModule
 import SuanliCore
 
 /// A candidate resource for a task, with everything the ordering compares.
@@ -10,6 +11,18 @@ struct Option: Sendable {
     var rtt: Double
     var renewable: Double
     var tieKey: UInt64
+
+    /// Whether this option is preferred to `b` by cost, price, RTT, renewable share and tie key;
+    /// `nil` when those are all equal (then the resource identifier, then the alternative decide).
+    @inline(__always)
+    func preferred(over b: Option) -> Bool? {
+        if cost != b.cost { return cost < b.cost }
+        if price != b.price { return price < b.price }
+        if rtt != b.rtt { return rtt < b.rtt }
+        if renewable != b.renewable { return renewable > b.renewable }
+        if tieKey != b.tieKey { return tieKey < b.tieKey }
+        return nil
+    }
 }
 
 /// A complete placement decision before it is reserved.
@@ -107,11 +120,7 @@ extension SchedulerEngine {
     /// share, lower seeded hash of the identifier, the identifier, and the earlier alternative.
     @inline(__always)
     func better(_ a: Option, _ b: Option) -> Bool {
-        if a.cost != b.cost { return a.cost < b.cost }
-        if a.price != b.price { return a.price < b.price }
-        if a.rtt != b.rtt { return a.rtt < b.rtt }
-        if a.renewable != b.renewable { return a.renewable > b.renewable }
-        if a.tieKey != b.tieKey { return a.tieKey < b.tieKey }
+        if let preferred = a.preferred(over: b) { return preferred }
         if a.slot != b.slot { return ids[Int(a.slot)] < ids[Int(b.slot)] }
         return a.alternative < b.alternative
     }
@@ -270,7 +279,7 @@ extension SchedulerEngine {
                             group: Int32(g), position: Int32(q), constant: constant, engine: self)
                     }
                 }
-                guard let (o, g32, q32, constant) = merge.pop(engine: self) else { break }
+                guard let (o, g32, q32, constant) = merge.pop() else { break }
                 let g = Int(g32)
                 let q = Int(q32)
                 let take = min(remaining, groups[g].free(at: q))
@@ -355,7 +364,7 @@ extension SchedulerEngine {
             var parts: [(slot: Int32, units: Int32)] = []
             var cost = 0.0
             var poolUse: [Int32: Int32] = [:]
-            while remaining > 0, let (o, g32, p32, constant) = merge.pop(engine: self) {
+            while remaining > 0, let (o, g32, p32, constant) = merge.pop() {
                 let g = Int(g32)
                 let p = Int(p32)
                 var take = min(remaining, groups[g].free(at: p))
@@ -412,7 +421,7 @@ extension SchedulerEngine {
         }
         var out: [Option] = []
         out.reserveCapacity(limit)
-        while out.count < limit, let (o, g32, p32, constant) = merge.pop(engine: self) {
+        while out.count < limit, let (o, g32, p32, constant) = merge.pop() {
             let g = Int(g32)
             out.append(o)
             if let next = nextUsable(g, from: Int(p32) + 1, need: need, maxPrice: c.maxPrice, protection: protection) {
@@ -448,42 +457,37 @@ extension SchedulerEngine {
     }
 }
 
-/// A binary heap of options ordered by the engine's preference, for merging groups.
+/// The options waiting while merging groups, the engine's preferred one first.
 struct OptionMerge {
-    private var items: [(option: Option, group: Int32, position: Int32, constant: Double)] = []
+    /// An option with where it came from; `<` is the engine's preference (``SchedulerEngine/better(_:_:)``).
+    struct Entry: Comparable {
+        var option: Option
+        var group: Int32
+        var position: Int32
+        var constant: Double
+        /// The resource's identifier, the last tie-break.
+        var id: String
 
-    /// The preferred option waiting, if any.
-    var top: Option? { items.first?.option }
-
-    mutating func push(_ option: Option, group: Int32, position: Int32, constant: Double, engine: SchedulerEngine) {
-        items.append((option, group, position, constant))
-        var i = items.count - 1
-        while i > 0 {
-            let parent = (i - 1) / 2
-            guard engine.better(items[i].option, items[parent].option) else { break }
-            items.swapAt(i, parent)
-            i = parent
+        static func < (a: Entry, b: Entry) -> Bool {
+            if let preferred = a.option.preferred(over: b.option) { return preferred }
+            if a.option.slot != b.option.slot { return a.id < b.id }
+            return a.option.alternative < b.option.alternative
         }
+
+        static func == (a: Entry, b: Entry) -> Bool { !(a < b) && !(b < a) }
     }
 
-    mutating func pop(engine: SchedulerEngine) -> (Option, Int32, Int32, Double)? {
-        guard !items.isEmpty else { return nil }
-        let top = items[0]
-        let last = items.removeLast()
-        if !items.isEmpty {
-            items[0] = last
-            var i = 0
-            while true {
-                let l = 2 * i + 1
-                let r = l + 1
-                var m = i
-                if l < items.count && engine.better(items[l].option, items[m].option) { m = l }
-                if r < items.count && engine.better(items[r].option, items[m].option) { m = r }
-                if m == i { break }
-                items.swapAt(i, m)
-                i = m
-            }
-        }
-        return (top.option, top.group, top.position, top.constant)
+    private var heap = Heap<Entry>()
+
+    /// The preferred option waiting, if any.
+    var top: Option? { heap.min?.option }
+
+    mutating func push(_ option: Option, group: Int32, position: Int32, constant: Double, engine: SchedulerEngine) {
+        heap.insert(Entry(option: option, group: group, position: position, constant: constant, id: engine.ids[Int(option.slot)]))
+    }
+
+    mutating func pop() -> (Option, Int32, Int32, Double)? {
+        guard let e = heap.popMin() else { return nil }
+        return (e.option, e.group, e.position, e.constant)
     }
 }

@@ -1,5 +1,5 @@
-/// A small, fast, seedable random number generator (SplitMix64), so that synthetic networks,
-/// simulations and tie-breaking are reproducible from a seed.
+/// A small, fast, seedable random number generator (SplitMix64), so that the scheduler's
+/// tie-breaking, synthetic networks and simulations are reproducible from a seed.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 

@@ -1,4 +1,5 @@
-/// Hardware models with approximate public peak figures per unit, for demo and synthetic networks.
+/// Hardware models with approximate public peak figures per unit: the agent matches detected
+/// hardware against them (peak figures, default prices); synthetic networks draw from them.
 ///
 /// Figures are dense (no sparsity) peaks from vendors' published datasheets, rounded; CPU
 /// figures are per core. Prices are indicative 2025 China rental prices in fen per unit-hour.

@@ -1,0 +1,67 @@
+import Foundation
+
+/// Measurement and output helpers for benchmarks.
+public enum BenchSupport {
+    /// Seconds elapsed while running `body`.
+    public static func time(_ body: () throws -> Void) rethrows -> Double {
+        let start = ContinuousClock.now
+        try body()
+        return seconds(ContinuousClock.now - start)
+    }
+
+    /// Seconds elapsed while running `body`.
+    public static func time(_ body: () async throws -> Void) async rethrows -> Double {
+        let start = ContinuousClock.now
+        try await body()
+        return seconds(ContinuousClock.now - start)
+    }
+
+    /// A duration in seconds.
+    public static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    /// Resident set size of this process in bytes (from /proc/self/statm).
+    public static func residentBytes() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+
+    /// Returns freed heap memory to the OS so that a following RSS delta measures new allocations.
+    public static func trimHeap() {
+        typealias Trim = @convention(c) (Int) -> Int32
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return }
+        _ = unsafeBitCast(symbol, to: Trim.self)(0)
+    }
+
+    /// Formats a rate with thousands separators.
+    public static func rate(_ value: Double) -> String {
+        let formatter = NumberFormatter()
+        formatter.numberStyle = .decimal
+        formatter.maximumFractionDigits = 0
+        return formatter.string(from: NSNumber(value: value)) ?? String(Int(value))
+    }
+
+    /// A fresh temporary directory.
+    public static func temporaryDirectory(_ name: String) throws -> String {
+        let path = NSTemporaryDirectory() + "suanli-\(name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// A progress sink: prints each line and flushes, or drops it when `quiet` (JSON output).
+    public static func printer(quiet: Bool) -> @Sendable (String) -> Void {
+        if quiet { return { _ in } }
+        return { line in
+            print(line)
+            fflush(nil)
+        }
+    }
+
+    /// Figures as one JSON object with sorted keys, as `--json` prints them.
+    public static func json(_ figures: [String: Any]) throws -> String {
+        String(decoding: try JSONSerialization.data(withJSONObject: figures, options: [.sortedKeys]), as: UTF8.self)
+    }
+}
