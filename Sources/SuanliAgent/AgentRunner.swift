@@ -10,9 +10,22 @@ import Synchronization
 /// transition and ships output. Survives platform restarts and network errors: every loop
 /// retries with backoff, and undelivered events are kept and sent again.
 ///
-/// If the platform cannot be reached for longer than its lease (2.5 heartbeat intervals; the
-/// platform gives up on a provider after 3), the agent stops its running work itself, so a
-/// task that the platform moves elsewhere never runs twice at once.
+/// The platform owns the lease: every work response carries its heartbeat interval, the time
+/// after which it re-places a silent provider's work (`lease_s`), and the earlier time after
+/// which the agent must stop that work itself (`fence_after_s`). The agent heartbeats at the
+/// platform's interval and, counting from the *send* time of its last acknowledged heartbeat,
+/// kills its work (no grace period) once `fence_after_s` has passed — whatever its own flags
+/// say — so a task that the platform moves elsewhere never runs twice at once.
+///
+/// Delivery is idempotent both ways: events carry a local sequence number and leave the
+/// outbox only once acknowledged (one flush at a time); a part is listed in every work poll
+/// from acceptance until its final event is acknowledged, and a part that ended here is never
+/// started again, even if an assignment for it arrives late.
+///
+/// On graceful shutdown the agent stops its running work (SIGTERM, SIGKILL after at most one
+/// second): only a live agent can honour the lease, so work does not outlive it. After a crash
+/// (`kill -9`) a restarted agent recovers the jobs its executor recorded and the platform says
+/// which to keep.
 public final class AgentRunner: Service, Sendable {
     /// How the agent runs.
     public struct Configuration: Sendable {
@@ -46,9 +59,35 @@ public final class AgentRunner: Service, Sendable {
         var prefix: Prefix?
         var running: [AttemptRef: Running] = [:]
         var pools: [String: DevicePool] = [:]
-        var pendingEvents: [AttemptEvent] = []
-        var lastContact = Date()
+        /// Events not yet acknowledged, in order, with their local sequence numbers.
+        var outbox: [(seq: UInt64, event: AttemptEvent)] = []
+        var nextSeq: UInt64 = 1
+        /// Whether a flush is in progress (there is at most one).
+        var flushing = false
+        /// Parts that ended here (bounded, oldest first): never started again.
+        var ended = Set<AttemptRef>()
+        var endedOrder: [AttemptRef] = []
+        /// When the last acknowledged heartbeat was sent (monotonic).
+        var lastContact = ContinuousClock.now
+        /// The platform's lease, once a work response has carried it.
+        var lease: Lease?
         var registered = false
+
+        /// Every part the platform must not assign again: running, or with events not yet acknowledged.
+        var listed: [AttemptRef] {
+            var refs = Set(running.keys)
+            for item in outbox { refs.insert(item.event.ref) }
+            return Array(refs)
+        }
+
+        mutating func markEnded(_ ref: AttemptRef, keep: Int = 65_536) {
+            guard ended.insert(ref).inserted else { return }
+            endedOrder.append(ref)
+            if endedOrder.count > keep + keep / 4 {
+                for old in endedOrder.prefix(endedOrder.count - keep) { ended.remove(old) }
+                endedOrder.removeFirst(endedOrder.count - keep)
+            }
+        }
     }
 
     let client: SuanliClient
@@ -61,6 +100,7 @@ public final class AgentRunner: Service, Sendable {
     enum Start: Sendable {
         case start(Assignment)
         case follow(RunningJob, AttemptRef)
+        case stop(RunningJob)
     }
 
     private let (starts, startQueue) = AsyncStream.makeStream(of: Start.self)
@@ -87,10 +127,17 @@ public final class AgentRunner: Service, Sendable {
     public var isRegistered: Bool { state.withLock { $0.registered } }
 
     public func run() async throws {
-        try await register()
+        // Registration (many calls for a large inventory) ends at once on graceful shutdown.
+        do {
+            try await cancelWhenGracefulShutdown { try await self.register() }
+        } catch is CancellationError where Task.isShuttingDownGracefully {
+            return
+        }
+        if Task.isShuttingDownGracefully { return }
         await recover()
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.heartbeatLoop() }
+            group.addTask { await self.fenceLoop() }
             group.addTask { await self.workLoop() }
             group.addTask { await self.startLoop() }
             group.addTask { await self.logLoop() }
@@ -99,8 +146,20 @@ public final class AgentRunner: Service, Sendable {
             } onGracefulShutdown: {
                 self.startQueue.finish()
             }
+            // Stopping: work does not outlive the agent that fences it.
+            await stopAll(grace: .seconds(1), reason: "the agent is stopping")
             group.cancelAll()
         }
+    }
+
+    /// The heartbeat interval in force: the platform's, once known.
+    var heartbeatInterval: Double {
+        state.withLock { $0.lease?.heartbeatIntervalS } ?? configuration.heartbeatInterval
+    }
+
+    /// Seconds without an acknowledged heartbeat after which work is stopped.
+    var fenceAfter: Double {
+        state.withLock { $0.lease?.fenceAfterS } ?? 2 * configuration.heartbeatInterval
     }
 
     // MARK: Registration
@@ -122,7 +181,7 @@ public final class AgentRunner: Service, Sendable {
                 state.withLock { state in
                     state.prefix = prefix
                     state.registered = true
-                    state.lastContact = Date()
+                    state.lastContact = ContinuousClock.now
                     for resource in resources {
                         state.pools["\(prefix)/\(resource.suffix)"] = DevicePool(resource.devices ?? [])
                     }
@@ -133,6 +192,7 @@ public final class AgentRunner: Service, Sendable {
                 logger.error("registration refused", metadata: ["error": "\(error.message)"])
                 throw error
             } catch {
+                if Task.isCancelled || Task.isShuttingDownGracefully { throw CancellationError() }
                 logger.warning("cannot register yet; retrying", metadata: ["error": "\(error)"])
                 await backoff.sleep()
             }
@@ -142,16 +202,36 @@ public final class AgentRunner: Service, Sendable {
     // MARK: Heartbeats
 
     func heartbeatLoop() async {
+        let clock = ContinuousClock()
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            let sent = clock.now
+            let interval = heartbeatInterval
             do {
-                _ = try await client.report(heartbeat())
-                state.withLock { $0.lastContact = Date() }
+                // A heartbeat that takes longer than an interval is abandoned: the next one goes out on time.
+                try await withTimeout(.seconds(interval)) { _ = try await self.client.report(self.heartbeat()) }
+                state.withLock { $0.lastContact = max($0.lastContact, sent) }
                 await flushEvents()
             } catch {
+                if Task.isCancelled || Task.isShuttingDownGracefully { return }
                 logger.warning("heartbeat failed", metadata: ["error": "\(error)"])
             }
+            // Sleep until the next heartbeat is due, re-reading the interval (the platform's lease
+            // may arrive or change meanwhile).
+            while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                let due = sent + .seconds(heartbeatInterval)
+                if clock.now >= due { break }
+                let slice = min(due - clock.now, .milliseconds(250))
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: slice) }
+            }
+        }
+    }
+
+    /// Checks the lease often enough that work stops well before the platform re-places it.
+    func fenceLoop() async {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
             await fenceIfCutOff()
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(self.configuration.heartbeatInterval)) }
+            let pause = max(0.005, min(0.05, fenceAfter / 40))
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(pause)) }
         }
     }
 
@@ -171,11 +251,18 @@ public final class AgentRunner: Service, Sendable {
         }
     }
 
-    /// Stops all work when the platform has been unreachable longer than the lease.
+    /// Stops all work at once when no heartbeat has been acknowledged for `fence_after_s`.
     func fenceIfCutOff() async {
-        let lease = configuration.heartbeatInterval * 2.5
-        let cut: [RunningJob] = state.withLock { state in
-            guard Date().timeIntervalSince(state.lastContact) > lease else { return [] }
+        let fence = fenceAfter
+        let cutOff = state.withLock { ContinuousClock.now - $0.lastContact > .seconds(fence) }
+        guard cutOff else { return }
+        await stopAll(grace: .zero, reason: "no heartbeat acknowledged for \(fence) s (the platform's fence)")
+    }
+
+    /// Stops every running part: SIGTERM, then SIGKILL after `grace` (at once for zero).
+    /// Stopped parts are not reported; the platform re-places them when the lease runs out.
+    func stopAll(grace: Duration, reason: String) async {
+        let jobs: [RunningJob] = state.withLock { state in
             var jobs: [RunningJob] = []
             for key in state.running.keys where !state.running[key]!.cancelled {
                 state.running[key]!.cancelled = true
@@ -183,9 +270,30 @@ public final class AgentRunner: Service, Sendable {
             }
             return jobs
         }
-        for job in cut {
-            logger.warning("platform unreachable past the lease; stopping work", metadata: ["task": "\(job.job.taskID)"])
-            _ = try? await executor.cancel(job)
+        guard !jobs.isEmpty else { return }
+        logger.warning("stopping all work", metadata: ["parts": "\(jobs.count)", "reason": "\(reason)"])
+        await withTaskGroup(of: Void.self) { group in
+            for job in jobs { group.addTask { await self.stop(job, grace: grace) } }
+        }
+    }
+
+    /// Cancels a job; past `grace` the cancel is itself cancelled, which kills the job (SIGKILL).
+    func stop(_ job: RunningJob, grace: Duration) async {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                _ = try? await self.executor.cancel(job)
+                return true
+            }
+            if grace > .zero {
+                group.addTask {
+                    try? await Task.sleep(for: grace)
+                    return false
+                }
+            } else {
+                group.cancelAll()
+            }
+            _ = await group.next()
+            group.cancelAll()
         }
     }
 
@@ -194,12 +302,12 @@ public final class AgentRunner: Service, Sendable {
     func workLoop() async {
         var backoff = Backoff()
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            let running = state.withLock { Array($0.running.keys) }
+            let running = state.withLock { $0.listed }
             do {
                 let response = try await cancelWhenGracefulShutdown {
                     try await self.client.work(running: running, waitS: self.configuration.pollWait)
                 }
-                state.withLock { $0.lastContact = Date() }
+                if let lease = response.lease { state.withLock { $0.lease = lease } }
                 backoff.reset()
                 for assignment in response.assignments { accept(assignment) }
                 for ref in response.cancellations { await stop(ref) }
@@ -211,10 +319,13 @@ public final class AgentRunner: Service, Sendable {
         }
     }
 
-    /// Records a new assignment (ignoring ones already running) and queues it for starting.
+    /// Records a new assignment and queues it for starting; ignores parts that run here, have
+    /// unacknowledged events, or already ended here (a late or repeated assignment).
     func accept(_ assignment: Assignment) {
         let isNew: Bool = state.withLock { state in
-            guard state.running[assignment.ref] == nil else { return false }
+            let ref = assignment.ref
+            guard state.running[ref] == nil, !state.ended.contains(ref), !state.outbox.contains(where: { $0.event.ref == ref })
+            else { return false }
             state.running[assignment.ref] = Running(assignment: assignment)
             return true
         }
@@ -244,6 +355,7 @@ public final class AgentRunner: Service, Sendable {
                 switch item {
                 case .start(let assignment): jobs.addTask { await self.execute(assignment) }
                 case .follow(let job, let ref): jobs.addTask { await self.follow(job, ref: ref) }
+                case .stop(let job): jobs.addTask { _ = try? await self.executor.cancel(job) }
                 }
             }
             // Shutting down: leave running jobs to the executor's recovery on the next start.
@@ -254,10 +366,7 @@ public final class AgentRunner: Service, Sendable {
     func execute(_ assignment: Assignment) async {
         let ref = assignment.ref
         // `starting` goes out with `running` (one call) once the executor has started the job.
-        state.withLock {
-            $0.pendingEvents.append(
-                AttemptEvent(task: assignment.task, attempt: assignment.attempt, resource: assignment.resource, phase: .starting))
-        }
+        enqueue(AttemptEvent(task: assignment.task, attempt: assignment.attempt, resource: assignment.resource, phase: .starting))
         let devices: [Int]? = state.withLock { state in
             guard var pool = state.pools[assignment.resource], !pool.all.isEmpty else { return nil }
             let taken = pool.allocate(assignment.units)
@@ -274,11 +383,13 @@ public final class AgentRunner: Service, Sendable {
         do {
             started = try await executor.start(job)
         } catch {
-            finish(ref)
-            await send(
+            // Queue the final event before forgetting the part, so that it stays listed in polls.
+            enqueue(
                 AttemptEvent(
                     task: assignment.task, attempt: assignment.attempt, resource: assignment.resource, phase: .failed,
                     message: "could not start: \(error)"))
+            finish(ref)
+            await flushEvents()
             return
         }
         let cancelledMeanwhile: Bool = state.withLock { state in
@@ -286,7 +397,11 @@ public final class AgentRunner: Service, Sendable {
             return state.running[ref]?.cancelled ?? true
         }
         if cancelledMeanwhile { _ = try? await executor.cancel(started) }
-        await send(AttemptEvent(task: assignment.task, attempt: assignment.attempt, resource: assignment.resource, phase: .running))
+        enqueue(
+            AttemptEvent(
+                task: assignment.task, attempt: assignment.attempt, resource: assignment.resource, phase: .running,
+                at: started.startedAt))
+        await flushEvents()
         await follow(started, ref: ref)
     }
 
@@ -299,14 +414,19 @@ public final class AgentRunner: Service, Sendable {
             return  // the agent is stopping; the job stays with the executor
         }
         await shipLogs(ref)
-        let wasCancelled = state.withLock { $0.running[ref]?.cancelled ?? false }
-        finish(ref)
-        guard !wasCancelled else { return }  // the platform already knows
         let phase: AttemptEvent.Phase = outcome.result == .succeeded ? .succeeded : .failed
-        await send(
-            AttemptEvent(
-                task: ref.task, attempt: ref.attempt, resource: ref.resource, phase: phase,
-                exitCode: outcome.exitStatus.map { Int($0.shellCode) }, message: outcome.detail))
+        let event = AttemptEvent(
+            task: ref.task, attempt: ref.attempt, resource: ref.resource, phase: phase,
+            exitCode: outcome.exitStatus.map { Int($0.shellCode) }, message: outcome.detail, at: outcome.endedAt)
+        // The final event is queued in the same step that forgets the part, so that polls list it throughout.
+        let wasCancelled: Bool = state.withLock { state in
+            let cancelled = state.running[ref]?.cancelled ?? false
+            if !cancelled { state.enqueue(event) }
+            return cancelled
+        }
+        finish(ref)
+        guard !wasCancelled else { return }  // the platform already knows, or re-places it by the lease
+        await flushEvents()
     }
 
     /// Stops a part the platform no longer wants here.
@@ -318,7 +438,8 @@ public final class AgentRunner: Service, Sendable {
         }
         if let job {
             logger.info("stopping work moved away or cancelled", metadata: ["task": "\(ref.task)", "attempt": "\(ref.attempt)"])
-            _ = try? await executor.cancel(job)
+            // Stopped alongside the jobs, so that a slow stop never holds up the work loop.
+            startQueue.yield(.stop(job))
         } else {
             finish(ref)
         }
@@ -326,6 +447,7 @@ public final class AgentRunner: Service, Sendable {
 
     func finish(_ ref: AttemptRef) {
         state.withLock { state in
+            state.markEnded(ref)
             if let running = state.running.removeValue(forKey: ref), let devices = running.devices {
                 state.pools[ref.resource]?.release(devices)
             }
@@ -334,22 +456,40 @@ public final class AgentRunner: Service, Sendable {
 
     // MARK: Events and logs
 
-    func send(_ event: AttemptEvent) async {
-        state.withLock { $0.pendingEvents.append(event) }
-        await flushEvents()
+    /// Queues an event for delivery (stamped with the agent's clock if it has no time yet).
+    func enqueue(_ event: AttemptEvent) {
+        state.withLock { $0.enqueue(event) }
     }
 
-    /// Sends undelivered events in order; keeps them on failure.
+    /// Sends unacknowledged events in order, in batches across parts; an event leaves the
+    /// outbox only when the platform acknowledged the batch that carried it. One flush runs at
+    /// a time: a caller that finds one running returns, and the running flush picks its events up.
     func flushEvents() async {
-        let batch = state.withLock { $0.pendingEvents }
-        guard !batch.isEmpty else { return }
-        do {
-            try await client.report(events: batch)
-            state.withLock { $0.pendingEvents.removeFirst(min(batch.count, $0.pendingEvents.count)) }
-        } catch {
-            logger.warning("cannot report events yet", metadata: ["error": "\(error)"])
+        let mine: Bool = state.withLock { state in
+            if state.flushing || state.outbox.isEmpty { return false }
+            state.flushing = true
+            return true
+        }
+        guard mine else { return }
+        while true {
+            let batch: [(seq: UInt64, event: AttemptEvent)] = state.withLock { state in
+                if state.outbox.isEmpty { state.flushing = false }
+                return Array(state.outbox.prefix(Self.maxEventsPerCall))
+            }
+            guard let last = batch.last?.seq else { return }
+            do {
+                try await client.report(events: batch.map(\.event))
+                state.withLock { state in state.outbox.removeAll { $0.seq <= last } }
+            } catch {
+                state.withLock { $0.flushing = false }
+                logger.warning("cannot report events yet", metadata: ["error": "\(error)"])
+                return
+            }
         }
     }
+
+    /// At most this many events go in one call (the platform accepts 10,000).
+    static let maxEventsPerCall = 5_000
 
     func logLoop() async {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
@@ -376,6 +516,33 @@ public final class AgentRunner: Service, Sendable {
                 logger.debug("log shipment failed", metadata: ["error": "\(error)"])
             }
         }
+    }
+}
+
+extension AgentRunner.State {
+    /// Appends an event to the outbox with the next sequence number and the agent's clock.
+    mutating func enqueue(_ event: AttemptEvent) {
+        var event = event
+        if event.at == nil { event.at = Date() }
+        outbox.append((nextSeq, event))
+        nextSeq += 1
+    }
+}
+
+/// Runs `body`, throwing `CancellationError` if it has not finished within `limit`.
+func withTimeout(_ limit: Duration, _ body: @escaping @Sendable () async throws -> Void) async throws {
+    try await withThrowingTaskGroup(of: Bool.self) { group in
+        group.addTask {
+            try await body()
+            return true
+        }
+        group.addTask {
+            try await Task.sleep(for: limit)
+            return false
+        }
+        let finished = try await group.next() ?? false
+        group.cancelAll()
+        if !finished { throw CancellationError() }
     }
 }
 

@@ -26,7 +26,8 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(help: "JSON file of resources to register in addition to (or instead of) detected ones.") var resourceFile: String?
     @Flag(help: "Register only the resource file's resources.") var noDetect = false
     @Option(help: "Price of detected resources in fen per unit-hour.") var price: Int64 = 100
-    @Option(help: "Seconds between heartbeats; match the platform's --heartbeat-interval.") var heartbeatInterval: Double = 10
+    @Option(help: "Seconds between heartbeats until the platform's lease is known (the platform's interval and lease then apply).")
+    var heartbeatInterval: Double = 10
     @Option(help: "Log level.") var logLevel = "info"
 
     func validate() throws {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ServiceLifecycle
+import SuanliCore
 import SuanliServer
 
 /// `suanli serve`: runs a platform.
@@ -19,7 +20,12 @@ struct Serve: AsyncParsableCommand {
         }
         let group = ServiceGroup(
             configuration: .init(services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: options.logger))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch let error as SuanliError {
+            await platform.close()
+            fail(error.message)
+        }
         await platform.close()
     }
 }

@@ -29,6 +29,9 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Who may read (resolve, discovery, stats, …): open or token.")
     var readAccess: String = "open"
 
+    @Option(help: "Seconds after which idle, partial and slow connections are closed (long polls in progress are kept).")
+    var idleTimeout: Double = 30
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -39,6 +42,9 @@ struct ServeOptions: ParsableArguments {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard heartbeatInterval >= 0.05, heartbeatInterval <= 3600 else {
             throw ValidationError("--heartbeat-interval must be between 0.05 and 3600 seconds")
+        }
+        guard idleTimeout >= 0.1, idleTimeout <= 86_400 else {
+            throw ValidationError("--idle-timeout must be between 0.1 and 86400 seconds")
         }
         guard PlatformConfiguration.ReadAccess(rawValue: readAccess) != nil else {
             throw ValidationError("--read-access must be 'open' or 'token'")
@@ -52,9 +58,11 @@ struct ServeOptions: ParsableArguments {
     }
 
     var configuration: PlatformConfiguration {
-        PlatformConfiguration(
+        var configuration = PlatformConfiguration(
             dataDirectory: data, prefix: try! Prefix(parsing: prefix), heartbeatInterval: heartbeatInterval,
             operatorToken: operatorToken.isEmpty ? nil : operatorToken, readAccess: PlatformConfiguration.ReadAccess(rawValue: readAccess) ?? .open)
+        configuration.idleTimeout = idleTimeout
+        return configuration
     }
 
     var logger: Logger {

@@ -50,45 +50,111 @@ struct Up: AsyncParsableCommand {
         let group = ServiceGroup(
             configuration: .init(
                 services: [server, DemoAgents(ready: ready)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            var port = options.port
-            for await bound in listening { port = bound }
-            let url = "http://\(options.host):\(port)"
-            let network = SyntheticNetwork(providers: providers, resources: resources, seed: seed)
-            let fresh = platform.providers().isEmpty
-            let demoProviders = try await DemoSeeder.providers(network, on: platform)
-            let agents = DemoSeeder.agents(
-                network, providers: demoProviders, url: url, data: options.data, interval: options.heartbeatInterval,
-                http: http, logger: agentLogger)
-            readyContinuation.yield(agents)
-            readyContinuation.finish()
-            // Wait until the demo agents have registered their resources.
-            for _ in 0..<600 where !agents.allSatisfy(\.isRegistered) { try await Task.sleep(for: .milliseconds(50)) }
-            let seeded = fresh ? network.resourceCount : 0
-            let stats = platform.stats()
-            print(
-                """
-                Suanli is up: \(url)
-                  \(seeded > 0 ? "seeded a demo network:" : "demo network:") \(stats.providers) providers, \(stats.resources) resources across \(Topology.hubCodes.count) national hubs (data: \(options.data))
-                  \(agents.count) demo agents (in this process, marked .demo.suanli) report live state every \(options.heartbeatInterval) s and run tasks as local processes
-                """)
-            announceOperatorToken(platform, data: options.data, always: true)
-            print(
-                """
-                Try:
-                  curl -s \(url)/v1/stats
-                  swift run -c release suanli find --kind gpu --near city.shanghai --max-rtt-ms 20 --server \(url)
-                  swift run -c release suanli resolve \((try? platform.discover(DiscoveryQuery(limit: 1)))?.items.first?.id.string ?? "86.1.1/x") --server \(url)
-                  swift run -c release suanli consumers add me --server \(url) --token OPERATOR_TOKEN   # prints a consumer token
-                  swift run -c release suanli submit --server \(url) --token CONSUMER_TOKEN --kind gpu --units 1 -- sh -c 'echo hello from $SUANLI_TASK_ID'
-                  swift run -c release suanli task t1 --follow --server \(url) --token CONSUMER_TOKEN
-                Stop with Ctrl-C.
-                """)
-            fflush(nil)
-            try await tasks.next()
+        let demo = DemoSettings(
+            providers: providers, resources: resources, seed: seed, data: options.data, heartbeatInterval: options.heartbeatInterval)
+        let host = options.host
+        let demoLogger = agentLogger
+        // Two children: the service group (ends on SIGINT/SIGTERM, or at once when the server
+        // cannot start) and the seeding, which is cancelled when the group ends, whatever its stage.
+        enum Outcome: Sendable {
+            case groupEnded
+            case seeded
+            case seedingFailed(String)
         }
+        var failure: String?
+        do {
+            try await withThrowingTaskGroup(of: Outcome.self) { tasks in
+                tasks.addTask {
+                    defer {
+                        listened.finish()
+                        readyContinuation.finish()
+                    }
+                    try await group.run()
+                    return .groupEnded
+                }
+                tasks.addTask {
+                    var bound: Int?
+                    for await port in listening { bound = port }
+                    guard let port = bound else { return .seeded }  // not listening: the group's error says why
+                    do {
+                        try await Self.seedDemo(
+                            demo, platform: platform, url: "http://\(host):\(port)", http: http, logger: demoLogger,
+                            ready: readyContinuation)
+                        return .seeded
+                    } catch {
+                        return .seedingFailed("\((error as? SuanliError)?.message ?? "\(error)")")
+                    }
+                }
+                while let outcome = try await tasks.next() {
+                    switch outcome {
+                    case .groupEnded:
+                        tasks.cancelAll()
+                        return
+                    case .seeded:
+                        continue
+                    case .seedingFailed(let message):
+                        // A failure after a signal is just the shutdown; otherwise it ends the demo.
+                        if !Task.isCancelled { failure = "cannot seed the demo network: \(message)" }
+                        await group.triggerGracefulShutdown()
+                    }
+                }
+            }
+        } catch let error as SuanliError {
+            failure = error.message
+        }
+        logger.debug("services stopped; closing the agents' HTTP client")
         try? await http.shutdown()
+        logger.debug("closing the store")
         await platform.close()
+        logger.debug("closed")
+        if let failure { fail(failure) }
     }
+
+    /// Seeds the demo network (or takes over an earlier one), starts its agents and prints how to use it.
+    static func seedDemo(
+        _ demo: DemoSettings, platform: Platform, url: String, http: HTTPClient, logger: Logger,
+        ready: AsyncStream<[AgentRunner]>.Continuation
+    ) async throws {
+        let options = demo
+        let network = SyntheticNetwork(providers: demo.providers, resources: demo.resources, seed: demo.seed)
+        let fresh = platform.providers().isEmpty
+        let demoProviders = try await DemoSeeder.providers(network, on: platform)
+        let agents = DemoSeeder.agents(
+            network, providers: demoProviders, url: url, data: options.data, interval: options.heartbeatInterval,
+            http: http, logger: logger)
+        ready.yield(agents)
+        ready.finish()
+        // Wait until the demo agents have registered their resources.
+        for _ in 0..<600 where !agents.allSatisfy(\.isRegistered) { try await Task.sleep(for: .milliseconds(50)) }
+        let seeded = fresh ? network.resourceCount : 0
+        let stats = platform.stats()
+        print(
+            """
+            Suanli is up: \(url)
+              \(seeded > 0 ? "seeded a demo network:" : "demo network:") \(stats.providers) providers, \(stats.resources) resources across \(Topology.hubCodes.count) national hubs (data: \(options.data))
+              \(agents.count) demo agents (in this process, marked .demo.suanli) report live state every \(options.heartbeatInterval) s and run tasks as local processes
+            """)
+        announceOperatorToken(platform, data: options.data, always: true)
+        print(
+            """
+            Try:
+              curl -s \(url)/v1/stats
+              swift run -c release suanli find --kind gpu --near city.shanghai --max-rtt-ms 20 --server \(url)
+              swift run -c release suanli resolve \((try? platform.discover(DiscoveryQuery(limit: 1)))?.items.first?.id.string ?? "86.1.1/x") --server \(url)
+              swift run -c release suanli consumers add me --server \(url) --token OPERATOR_TOKEN   # prints a consumer token
+              swift run -c release suanli submit --server \(url) --token CONSUMER_TOKEN --kind gpu --units 1 -- sh -c 'echo hello from $SUANLI_TASK_ID'
+              swift run -c release suanli task t1 --follow --server \(url) --token CONSUMER_TOKEN
+            Stop with Ctrl-C.
+            """)
+        fflush(nil)
+    }
+}
+
+/// What `up` seeds and how its demo agents run.
+struct DemoSettings: Sendable {
+    var providers: Int
+    var resources: Int
+    var seed: UInt64
+    var data: String
+    var heartbeatInterval: Double
 }

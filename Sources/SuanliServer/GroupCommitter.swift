@@ -9,6 +9,11 @@ import SuanliStore
 /// Callers ``enqueue(_:)`` while they hold the platform's state lock (so durable order equals
 /// in-memory order) and then ``waitDurable(_:)`` outside it. Runs as a `Service`; on graceful
 /// shutdown it writes what is pending and stops accepting more.
+///
+/// A failed transaction breaks the committer: that batch and every write queued behind it fail
+/// (their changes were applied to memory on top of the failed one), and so does every write
+/// offered until the owner has rebuilt memory from storage and called ``repaired()`` under its
+/// state lock. So no write is acknowledged while memory and disk disagree.
 final class GroupCommitter: Service, Sendable {
     /// Limits per transaction.
     struct Configuration: Sendable {
@@ -23,6 +28,8 @@ final class GroupCommitter: Service, Sendable {
         var waiters: [UInt64: CheckedContinuation<Void, any Error>] = [:]
         var failed: [UInt64: String] = [:]
         var stopped = false
+        /// Why the committer refuses writes until repaired; `nil` when healthy.
+        var broken: String?
     }
 
     private let state = Mutex(State())
@@ -31,12 +38,13 @@ final class GroupCommitter: Service, Sendable {
     private let logger: Logger
     private let signal: AsyncStream<Void>
     private let signalContinuation: AsyncStream<Void>.Continuation
-    /// Called after a failed transaction so the owner can resynchronise memory with storage.
-    private let onFailure: @Sendable () async -> Void
+    /// Called after a failed transaction: rebuilds memory from storage and calls ``repaired()``
+    /// under the state lock; retried every second until it succeeds.
+    private let onFailure: @Sendable () async throws -> Void
 
     init(
         store: any SuanliStore, configuration: Configuration = .init(), logger: Logger,
-        onFailure: @escaping @Sendable () async -> Void
+        onFailure: @escaping @Sendable () async throws -> Void
     ) {
         self.store = store
         self.configuration = configuration
@@ -49,6 +57,7 @@ final class GroupCommitter: Service, Sendable {
     func enqueue(_ mutations: [StoreMutation]) throws(SuanliErrorBox) -> UInt64 {
         let ticket = try state.withLock { state throws(SuanliErrorBox) -> UInt64 in
             guard !state.stopped else { throw SuanliErrorBox.stopped }
+            if let broken = state.broken { throw SuanliErrorBox.broken(broken) }
             let ticket = state.nextTicket
             state.nextTicket += 1
             state.pending.append((ticket, mutations))
@@ -109,12 +118,16 @@ final class GroupCommitter: Service, Sendable {
                 }
                 for waiter in ready { waiter.resume() }
             } catch {
-                logger.error("storage write failed; resynchronising from storage", metadata: ["error": "\(error)"])
+                logger.error("storage write failed; refusing writes until memory is rebuilt from storage", metadata: ["error": "\(error)"])
                 let message = "storage failed: \(error)"
+                // This batch and everything queued behind it fail: their changes sit on top of this one.
                 let ready: [CheckedContinuation<Void, any Error>] = state.withLock { state in
-                    state.durableThrough = last
+                    state.broken = message
+                    let failing = batch + state.pending
+                    state.pending = []
+                    state.durableThrough = failing.last?.ticket ?? last
                     var ready: [CheckedContinuation<Void, any Error>] = []
-                    for item in batch {
+                    for item in failing {
                         if let waiter = state.waiters.removeValue(forKey: item.ticket) {
                             ready.append(waiter)
                         } else {
@@ -124,7 +137,31 @@ final class GroupCommitter: Service, Sendable {
                     return ready
                 }
                 for waiter in ready { waiter.resume(throwing: StoreError(message)) }
-                await onFailure()
+                await repair()
+            }
+        }
+    }
+}
+
+extension GroupCommitter {
+    /// Accepts writes again; the owner calls it under its state lock once memory equals storage.
+    func repaired() {
+        state.withLock { $0.broken = nil }
+    }
+
+    /// Whether writes are refused until memory is rebuilt (for health reports).
+    var isBroken: Bool { state.withLock { $0.broken != nil } }
+
+    /// Runs the owner's rebuild until it succeeds or the committer stops.
+    private func repair() async {
+        while !state.withLock({ $0.stopped }) {
+            do {
+                try await onFailure()
+                logger.notice("memory rebuilt from storage; accepting writes again")
+                return
+            } catch {
+                logger.error("cannot rebuild memory from storage yet; retrying in 1 s", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: .seconds(1))
             }
         }
     }
@@ -133,4 +170,6 @@ final class GroupCommitter: Service, Sendable {
 /// Why a write could not even be queued.
 enum SuanliErrorBox: Error {
     case stopped
+    /// A transaction failed and memory has not been rebuilt from storage yet.
+    case broken(String)
 }

@@ -76,7 +76,7 @@ public final class Platform: Sendable {
         self.logger = logger
         self.clock = clock
         let reload = ReloadHook()
-        self.committer = GroupCommitter(store: store, logger: logger) { await reload.platform?.resynchronise() }
+        self.committer = GroupCommitter(store: store, logger: logger) { try await reload.platform?.resynchronise() }
         reload.platform = self
     }
 
@@ -96,20 +96,37 @@ public final class Platform: Sendable {
         resources.reserveCapacity(state.registry.resourceCount)
         state.registry.forEachRecord(now: now) { resources.append(SchedulerResource(record: $0)) }
         _ = state.engine.upsertResources(resources, now: now.timeIntervalSince1970)
-        let tasks = try await store.loadTasks().compactMap(TaskEntry.init(stored:))
+        // Loading never drops a record silently: one that does not decode or no longer fits stops the start.
+        var tasks: [TaskEntry] = []
+        for stored in try await store.loadTasks() {
+            guard let task = TaskEntry(stored: stored) else {
+                throw SuanliError(
+                    .unavailable,
+                    "task \(stored.id) in the database does not decode (state '\(stored.state.prefix(40))'); restore a backup or start a newer suanli")
+            }
+            tasks.append(task)
+        }
         for task in tasks {
             state.addTask(task)
             if task.state.holdsUnits, let placement = task.placement {
-                try? state.engine.restore(
-                    task.id, spec: task.spec, placement: placement,
-                    placedAt: (task.events.last { $0.state == .scheduled }?.at ?? task.updatedAt).timeIntervalSince1970,
-                    running: task.state == .running)
+                do {
+                    try state.engine.restore(
+                        task.id, spec: task.spec, placement: placement,
+                        placedAt: (task.events.last { $0.state == .scheduled }?.at ?? task.updatedAt).timeIntervalSince1970,
+                        running: task.state == .running)
+                } catch {
+                    throw SuanliError(.unavailable, "task \(task.id) in the database cannot hold its placement again: \(error)")
+                }
             }
         }
         for task in tasks where task.state.holdsUnits { state.indexAssignment(task.id) }
         state.wake = []
         for task in tasks where task.state == .queued {
-            _ = try? state.engine.enqueue(task.id, spec: task.spec, now: now.timeIntervalSince1970)
+            do {
+                _ = try state.engine.enqueue(task.id, spec: task.spec, now: now.timeIntervalSince1970)
+            } catch {
+                throw SuanliError(.unavailable, "queued task \(task.id) in the database cannot be queued again: \(error)")
+            }
         }
         state.startupDrain = state.engine.drain(now: now.timeIntervalSince1970)
         return state
@@ -118,7 +135,11 @@ public final class Platform: Sendable {
     static func loadRegistry(store: any SuanliStore, configuration: PlatformConfiguration) async throws -> Registry {
         let registry = Mutex(Registry(topology: .national, heartbeatTimeout: 3 * configuration.heartbeatInterval))
         for override in try await store.loadLatency() {
-            try? registry.withLock { try $0.setMeasured(override) }
+            do {
+                try registry.withLock { try $0.setMeasured(override) }
+            } catch {
+                throw SuanliError(.unavailable, "the measured latency \(override.from)–\(override.to) in the database is no longer valid: \(error)")
+            }
         }
         for provider in try await store.loadProviders() {
             registry.withLock { $0.addProvider(provider) }
@@ -149,13 +170,13 @@ public final class Platform: Sendable {
         return (token, true)
     }
 
-    /// Rebuilds memory from storage after a failed write so that both agree again.
-    func resynchronise() async {
-        do {
-            let fresh = try await Self.loadState(store: store, configuration: configuration, clock: clock)
-            state.withLock { $0 = fresh }
-        } catch {
-            logger.critical("cannot reload state from storage", metadata: ["error": "\(error)"])
+    /// Rebuilds memory from storage after a failed write so that both agree again, and lets the
+    /// committer accept writes in the same critical section (no change can slip in between).
+    func resynchronise() async throws {
+        let fresh = try await Self.loadState(store: store, configuration: configuration, clock: clock)
+        state.withLock {
+            $0 = fresh
+            committer.repaired()
         }
     }
 
@@ -167,10 +188,16 @@ public final class Platform: Sendable {
             let woken = state.wake
             state.wake = []
             guard !mutations.isEmpty else { return (value, nil, woken) }
-            do {
+            do throws(SuanliErrorBox) {
                 return (value, try committer.enqueue(mutations), woken)
             } catch {
-                throw SuanliError(.unavailable, "the platform is shutting down; retry against a running instance")
+                switch error {
+                case .stopped:
+                    throw SuanliError(.unavailable, "the platform is shutting down; retry against a running instance")
+                case .broken(let reason):
+                    throw SuanliError(
+                        .unavailable, "the platform is recovering from a failed write (\(reason)); the change was not applied, retry shortly")
+                }
             }
         }
         if let ticket {

@@ -22,6 +22,10 @@ public struct PlatformConfiguration: Sendable {
     public var readAccess: ReadAccess
     /// Largest accepted request body in bytes (413 above it).
     public var maxBodyBytes: Int
+    /// Seconds after which a connection with no request in progress, or a request that stopped
+    /// arriving, is closed (idle keep-alive, partial and slowloris connections). Responses
+    /// still being computed — agents' long polls — are never cut.
+    public var idleTimeout: Double = 30
 
     /// Creates a configuration.
     public init(

@@ -1,3 +1,4 @@
+import ServiceLifecycle
 import SuanliCore
 import Synchronization
 
@@ -31,11 +32,13 @@ final class WorkSignals: Sendable {
         for continuation in woken { continuation.resume() }
     }
 
-    /// Waits until `provider`'s generation passes `generation`, the timeout elapses or the task is cancelled.
+    /// Waits until `provider`'s generation passes `generation`, the timeout elapses, the task is
+    /// cancelled or the server begins a graceful shutdown (so that open long polls end at once).
     func wait(for provider: Prefix, after generation: UInt64, timeout: Duration) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { try? await Task.sleep(for: timeout) }
             group.addTask { await self.waitForSignal(provider, after: generation) }
+            group.addTask { try? await gracefulShutdown() }
             _ = await group.next()
             group.cancelAll()
         }

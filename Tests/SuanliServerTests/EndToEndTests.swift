@@ -7,12 +7,12 @@ import Testing
 final class AgentProcess: @unchecked Sendable {
     let process = Process()
 
-    init(server: String, token: String, location: String, work: String, heartbeat: Double) throws {
+    init(server: String, token: String, location: String, work: String, heartbeat: Double, extra: [String] = []) throws {
         process.executableURL = URL(fileURLWithPath: try suanliExecutable())
         process.arguments = [
             "agent", "--server", server, "--token", token, "--location", location, "--work-dir", work,
             "--heartbeat-interval", String(heartbeat), "--log-level", "warning",
-        ]
+        ] + extra
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

@@ -47,16 +47,17 @@ struct TestPlatform {
     /// Starts a platform (on `directory`, fresh if nil), runs `body`, then shuts it down.
     static func with<T>(
         directory: String? = nil, readAccess: PlatformConfiguration.ReadAccess = .open, heartbeatInterval: Double = 10,
-        clock: ManualClock = ManualClock(), _ body: (TestPlatform) async throws -> T
+        clock: ManualClock = ManualClock(), idleTimeout: Double = 30, _ body: (TestPlatform) async throws -> T
     ) async throws -> T {
         let directory = directory ?? temporaryDirectory()
         var logger = Logger(label: "test")
         logger.logLevel = .warning
         let store = try SQLiteStore(path: directory + "/suanli.sqlite")
+        var configuration = PlatformConfiguration(
+            dataDirectory: directory, heartbeatInterval: heartbeatInterval, operatorToken: operatorToken, readAccess: readAccess)
+        configuration.idleTimeout = idleTimeout
         let platform = try await Platform.open(
-            configuration: PlatformConfiguration(
-                dataDirectory: directory, heartbeatInterval: heartbeatInterval, operatorToken: operatorToken,
-                readAccess: readAccess),
+            configuration: configuration,
             store: store, logger: logger, clock: { clock.now })
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let server = PlatformServer(platform: platform, host: "127.0.0.1", port: 0, logger: logger) { port in
