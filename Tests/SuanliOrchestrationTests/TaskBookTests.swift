@@ -98,6 +98,83 @@ struct TaskBookTests {
         }
     }
 
+    /// A book holding task `t1` in `state`, reached through the inputs (or restored, for `lost` and `rejected`).
+    static func harness(in state: TaskState) -> Harness {
+        var h = Harness()
+        switch state {
+        case .queued: h.submit(.queued(position: 1))
+        case .scheduled: h.submit(.scheduled(placement(resourceA)))
+        case .starting:
+            h.submit(.scheduled(placement(resourceA)))
+            h.send(event(.starting))
+        case .running:
+            h.submit(.scheduled(placement(resourceA)))
+            h.send(event(.running))
+        case .succeeded, .failed:
+            h.submit(.scheduled(placement(resourceA)))
+            h.send(event(state == .succeeded ? .succeeded : .failed, exitCode: state == .succeeded ? 0 : 1))
+        case .cancelled:
+            h.submit(.queued(position: 1))
+            _ = h.book.cancel("t1", by: "c1", now: h.clock.now)
+        case .expired:
+            h.submit(.queued(position: 1))
+            _ = h.book.apply(DrainResult(scheduled: [], expired: ["t1"], greedyCost: 0, optimisedCost: 0), now: h.clock.now, owner: owner)
+        case .lost, .rejected:
+            let entry = TaskEntry(
+                id: "t1", seq: 1, consumer: "c1", spec: spec(), state: state, placement: nil,
+                events: [TaskEvent(state: state, at: h.clock.now)], createdAt: h.clock.now, updatedAt: h.clock.now)
+            _ = h.book.restore([entry], now: h.clock.now, owner: owner)
+        }
+        return h
+    }
+
+    @Test(arguments: TaskState.allCases)
+    func everyInputInEveryState(_ state: TaskState) {
+        let start = Self.harness(in: state)
+        let reached = start.state()
+        // `lost` is transient: recovery queues it again.
+        #expect(reached == (state == .lost ? .queued : state))
+        let s = reached!
+
+        var h = start
+        let cancelled = h.book.cancel("t1", by: "c1", now: h.clock.now)
+        if s.isFinal {
+            #expect(cancelled == .failure(.alreadyFinal(s)) && h.book["t1"] == start.book["t1"])
+        } else {
+            #expect(h.state() == .cancelled)
+            #expect(TaskBook.isLegal(from: s, to: .cancelled))
+        }
+
+        h = start
+        let (outcome, _) = h.send(event(.running))
+        switch s {
+        case .scheduled, .starting: #expect(outcome == .applied && h.state() == .running)
+        case .running: #expect(outcome == .ignored(.duplicate))
+        case .queued: #expect(outcome == .ignored(.notPlaced))
+        case .succeeded, .failed, .cancelled, .expired, .rejected: #expect(outcome == .ignored(.taskEnded))
+        case .lost: Issue.record("not reached")
+        }
+        if outcome != .applied { #expect(h.book["t1"] == start.book["t1"]) }
+
+        h = start
+        let placed = h.place("t1", placement(resourceB))
+        switch s {
+        case .queued: #expect(h.state() == .scheduled && placed.woken == [providerB])
+        case .scheduled, .starting, .running: #expect(placed.isEmpty && h.book["t1"] == start.book["t1"])
+        case .succeeded, .failed, .cancelled, .expired, .rejected:
+            #expect(placed == [.release(task: "t1")] && h.book["t1"] == start.book["t1"])
+        case .lost: Issue.record("not reached")
+        }
+
+        h = start
+        let lost = h.book.resourceLost(resourceA, lastSeen: h.clock.now, reason: "gone", now: h.clock.now)
+        if s.holdsUnits {
+            #expect(h.state() == .queued && h.book["t1"]!.runtime.attempt == 2 && lost.has(.requeue(task: "t1")))
+        } else {
+            #expect(lost.isEmpty && h.book["t1"] == start.book["t1"])
+        }
+    }
+
     // MARK: Submission and drains
 
     @Test func submissionPlacedNowAssignsAndWakes() {
