@@ -1,3 +1,4 @@
+import Foundation
 import SuanliCore
 
 /// Tasks: the columns the platform rebuilds its queue from plus JSON documents, in `seq` order.
@@ -35,5 +36,44 @@ extension StoredTask: StoreRecord {
             id: try row.text(1), seq: try row.unsigned(0), consumer: try row.text(2), state: state, specJSON: try row.json(4),
             placementJSON: try row.optionalJSON(5), eventsJSON: try row.json(6), runtimeJSON: try row.json(7),
             createdAt: try row.date(8), updatedAt: try row.date(9))
+    }
+}
+
+extension StoredTask {
+    /// One of a task's JSON documents.
+    public enum Document: String, Sendable, CaseIterable {
+        /// ``StoredTask/specJSON``.
+        case spec
+        /// ``StoredTask/placementJSON``.
+        case placement
+        /// ``StoredTask/eventsJSON``.
+        case events
+        /// ``StoredTask/runtimeJSON``.
+        case runtime
+    }
+
+    /// The text of `document` (`nil` only for an absent placement).
+    public func json(_ document: Document) -> String? {
+        switch document {
+        case .spec: specJSON
+        case .placement: placementJSON
+        case .events: eventsJSON
+        case .runtime: runtimeJSON
+        }
+    }
+
+    /// Decodes `document` as `type`; the error names the task and the column, as a load's would
+    /// (`tasks row t17: placement does not decode: …`), so a platform can refuse to start on it.
+    public func decode<T: Decodable>(_ type: T.Type, _ document: Document, decoder: JSONDecoder = JSONDecoder())
+        throws(RecordDecodingError) -> T
+    {
+        guard let text = json(document) else {
+            throw RecordDecodingError(table: Self.table.name, key: id, column: document.rawValue, reason: "is null")
+        }
+        do {
+            return try decoder.decode(type, from: Data(text.utf8))
+        } catch {
+            throw RecordDecodingError(table: Self.table.name, key: id, column: document.rawValue, reason: "does not decode: \(error)")
+        }
     }
 }

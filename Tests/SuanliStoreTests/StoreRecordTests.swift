@@ -156,7 +156,7 @@ struct StoreRecordTests {
             let store = try SQLiteStore(path: path, schema: schemaWithNotes())
             #expect(try await store.load(Note.self) == [Note(id: "old", text: "written before pinned", pinned: false, created: t0)])
             try await store.apply([.put(Note(id: "new", text: "pinned", pinned: true, created: t0))])
-            #expect(try await store.load(Note.self).map(\.pinned) == [false, true])
+            #expect(try await store.load(Note.self).map(\.pinned) == [true, false], "new, old in id order")
             await store.close()
             #expect(try appliedMigrations(path).contains("test_notes.pinned"))
         }
@@ -246,7 +246,7 @@ struct CorruptRowTests {
             await expectDecodingError(table: "tasks", key: "t17", column: "placement", message: "tasks row t17: placement does not decode") {
                 _ = try await store.loadTasks()
             }
-            try rawSQL(path, "UPDATE tasks SET placement = NULL, events = 42.5e WHERE id = 't17'")
+            try rawSQL(path, "UPDATE tasks SET placement = NULL, events = '42.5e' WHERE id = 't17'")
             await expectDecodingError(table: "tasks", key: "t17", column: "events", message: "tasks row t17: events") {
                 _ = try await store.loadTasks()
             }
@@ -303,5 +303,20 @@ struct CorruptRowTests {
             }
             await store.close()
         }
+    }
+}
+
+@Suite("StoredTask documents")
+struct StoredTaskDocumentTests {
+    struct Spec: Decodable, Equatable { var units: Int }
+
+    @Test func decodesOrNamesTheTaskAndColumn() throws {
+        let task = StoredTask(
+            id: "t17", seq: 17, consumer: "c1", state: "queued", specJSON: #"{"units":2}"#, placementJSON: nil,
+            eventsJSON: #"{"units":"many"}"#, createdAt: t0, updatedAt: t0)
+        #expect(try task.decode(Spec.self, .spec) == Spec(units: 2))
+        #expect(task.json(.runtime) == "{}")
+        #expect { try task.decode(Spec.self, .placement) } throws: { "\($0)" == "tasks row t17: placement is null" }
+        #expect { try task.decode(Spec.self, .events) } throws: { "\($0)".hasPrefix("tasks row t17: events does not decode: ") }
     }
 }
