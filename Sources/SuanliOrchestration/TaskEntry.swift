@@ -164,10 +164,4 @@ extension TaskEntry {
         entry.runtime = runtime
         return entry
     }
-
-    /// Rebuilds an entry from storage; `nil` if its documents no longer decode (prefer ``decode(_:)``).
-    public init?(stored: StoredTask) {
-        guard let entry = try? Self.decode(stored) else { return nil }
-        self = entry
-    }
 }

@@ -137,16 +137,4 @@ extension PlatformState {
         wake = []
         startupDrain = engine.drain(now: t)
     }
-
-    /// Restores one stored task into the book and the ledger; the caller restores the engine.
-    ///
-    /// Kept for ``Platform/loadState``; ``restoreTasks(_:now:)`` does the whole recovery.
-    mutating func addTask(_ task: TaskEntry) {
-        let registry = self.registry
-        _ = book.restore([task], now: task.updatedAt) { Self.owner(of: $0, in: registry) }
-        for record in book[task.id]?.runtime.usage ?? [] { ledger.append(record) }
-    }
-
-    /// Kept for ``Platform/loadState``: ``addTask(_:)`` already files a placed task under its providers.
-    mutating func indexAssignment(_ taskID: String) {}
 }
