@@ -10,8 +10,17 @@ import Darwin
 #endif
 
 /// Sends `GET target` over a plain TCP socket, byte for byte as written (no client
-/// normalises it), and returns the status and the whole answer.
-func exactRequest(port: Int, _ target: String, headers: [String] = []) throws -> (status: Int, text: String) {
+/// normalises it), and returns the status and the whole answer. The blocking socket calls run
+/// on a dispatch queue, never on the Swift concurrency pool the server's handlers need.
+func exactRequest(port: Int, _ target: String, headers: [String] = []) async throws -> (status: Int, text: String) {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async {
+            continuation.resume(with: Result { try blockingRequest(port: port, target, headers: headers) })
+        }
+    }
+}
+
+private func blockingRequest(port: Int, _ target: String, headers: [String]) throws -> (status: Int, text: String) {
     #if canImport(Glibc)
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     #else
@@ -19,6 +28,9 @@ func exactRequest(port: Int, _ target: String, headers: [String] = []) throws ->
     #endif
     guard fd >= 0 else { throw SuanliError(.transport, "socket() failed") }
     defer { close(fd) }
+    // A bound on a broken server, not a timing assertion.
+    var timeout = timeval(tv_sec: 60, tv_usec: 0)
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -58,15 +70,15 @@ func body(of text: String) -> String {
 struct HTTPRequestPathTests {
     @Test func emptySegmentsAreRefusedNotCollapsed() async throws {
         try await TestPlatform.with { t in
-            #expect(try exactRequest(port: t.port, "/v1/stats").status == 200)
+            #expect(try await exactRequest(port: t.port, "/v1/stats").status == 200)
             for target in ["/v1//stats", "//v1/stats", "/v1/stats/", "/v1/tasks//t1", "/v1//resolve/86.1.1/x", "/v1/providers//86.1.1"] {
-                let (status, text) = try exactRequest(port: t.port, target)
+                let (status, text) = try await exactRequest(port: t.port, target)
                 #expect(status == 400, "\(target) → \(text)")
                 #expect(body(of: text).hasPrefix(#"{"error":{"code":"bad_request","message":"#), "\(target) → \(text)")
             }
             // Inside an identifier an empty segment is an identifier error, as the parser says.
             for target in ["/v1/resolve/86.1.1/a//b", "/v1/resolve/86.1.1/a/", "/v1/resources/86.1.1//a", "/v1/resolve/"] {
-                let (status, text) = try exactRequest(port: t.port, target)
+                let (status, text) = try await exactRequest(port: t.port, target)
                 #expect(status == 400, "\(target) → \(text)")
                 #expect(body(of: text).hasPrefix(#"{"error":{"code":"invalid_identifier","#), "\(target) → \(text)")
             }
@@ -79,18 +91,18 @@ struct HTTPRequestPathTests {
             let (b, clientB) = try await t.provider("B")
             _ = try await clientB.putResource("\(b)/y", gpuSpec())
             // The plain path resolves; spelled with dot segments (raw or escaped) it is refused.
-            #expect(try exactRequest(port: t.port, "/v1/resolve/\(b)/y").status == 200)
-            #expect(try exactRequest(port: t.port, "/v1/resolve/\(b)%2Fy").status == 200, "an escaped slash is still a slash")
+            #expect(try await exactRequest(port: t.port, "/v1/resolve/\(b)/y").status == 200)
+            #expect(try await exactRequest(port: t.port, "/v1/resolve/\(b)%2Fy").status == 200, "an escaped slash is still a slash")
             for target in [
                 "/v1/resolve/\(a)/../\(b)/y", "/v1/resolve/\(b)/./y", "/v1/resolve/\(b)/y/..", "/v1/resources/\(a)/%2E%2E/\(b)/y",
                 "/v1/resolve/\(a)/.%2e/\(b)/y",
             ] {
-                let (status, text) = try exactRequest(port: t.port, target)
+                let (status, text) = try await exactRequest(port: t.port, target)
                 #expect(status == 400, "\(target) → \(text)")
                 #expect(body(of: text).hasPrefix(#"{"error":{"code":"invalid_identifier","#), "\(target) → \(text)")
             }
             for target in ["/v1/../v1/stats", "/v1/./stats", "/v1/tasks/%2E%2E", "/v1/providers/../stats"] {
-                let (status, text) = try exactRequest(port: t.port, target)
+                let (status, text) = try await exactRequest(port: t.port, target)
                 #expect(status == 400, "\(target) → \(text)")
                 #expect(body(of: text).hasPrefix(#"{"error":{"code":"bad_request","#), "\(target) → \(text)")
             }
@@ -105,14 +117,14 @@ struct HTTPRequestPathTests {
     @Test func unknownEndpointsAndHealthDoNotAuthenticate() async throws {
         try await TestPlatform.with { t in
             let bogus = "Authorization: Bearer not-a-token"
-            let (notFound, notFoundText) = try exactRequest(port: t.port, "/v1/nothing-here", headers: [bogus])
+            let (notFound, notFoundText) = try await exactRequest(port: t.port, "/v1/nothing-here", headers: [bogus])
             #expect(notFound == 404)
             #expect(body(of: notFoundText).hasPrefix(#"{"error":{"code":"not_found","message":"no endpoint GET /v1/nothing-here"#))
-            #expect(try exactRequest(port: t.port, "/healthz", headers: [bogus]).status == 200)
-            let (unauthorized, text) = try exactRequest(port: t.port, "/v1/stats", headers: [bogus])
+            #expect(try await exactRequest(port: t.port, "/healthz", headers: [bogus]).status == 200)
+            let (unauthorized, text) = try await exactRequest(port: t.port, "/v1/stats", headers: [bogus])
             #expect(unauthorized == 401)
             #expect(text.lowercased().contains("www-authenticate: bearer"))
-            let (malformed, malformedText) = try exactRequest(port: t.port, "/v1/whoami", headers: ["Authorization: Basic eDp5"])
+            let (malformed, malformedText) = try await exactRequest(port: t.port, "/v1/whoami", headers: ["Authorization: Basic eDp5"])
             #expect(malformed == 401)
             #expect(body(of: malformedText).contains("Bearer TOKEN"))
         }
@@ -157,7 +169,7 @@ struct HTTPRequestPathTests {
         try await TestPlatform.with { t in
             let (prefix, provider) = try await t.provider()
             _ = try await provider.putResource("\(prefix)/n", gpuSpec())
-            let (status, text) = try exactRequest(port: t.port, "/v1/resolve/\(prefix)/n")
+            let (status, text) = try await exactRequest(port: t.port, "/v1/resolve/\(prefix)/n")
             #expect(status == 200)
             #expect(text.lowercased().contains("content-type: application/json; charset=utf-8"))
             let json = body(of: text)

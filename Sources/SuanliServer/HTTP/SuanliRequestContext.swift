@@ -21,7 +21,7 @@ public struct SuanliRequestContext: PrincipalRequestContext {
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.principal = .anonymous
-        self.maxUploadSize = PlatformConfiguration().maxBodyBytes
+        self.maxUploadSize = 4 << 20  // PlatformConfiguration's default until BodyLimitMiddleware sets the platform's
     }
 
     /// Decodes JSON bodies with `SuanliJSON`'s conventions and the API's error messages.
