@@ -104,6 +104,8 @@ public final class AgentRunner: Service, Sendable {
     }
 
     private let (starts, startQueue) = AsyncStream.makeStream(of: Start.self)
+    /// Wakes ``flushLoop()``: events are waiting in the outbox.
+    private let (flushes, flushQueue) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
 
     /// Creates an agent for the provider whose token `client` carries.
     public init(
@@ -141,14 +143,17 @@ public final class AgentRunner: Service, Sendable {
             group.addTask { await self.workLoop() }
             group.addTask { await self.startLoop() }
             group.addTask { await self.logLoop() }
+            group.addTask { await self.flushLoop() }
             await withGracefulShutdownHandler {
                 await group.next()
             } onGracefulShutdown: {
                 self.startQueue.finish()
             }
-            // Stopping: work does not outlive the agent that fences it.
+            // Stopping: work does not outlive the agent that fences it; what ended is reported
+            // if the platform answers within half a second (otherwise the lease re-places it).
             await stopAll(grace: .seconds(1), reason: "the agent is stopping")
             group.cancelAll()
+            try? await withTimeout(.milliseconds(500)) { await self.flushEvents() }
         }
     }
 
@@ -210,7 +215,7 @@ public final class AgentRunner: Service, Sendable {
                 // A heartbeat that takes longer than an interval is abandoned: the next one goes out on time.
                 try await withTimeout(.seconds(interval)) { _ = try await self.client.report(self.heartbeat()) }
                 state.withLock { $0.lastContact = max($0.lastContact, sent) }
-                await flushEvents()
+                requestFlush()
             } catch {
                 if Task.isCancelled || Task.isShuttingDownGracefully { return }
                 logger.warning("heartbeat failed", metadata: ["error": "\(error)"])
@@ -389,7 +394,6 @@ public final class AgentRunner: Service, Sendable {
                     task: assignment.task, attempt: assignment.attempt, resource: assignment.resource, phase: .failed,
                     message: "could not start: \(error)"))
             finish(ref)
-            await flushEvents()
             return
         }
         let cancelledMeanwhile: Bool = state.withLock { state in
@@ -401,7 +405,6 @@ public final class AgentRunner: Service, Sendable {
             AttemptEvent(
                 task: assignment.task, attempt: assignment.attempt, resource: assignment.resource, phase: .running,
                 at: started.startedAt))
-        await flushEvents()
         await follow(started, ref: ref)
     }
 
@@ -425,8 +428,7 @@ public final class AgentRunner: Service, Sendable {
             return cancelled
         }
         finish(ref)
-        guard !wasCancelled else { return }  // the platform already knows, or re-places it by the lease
-        await flushEvents()
+        _ = wasCancelled  // a cancelled part is not reported: the platform already knows, or re-places it by the lease
     }
 
     /// Stops a part the platform no longer wants here.
@@ -459,6 +461,24 @@ public final class AgentRunner: Service, Sendable {
     /// Queues an event for delivery (stamped with the agent's clock if it has no time yet).
     func enqueue(_ event: AttemptEvent) {
         state.withLock { $0.enqueue(event) }
+        requestFlush()
+    }
+
+    /// Asks ``flushLoop()`` to deliver the outbox; callers never wait for delivery.
+    func requestFlush() { flushQueue.yield() }
+
+    /// Delivers events whenever some are queued, batching across parts: while one call is in
+    /// flight, the events of every part that changed meanwhile gather for the next. Retries
+    /// undelivered events every 0.2 s until they are acknowledged or the agent stops.
+    func flushLoop() async {
+        for await _ in flushes {
+            if Task.isCancelled || Task.isShuttingDownGracefully { return }
+            await flushEvents()
+            while !Task.isCancelled && !Task.isShuttingDownGracefully && !state.withLock({ $0.outbox.isEmpty }) {
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(200)) }
+                await flushEvents()
+            }
+        }
     }
 
     /// Sends unacknowledged events in order, in batches across parts; an event leaves the

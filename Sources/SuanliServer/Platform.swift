@@ -97,38 +97,7 @@ public final class Platform: Sendable {
         state.registry.forEachRecord(now: now) { resources.append(SchedulerResource(record: $0)) }
         _ = state.engine.upsertResources(resources, now: now.timeIntervalSince1970)
         // Loading never drops a record silently: one that does not decode or no longer fits stops the start.
-        var tasks: [TaskEntry] = []
-        for stored in try await store.loadTasks() {
-            guard let task = TaskEntry(stored: stored) else {
-                throw SuanliError(
-                    .unavailable,
-                    "task \(stored.id) in the database does not decode (state '\(stored.state.prefix(40))'); restore a backup or start a newer suanli")
-            }
-            tasks.append(task)
-        }
-        for task in tasks {
-            state.addTask(task)
-            if task.state.holdsUnits, let placement = task.placement {
-                do {
-                    try state.engine.restore(
-                        task.id, spec: task.spec, placement: placement,
-                        placedAt: (task.events.last { $0.state == .scheduled }?.at ?? task.updatedAt).timeIntervalSince1970,
-                        running: task.state == .running)
-                } catch {
-                    throw SuanliError(.unavailable, "task \(task.id) in the database cannot hold its placement again: \(error)")
-                }
-            }
-        }
-        for task in tasks where task.state.holdsUnits { state.indexAssignment(task.id) }
-        state.wake = []
-        for task in tasks where task.state == .queued {
-            do {
-                _ = try state.engine.enqueue(task.id, spec: task.spec, now: now.timeIntervalSince1970)
-            } catch {
-                throw SuanliError(.unavailable, "queued task \(task.id) in the database cannot be queued again: \(error)")
-            }
-        }
-        state.startupDrain = state.engine.drain(now: now.timeIntervalSince1970)
+        try state.restoreTasks(try await store.loadTasks(), now: now)
         return state
     }
 

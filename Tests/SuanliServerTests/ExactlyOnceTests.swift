@@ -66,13 +66,17 @@ struct ExactlyOnceTests {
         }
         #expect(ended, "every task ends")
         var succeeded = 0
+        var others: [String] = []
         var cursor: String? = nil
         repeat {
             let page = try await op.tasks(limit: 1000, cursor: cursor)
             succeeded += page.items.filter { $0.state == .succeeded }.count
+            for task in page.items where task.state != .succeeded {
+                others.append("\(task.id) \(task.state.rawValue): \(task.events.map { "\($0.state.rawValue) \($0.message ?? "")" })")
+            }
             cursor = page.nextCursor
         } while cursor != nil
-        #expect(succeeded == count, "every task succeeds")
+        #expect(succeeded == count, "every task succeeds; not: \(others.prefix(5))")
         let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
         var runs: [Substring: Int] = [:]
         for line in lines { runs[line, default: 0] += 1 }
