@@ -7,7 +7,8 @@ import SuanliCore
 /// Hummingbird's trie skips empty segments (so `/v1//stats` would match `/v1/stats`), and
 /// clients resolve `.` and `..` (so `86.1.1/../86.1.2/y` would become another provider's
 /// name). This middleware runs before routing decisions matter and answers 400 for a path
-/// with an empty segment (`//`, a trailing `/`) or a `.`/`..` segment, raw or %-escaped.
+/// with an empty segment (`//`, a trailing `/`) or a `.`/`..` segment, raw or %-escaped,
+/// and an identifier with an escaped slash (`%2F`).
 /// After the literal part of an identifier path (``Endpoints/identifierPaths``) the rest is
 /// one identifier: its problems are `invalid_identifier`, with the identifier parser's
 /// message where it has one. Paths that pass are handed on unchanged.
@@ -50,6 +51,12 @@ struct ExactPathMiddleware<Context: RequestContext>: RouterMiddleware {
 
     /// The rest of an identifier path: no empty and no dot segments, raw or %-escaped.
     static func checkIdentifier(_ raw: Substring) throws(SuanliError) {
+        // RFC 3986: an escaped slash is data, not a separator; an identifier has no such byte.
+        if raw.range(of: "%2F", options: .caseInsensitive) != nil {
+            throw SuanliError(
+                .invalidIdentifier,
+                "the identifier in the path has an escaped slash ('%2F'); write '/' between its segments", field: "id")
+        }
         guard let text = raw.removingPercentEncoding else {
             throw SuanliError(.invalidIdentifier, "the identifier in the path has a malformed %-escape", field: "id")
         }
@@ -71,8 +78,8 @@ struct ExactPathMiddleware<Context: RequestContext>: RouterMiddleware {
         return decoded == "." || decoded == ".."
     }
 
-    /// At most 200 characters of `text`, for messages.
-    static func excerpt(_ text: some StringProtocol) -> String {
-        text.count <= 200 ? String(text) : String(text.prefix(200)) + "…"
+    /// At most `limit` characters of `text`, for messages (never a client's input whole).
+    static func excerpt(_ text: some StringProtocol, limit: Int = 200) -> String {
+        text.count <= limit ? String(text) : String(text.prefix(limit)) + "…"
     }
 }

@@ -38,12 +38,19 @@ public struct SuanliRequestDecoder: RequestDecoder {
 
 /// Turns `DecodingError`s into messages that name the field.
 enum DecodingMessages {
+    /// The field path, e.g. `accept[0].run.command`; keys sent by the client (dictionary keys)
+    /// are cut to 64 characters and the path to 200, so that no message echoes input whole.
     static func path(_ codingPath: [any CodingKey]) -> String {
         var out = ""
         for key in codingPath {
-            if let index = key.intValue { out += "[\(index)]" } else { out += out.isEmpty ? key.stringValue : ".\(key.stringValue)" }
+            if let index = key.intValue {
+                out += "[\(index)]"
+            } else {
+                let name = ExactPathMiddleware<SuanliRequestContext>.excerpt(key.stringValue, limit: 64)
+                out += out.isEmpty ? name : ".\(name)"
+            }
         }
-        return out
+        return ExactPathMiddleware<SuanliRequestContext>.excerpt(out)
     }
 
     static func field(_ error: DecodingError) -> String? {
