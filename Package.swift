@@ -121,6 +121,13 @@ let package = Package(
         .testTarget(name: "SuanliSchedulerTests", dependencies: ["SuanliCore", "SuanliScheduler", "SuanliSimulation"]),
         .testTarget(name: "SuanliSimulationTests", dependencies: ["SuanliCore", "SuanliScheduler", "SuanliSimulation"]),
         .testTarget(
+            name: "SuanliDemoTests",
+            dependencies: [
+                "SuanliCore", "SuanliSimulation", "SuanliDemo", "SuanliServer", "SuanliStore", "SuanliAgent",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .testTarget(
             name: "SuanliOrchestrationTests", dependencies: ["SuanliCore", "SuanliScheduler", "SuanliOrchestration"]),
         .testTarget(name: "SuanliStoreTests", dependencies: ["SuanliCore", "SuanliStore"]),
         .testTarget(name: "SuanliAgentTests", dependencies: ["SuanliCore", "SuanliAgent"]),
