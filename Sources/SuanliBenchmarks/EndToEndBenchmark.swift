@@ -55,7 +55,7 @@ public struct EndToEndBenchmark: Sendable {
             portContinuation.finish()
         }
         var httpConfiguration = HTTPClient.Configuration()
-        httpConfiguration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: concurrency + 16)
+        httpConfiguration.connectionPool = .init(idleTimeout: .seconds(20), concurrentHTTP1ConnectionsPerHostSoftLimit: concurrency + 16)
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
         let (agentsReady, agentsContinuation) = AsyncStream.makeStream(of: [AgentRunner].self)
         let group = ServiceGroup(services: [server, DemoAgents(ready: agentsReady)], logger: logger)

@@ -42,7 +42,7 @@ struct Up: AsyncParsableCommand {
         let (ready, readyContinuation) = AsyncStream.makeStream(of: [AgentRunner].self)
         // Every demo agent holds a long poll open: give them a pool that is large enough.
         var httpConfiguration = HTTPClient.Configuration()
-        httpConfiguration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 4 * providers + 16)
+        httpConfiguration.connectionPool = .init(idleTimeout: .seconds(20), concurrentHTTP1ConnectionsPerHostSoftLimit: 4 * providers + 16)
         httpConfiguration.connectionPool.retryConnectionEstablishment = false
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
         var agentLogger = logger

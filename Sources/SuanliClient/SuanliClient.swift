@@ -19,6 +19,10 @@ public struct SuanliClient: Sendable {
     public static let defaultHTTPClient: HTTPClient = {
         var configuration = HTTPClient.Configuration()
         configuration.timeout.connect = .seconds(5)
+        // Agents hold a long poll open beside their other calls, and CLIs and tests send bursts:
+        // enough connections per host that no call waits for a pooled one; idle ones are closed
+        // before the server's idle timeout (30 s by default) would close them under a request.
+        configuration.connectionPool = .init(idleTimeout: .seconds(20), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
         configuration.connectionPool.retryConnectionEstablishment = false
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }()

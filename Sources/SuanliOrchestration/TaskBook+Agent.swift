@@ -101,6 +101,36 @@ extension TaskBook {
         return response
     }
 
+    /// Tasks with a part on `provider` that its agent acknowledged (`starting` or `running`,
+    /// not ended) but no longer lists in `running`: the agent restarted or stopped it without
+    /// reporting. An agent lists a part from acceptance until its final event is acknowledged,
+    /// so such a part is gone.
+    public func vanished(on provider: Prefix, running: [AttemptRef]) -> [String] {
+        let listed = Set(running)
+        var ids: [String] = []
+        for taskID in (assigned[provider] ?? []).sorted(by: { tasks[$0]!.seq < tasks[$1]!.seq }) {
+            guard let task = tasks[taskID], task.state.holdsUnits else { continue }
+            for (resource, part) in task.runtime.parts where task.owners[resource] == provider {
+                guard part.phase != nil, part.endedAt == nil else { continue }
+                if !listed.contains(AttemptRef(task: taskID, attempt: task.runtime.attempt, resource: resource)) {
+                    ids.append(taskID)
+                    break
+                }
+            }
+        }
+        return ids
+    }
+
+    /// Parts found ``vanished(on:running:)``: each such attempt is metered to `now`, becomes
+    /// `lost` and is queued again as the next attempt (or fails when its retries are spent).
+    public mutating func partsVanished(_ ids: [String], on provider: Prefix, now: Date) -> [LifecycleAction] {
+        var fx = Effects()
+        for id in ids {
+            abandon(id, reason: "the agent of \(provider) no longer runs its part", lastSeen: now, now: now, effects: &fx)
+        }
+        return fx.actions
+    }
+
     /// Whether `ref` names a part of a task's current attempt that has not ended.
     func isCurrent(_ ref: AttemptRef) -> Bool {
         guard let task = tasks[ref.task], !task.state.isFinal, task.runtime.attempt == ref.attempt,

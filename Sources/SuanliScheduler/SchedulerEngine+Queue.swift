@@ -27,6 +27,26 @@ extension SchedulerEngine {
         return result
     }
 
+    /// One bounded slice of a drain: like ``drain(now:)`` with at most `maxAttempts` placement
+    /// attempts; ``needsDrain(now:)`` tells whether another slice has work to do.
+    @discardableResult
+    public mutating func drain(now: Double, maxAttempts: Int) -> DrainResult {
+        drainBudget = max(1, maxAttempts)
+        defer { drainBudget = nil }
+        return drain(now: now)
+    }
+
+    /// Whether a drain would do anything now: capacity appeared, untried tasks wait, a slice
+    /// was cut off, or a queued task's deadline is due.
+    public func needsDrain(now: Double) -> Bool {
+        !queue.isEmpty && (capacityEpoch != drainedEpoch || queueDirty || now >= earliestDeadline)
+    }
+
+    /// Drains when the engine drains by itself (``drainsAutomatically``); otherwise leaves it to the caller.
+    mutating func automaticDrain(now: Double) -> DrainResult {
+        drainsAutomatically ? drain(now: now) : .empty
+    }
+
     /// One pass over the queue (see ``drain(now:)``).
     mutating func drainPass(now: Double, batch: Bool) -> DrainResult {
         guard !queue.isEmpty else { return .empty }
@@ -55,7 +75,7 @@ extension SchedulerEngine {
                 }
                 earliest = min(earliest, deadline)
             }
-            if attempts >= configuration.maxDrainAttempts {
+            if attempts >= (drainBudget ?? configuration.maxDrainAttempts) {
                 cutOff = true
                 kept.append(t)
                 continue

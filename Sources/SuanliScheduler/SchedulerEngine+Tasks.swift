@@ -140,11 +140,11 @@ extension SchedulerEngine {
         if tasks[Int(t)].queued {
             removeFromQueue(t)
             forget(t)
-            return drain(now: now)  // a new head may let others backfill
+            return automaticDrain(now: now)  // a new head may let others backfill
         }
         unreserveAll(t)
         forget(t)
-        return drain(now: now)
+        return automaticDrain(now: now)
     }
 
     /// Records that the provider now runs the task (its agent said so): from the next report of
@@ -176,7 +176,7 @@ extension SchedulerEngine {
         tasks[Int(t)].generationSeen = 0
         tasks[Int(t)].deficit = 0
         _ = insertIntoQueue(t)
-        return drain(now: now)
+        return automaticDrain(now: now)
     }
 
     // MARK: Reservations

@@ -23,6 +23,13 @@ import SuanliCore
 public struct SchedulerEngine: Sendable {
     /// Tuning knobs.
     public let configuration: SchedulerConfiguration
+    /// Whether calls that add capacity (release, requeue, reports, resources) drain the queue
+    /// themselves (the default, for simulations and tests). A platform sets it to `false` and
+    /// drains from a scheduler service in bounded slices (``drain(now:maxAttempts:)``), so that
+    /// request handlers never wait for a long drain.
+    public var drainsAutomatically = true
+    /// Attempts allowed in the drain in progress (``drain(now:maxAttempts:)``); `nil`: the configured maximum.
+    var drainBudget: Int?
     /// Locations and RTTs (replace with ``setTopology(_:now:)`` when measured RTTs change).
     public private(set) var topology: Topology
 
@@ -200,7 +207,7 @@ public struct SchedulerEngine: Sendable {
         capacityEpoch &+= 1
         for slot in tasks.indices where tasks[slot].alive { tasks[slot].compiled.invalidateLocations() }
         headShadow = nil
-        return drain(now: now)
+        return automaticDrain(now: now)
     }
 
     // MARK: Resource changes
@@ -211,14 +218,14 @@ public struct SchedulerEngine: Sendable {
     @discardableResult
     public mutating func upsertResource(_ resource: SchedulerResource, now: Double) -> DrainResult {
         upsertWithoutDrain(resource)
-        return drain(now: now)
+        return automaticDrain(now: now)
     }
 
     /// Adds or replaces many resources, then drains once (e.g. when loading the registry).
     @discardableResult
     public mutating func upsertResources(_ resources: [SchedulerResource], now: Double) -> DrainResult {
         for resource in resources { upsertWithoutDrain(resource) }
-        return drain(now: now)
+        return automaticDrain(now: now)
     }
 
     mutating func upsertWithoutDrain(_ r: SchedulerResource) {
@@ -304,14 +311,14 @@ public struct SchedulerEngine: Sendable {
     @discardableResult
     public mutating func report(_ report: ResourceReport, now: Double) -> DrainResult {
         apply(report)
-        return drain(now: now)
+        return automaticDrain(now: now)
     }
 
     /// Applies a batch of reports, then drains the queue once.
     @discardableResult
     public mutating func report(_ reports: [ResourceReport], now: Double) -> DrainResult {
         for r in reports { apply(r) }
-        return drain(now: now)
+        return automaticDrain(now: now)
     }
 
     /// Marks a resource available or not (e.g. when its heartbeats stop), then drains.
@@ -320,7 +327,7 @@ public struct SchedulerEngine: Sendable {
         guard let slot = slotByID[id] else { return .empty }
         slots[Int(slot)].available = available
         refresh(slot: slot)
-        return available ? drain(now: now) : .empty
+        return available ? automaticDrain(now: now) : .empty
     }
 
     mutating func apply(_ r: ResourceReport) {

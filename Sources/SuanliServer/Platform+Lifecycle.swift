@@ -89,7 +89,7 @@ extension PlatformState {
         // Its reservations are dropped; the book requeues (or fails) the attempts that ran there.
         engine.removeResource(id, now: t)
         let mutations = resourceLost(id, lastSeen: now, reason: "resource \(id) was removed", now: now)
-        return mutations + apply(engine.drain(now: t), now: now)
+        return mutations  // the scheduler service drains the queue
     }
 
     // MARK: Restart recovery

@@ -22,6 +22,8 @@ public final class Platform: Sendable {
     let committer: GroupCommitter
     /// Wakes agents waiting for work.
     let signals = WorkSignals()
+    /// Wakes the ``SchedulerService`` (bufferingNewest(1): many wake-ups, one drain).
+    let schedulerWakeups = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     /// Task output shipped by agents.
     let logs: LogStore
     let clock: @Sendable () -> Date
@@ -34,7 +36,7 @@ public final class Platform: Sendable {
 
     /// The background services the platform needs (the group committer). Run them in the
     /// same `ServiceGroup` as the HTTP server.
-    public var services: [any Service] { [committer, LivenessSweeper(platform: self)] }
+    public var services: [any Service] { [committer, LivenessSweeper(platform: self), SchedulerService(platform: self)] }
 
     /// Opens a platform on `store`, loading its state into memory.
     public static func open(
@@ -98,6 +100,8 @@ public final class Platform: Sendable {
         _ = state.engine.upsertResources(resources, now: now.timeIntervalSince1970)
         // Loading never drops a record silently: one that does not decode or no longer fits stops the start.
         try state.restoreTasks(try await store.loadTasks(), now: now)
+        // From now on the scheduler service drains the queue, off the request path.
+        state.engine.drainsAutomatically = false
         return state
     }
 
@@ -177,6 +181,7 @@ public final class Platform: Sendable {
             }
         }
         if !woken.isEmpty { signals.notify(woken) }
+        if ticket != nil { wakeScheduler() }
         return value
     }
 

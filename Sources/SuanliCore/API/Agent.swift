@@ -243,17 +243,24 @@ public struct UsageRecord: Sendable, Codable, Hashable {
         self.start = start
         self.end = end
         self.priceFenPerUnitHour = priceFenPerUnitHour
-        let millis = max(0, Int64(((end.timeIntervalSince1970 - start.timeIntervalSince1970) * 1000).rounded()))
-        let unitMillis = millis * Int64(units)
-        self.unitSeconds = Double(unitMillis) / 1000
-        self.amountFen = UsageRecord.amount(unitMillis: unitMillis, priceFenPerUnitHour: priceFenPerUnitHour)
+        // Saturating throughout: no duration, unit count or price can trap the platform.
+        let seconds = end.timeIntervalSince1970 - start.timeIntervalSince1970
+        let millisD = seconds.isFinite ? (seconds * 1000).rounded() : 0
+        let millis = Int64(max(0, min(millisD, 9.0e18)))
+        let (unitMillis, overflow) = millis.multipliedReportingOverflow(by: Int64(max(0, units)))
+        let saturated = overflow ? Int64.max : unitMillis
+        self.unitSeconds = Double(saturated) / 1000
+        self.amountFen = UsageRecord.amount(unitMillis: saturated, priceFenPerUnitHour: priceFenPerUnitHour)
     }
 
-    /// ⌈unitMillis × price / 3,600,000⌉, exactly, in integers.
+    /// ⌈unitMillis × price / 3,600,000⌉, exactly, in integers; `Int64.max` when it does not fit.
     public static func amount(unitMillis: Int64, priceFenPerUnitHour: Int64) -> Int64 {
+        guard unitMillis > 0, priceFenPerUnitHour > 0 else { return 0 }
         let product = unitMillis.multipliedFullWidth(by: priceFenPerUnitHour)
+        // The quotient fits in Int64 exactly when the high word is below half the divisor.
+        guard product.high < 1_800_000 else { return .max }
         let (quotient, remainder) = Int64(3_600_000).dividingFullWidth(product)
-        return remainder > 0 ? quotient + 1 : quotient
+        return remainder > 0 && quotient < .max ? quotient + 1 : quotient
     }
 }
 
@@ -286,7 +293,10 @@ public struct UsageReport: Sendable, Codable, Hashable {
         self.items = items
         self.totals = Totals(
             parts: items.count, unitSeconds: (items.reduce(0) { $0 + $1.unitSeconds } * 1000).rounded() / 1000,
-            amountFen: items.reduce(0) { $0 + $1.amountFen })
+            amountFen: items.reduce(Int64(0)) { total, item in
+                let (sum, overflow) = total.addingReportingOverflow(item.amountFen)
+                return overflow ? .max : sum
+            })
     }
 }
 
