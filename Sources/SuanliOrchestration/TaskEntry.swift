@@ -66,6 +66,8 @@ public struct TaskEntry: Sendable, Hashable {
     public let consumer: String
     /// What the consumer asked for.
     public let spec: TaskSpec
+    /// The spec as stored, encoded once (it never changes; tasks are written several times).
+    let specJSON: String
     /// Where the task is in its life (changed only by ``TaskBook``).
     public internal(set) var state: TaskState
     /// Where the current attempt runs, `nil` while queued.
@@ -88,6 +90,7 @@ public struct TaskEntry: Sendable, Hashable {
         self.seq = seq
         self.consumer = consumer
         self.spec = spec
+        self.specJSON = String(decoding: (try? SuanliJSON.encoder().encode(spec)) ?? Data("{}".utf8), as: UTF8.self)
         self.state = state
         self.placement = placement
         self.events = events
@@ -130,7 +133,7 @@ extension TaskEntry {
         let encoder = SuanliJSON.encoder()
         return StoredTask(
             id: id, seq: seq, consumer: consumer, state: state.rawValue,
-            specJSON: String(decoding: (try? encoder.encode(spec)) ?? Data("{}".utf8), as: UTF8.self),
+            specJSON: specJSON,
             placementJSON: placement.flatMap { try? encoder.encode($0) }.map { String(decoding: $0, as: UTF8.self) },
             eventsJSON: String(decoding: (try? encoder.encode(events)) ?? Data("[]".utf8), as: UTF8.self),
             runtimeJSON: String(decoding: (try? encoder.encode(runtime)) ?? Data("{}".utf8), as: UTF8.self),

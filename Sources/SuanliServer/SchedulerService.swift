@@ -15,7 +15,7 @@ import Synchronization
 struct SchedulerService: Service {
     let platform: Platform
     /// Placement attempts per slice.
-    static let sliceAttempts = 256
+    static let sliceAttempts = 64
 
     func run() async throws {
         let tick = max(0.05, min(1, platform.configuration.heartbeatInterval / 4))
