@@ -67,7 +67,7 @@ public struct TaskEntry: Sendable, Hashable {
     /// What the consumer asked for.
     public let spec: TaskSpec
     /// The spec as stored, encoded once (it never changes; tasks are written several times).
-    let specJSON: String
+    let specJSON: EncodedSpec
     /// Where the task is in its life (changed only by ``TaskBook``).
     public internal(set) var state: TaskState
     /// Where the current attempt runs, `nil` while queued.
@@ -90,7 +90,7 @@ public struct TaskEntry: Sendable, Hashable {
         self.seq = seq
         self.consumer = consumer
         self.spec = spec
-        self.specJSON = String(decoding: (try? SuanliJSON.encoder().encode(spec)) ?? Data("{}".utf8), as: UTF8.self)
+        self.specJSON = EncodedSpec(json: String(decoding: (try? SuanliJSON.encoder().encode(spec)) ?? Data("{}".utf8), as: UTF8.self))
         self.state = state
         self.placement = placement
         self.events = events
@@ -133,7 +133,7 @@ extension TaskEntry {
         let encoder = SuanliJSON.encoder()
         return StoredTask(
             id: id, seq: seq, consumer: consumer, state: state.rawValue,
-            specJSON: specJSON,
+            specJSON: specJSON.json,
             placementJSON: placement.flatMap { try? encoder.encode($0) }.map { String(decoding: $0, as: UTF8.self) },
             eventsJSON: String(decoding: (try? encoder.encode(events)) ?? Data("[]".utf8), as: UTF8.self),
             runtimeJSON: String(decoding: (try? encoder.encode(runtime)) ?? Data("{}".utf8), as: UTF8.self),
@@ -167,4 +167,13 @@ extension TaskEntry {
         entry.runtime = runtime
         return entry
     }
+}
+
+/// A task's spec encoded for storage. It is derived from the spec, so it takes no part in
+/// equality (two encodings of one spec may order their keys differently).
+struct EncodedSpec: Sendable, Hashable {
+    let json: String
+
+    static func == (_: EncodedSpec, _: EncodedSpec) -> Bool { true }
+    func hash(into hasher: inout Hasher) {}
 }
