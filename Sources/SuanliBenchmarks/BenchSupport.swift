@@ -1,4 +1,7 @@
 import Foundation
+import Logging
+import SuanliServer
+import SuanliStore
 
 /// Measurement and output helpers for benchmarks.
 public enum BenchSupport {
@@ -63,5 +66,22 @@ public enum BenchSupport {
     /// Figures as one JSON object with sorted keys, as `--json` prints them.
     public static func json(_ figures: [String: Any]) throws -> String {
         String(decoding: try JSONSerialization.data(withJSONObject: figures, options: [.sortedKeys]), as: UTF8.self)
+    }
+
+    /// A platform on an SQLite store in `directory` with its HTTP server on an ephemeral
+    /// loopback port (run `server` in a service group; `ports` yields the bound port).
+    static func platform(
+        directory: String, heartbeatInterval: Double, operatorToken: String, logger: Logger
+    ) async throws -> (platform: Platform, server: PlatformServer, ports: AsyncStream<Int>) {
+        let platform = try await Platform.open(
+            configuration: PlatformConfiguration(
+                dataDirectory: directory, heartbeatInterval: heartbeatInterval, operatorToken: operatorToken),
+            store: try SQLiteStore(path: directory + "/suanli.sqlite"), logger: logger)
+        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        let server = PlatformServer(platform: platform, host: "127.0.0.1", port: 0, logger: logger) { port in
+            portContinuation.yield(port)
+            portContinuation.finish()
+        }
+        return (platform, server, ports)
     }
 }

@@ -88,14 +88,8 @@ public struct DrainLatencyBenchmark: Sendable {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let operatorToken = "bench-operator-token-0000"
         // A long heartbeat interval: no agent runs, and telemetry is the only sign of life.
-        let platform = try await Platform.open(
-            configuration: PlatformConfiguration(dataDirectory: directory, heartbeatInterval: 120, operatorToken: operatorToken),
-            store: try SQLiteStore(path: directory + "/suanli.sqlite"), logger: logger)
-        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let server = PlatformServer(platform: platform, host: "127.0.0.1", port: 0, logger: logger) { port in
-            portContinuation.yield(port)
-            portContinuation.finish()
-        }
+        let (platform, server, ports) = try await BenchSupport.platform(
+            directory: directory, heartbeatInterval: 120, operatorToken: operatorToken, logger: logger)
         var httpConfiguration = HTTPClient.Configuration()
         httpConfiguration.connectionPool = .init(
             idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: concurrency + 2 * loops + providers + 16)

@@ -46,14 +46,8 @@ public struct EndToEndBenchmark: Sendable {
         let directory = try BenchSupport.temporaryDirectory("e2e")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let operatorToken = "bench-operator-token-0000"
-        let platform = try await Platform.open(
-            configuration: PlatformConfiguration(dataDirectory: directory, heartbeatInterval: 5, operatorToken: operatorToken),
-            store: try SQLiteStore(path: directory + "/suanli.sqlite"), logger: logger)
-        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let server = PlatformServer(platform: platform, host: "127.0.0.1", port: 0, logger: logger) { port in
-            portContinuation.yield(port)
-            portContinuation.finish()
-        }
+        let (platform, server, ports) = try await BenchSupport.platform(
+            directory: directory, heartbeatInterval: 5, operatorToken: operatorToken, logger: logger)
         var httpConfiguration = HTTPClient.Configuration()
         httpConfiguration.connectionPool = .init(idleTimeout: .seconds(20), concurrentHTTP1ConnectionsPerHostSoftLimit: concurrency + 16)
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
@@ -210,14 +204,8 @@ public struct EndToEndBenchmark: Sendable {
         let direct = Date().timeIntervalSince(directStart)
         // Through Suanli.
         let operatorToken = "bench-operator-token-0000"
-        let platform = try await Platform.open(
-            configuration: PlatformConfiguration(dataDirectory: directory, heartbeatInterval: 5, operatorToken: operatorToken),
-            store: try SQLiteStore(path: directory + "/suanli.sqlite"), logger: logger)
-        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let server = PlatformServer(platform: platform, host: "127.0.0.1", port: 0, logger: logger) { port in
-            portContinuation.yield(port)
-            portContinuation.finish()
-        }
+        let (platform, server, ports) = try await BenchSupport.platform(
+            directory: directory, heartbeatInterval: 5, operatorToken: operatorToken, logger: logger)
         let (agentsReady, agentsContinuation) = AsyncStream.makeStream(of: [AgentRunner].self)
         let group = ServiceGroup(services: [server, DemoAgents(ready: agentsReady)], logger: logger)
         let via: Double = try await withThrowingTaskGroup(of: Void.self) { running in
