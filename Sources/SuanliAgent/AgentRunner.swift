@@ -363,7 +363,7 @@ public final class AgentRunner: Service, Sendable {
                 case .stop(let job): jobs.addTask { _ = try? await self.executor.cancel(job) }
                 }
             }
-            // Shutting down: leave running jobs to the executor's recovery on the next start.
+            // Shutting down: stop following; ``run()`` stops the jobs themselves.
             jobs.cancelAll()
         }
     }
@@ -421,14 +421,11 @@ public final class AgentRunner: Service, Sendable {
         let event = AttemptEvent(
             task: ref.task, attempt: ref.attempt, resource: ref.resource, phase: phase,
             exitCode: outcome.exitStatus.map { Int($0.shellCode) }, message: outcome.detail, at: outcome.endedAt)
-        // The final event is queued in the same step that forgets the part, so that polls list it throughout.
-        let wasCancelled: Bool = state.withLock { state in
-            let cancelled = state.running[ref]?.cancelled ?? false
-            if !cancelled { state.enqueue(event) }
-            return cancelled
-        }
+        // Queued before the part is forgotten, so that polls list it throughout. A cancelled part
+        // is not reported: the platform already knows, or re-places it by the lease.
+        let report = state.withLock { !($0.running[ref]?.cancelled ?? false) }
+        if report { enqueue(event) }
         finish(ref)
-        _ = wasCancelled  // a cancelled part is not reported: the platform already knows, or re-places it by the lease
     }
 
     /// Stops a part the platform no longer wants here.
@@ -498,7 +495,7 @@ public final class AgentRunner: Service, Sendable {
             }
             guard let last = batch.last?.seq else { return }
             do {
-                try await client.report(events: batch.map(\.event))
+                try await client.report(events: batch.map(\.event), sentAt: Date())
                 state.withLock { state in state.outbox.removeAll { $0.seq <= last } }
             } catch {
                 state.withLock { $0.flushing = false }

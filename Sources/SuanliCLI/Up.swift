@@ -9,6 +9,7 @@ import SuanliCore
 import SuanliDemo
 import SuanliServer
 import SuanliSimulation
+import Synchronization
 
 /// `suanli up`: a platform with a seeded, live demo network — the quick start.
 struct Up: AsyncParsableCommand {
@@ -47,9 +48,12 @@ struct Up: AsyncParsableCommand {
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
         var agentLogger = logger
         agentLogger.logLevel = .warning
+        // The watch is last, so it learns of a shutdown (a signal) before anything stops.
+        let watch = ShutdownWatch()
         let group = ServiceGroup(
             configuration: .init(
-                services: [server, DemoAgents(ready: ready)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                services: [server, DemoAgents(ready: ready), watch], gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
         let demo = DemoSettings(
             providers: providers, resources: resources, seed: seed, data: options.data, heartbeatInterval: options.heartbeatInterval)
         let host = options.host
@@ -93,8 +97,8 @@ struct Up: AsyncParsableCommand {
                     case .seeded:
                         continue
                     case .seedingFailed(let message):
-                        // A failure after a signal is just the shutdown; otherwise it ends the demo.
-                        if !Task.isCancelled { failure = "cannot seed the demo network: \(message)" }
+                        // A failure once shutting down is just the shutdown; otherwise it ends the demo.
+                        if !watch.began { failure = "cannot seed the demo network: \(message)" }
                         await group.triggerGracefulShutdown()
                     }
                 }
@@ -102,11 +106,8 @@ struct Up: AsyncParsableCommand {
         } catch let error as SuanliError {
             failure = error.message
         }
-        logger.debug("services stopped; closing the agents' HTTP client")
         try? await http.shutdown()
-        logger.debug("closing the store")
         await platform.close()
-        logger.debug("closed")
         if let failure { fail(failure) }
     }
 
@@ -115,12 +116,11 @@ struct Up: AsyncParsableCommand {
         _ demo: DemoSettings, platform: Platform, url: String, http: HTTPClient, logger: Logger,
         ready: AsyncStream<[AgentRunner]>.Continuation
     ) async throws {
-        let options = demo
         let network = SyntheticNetwork(providers: demo.providers, resources: demo.resources, seed: demo.seed)
         let fresh = platform.providers().isEmpty
         let demoProviders = try await DemoSeeder.providers(network, on: platform)
         let agents = DemoSeeder.agents(
-            network, providers: demoProviders, url: url, data: options.data, interval: options.heartbeatInterval,
+            network, providers: demoProviders, url: url, data: demo.data, interval: demo.heartbeatInterval,
             http: http, logger: logger)
         ready.yield(agents)
         ready.finish()
@@ -131,10 +131,10 @@ struct Up: AsyncParsableCommand {
         print(
             """
             Suanli is up: \(url)
-              \(seeded > 0 ? "seeded a demo network:" : "demo network:") \(stats.providers) providers, \(stats.resources) resources across \(Topology.hubCodes.count) national hubs (data: \(options.data))
-              \(agents.count) demo agents (in this process, marked .demo.suanli) report live state every \(options.heartbeatInterval) s and run tasks as local processes
+              \(seeded > 0 ? "seeded a demo network:" : "demo network:") \(stats.providers) providers, \(stats.resources) resources across \(Topology.hubCodes.count) national hubs (data: \(demo.data))
+              \(agents.count) demo agents (in this process, marked .demo.suanli) report live state every \(demo.heartbeatInterval) s and run tasks as local processes
             """)
-        announceOperatorToken(platform, data: options.data, always: true)
+        announceOperatorToken(platform, data: demo.data, always: true)
         print(
             """
             Try:
@@ -157,4 +157,17 @@ struct DemoSettings: Sendable {
     var seed: UInt64
     var data: String
     var heartbeatInterval: Double
+}
+
+/// Notes when its service group begins a graceful shutdown.
+final class ShutdownWatch: Service, Sendable {
+    private let started = Mutex(false)
+
+    /// Whether the group has begun shutting down.
+    var began: Bool { started.withLock { $0 } }
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        started.withLock { $0 = true }
+    }
 }

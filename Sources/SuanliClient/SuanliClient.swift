@@ -111,9 +111,11 @@ public struct SuanliClient: Sendable {
         try await call(.POST, Endpoints.agentWork.path(), body: WorkRequest(running: running, waitS: waitS))
     }
 
-    /// `POST /v1/agent/events` (provider).
-    public func report(events: [AttemptEvent]) async throws {
-        _ = try await raw(.POST, Endpoints.agentEvents.path(), body: try SuanliJSON.encoder().encode(AttemptEventBatch(events: events)))
+    /// `POST /v1/agent/events` (provider); `sentAt` is the agent's clock at sending, which maps
+    /// the events' `at` onto the platform's clock.
+    public func report(events: [AttemptEvent], sentAt: Date? = nil) async throws {
+        let batch = AttemptEventBatch(events: events, sentAt: sentAt)
+        _ = try await raw(.POST, Endpoints.agentEvents.path(), body: try SuanliJSON.encoder().encode(batch))
     }
 
     /// `POST /v1/agent/logs` (provider).

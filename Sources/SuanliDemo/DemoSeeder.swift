@@ -11,21 +11,24 @@ import SuanliSimulation
 /// providers of an earlier `up` (new tokens), and builds one in-process agent per provider.
 public enum DemoSeeder {
     /// The demo providers' prefixes and tokens, by index into `network.providers`.
+    ///
+    /// On an empty platform every provider is registered. On one an earlier `up` seeded, the
+    /// demo providers are taken over (new tokens) and any it did not get to — a seeding that was
+    /// interrupted — are registered now. A platform with only other providers is left alone.
     public static func providers(_ network: SyntheticNetwork, on platform: Platform) async throws -> [Int: (Prefix, String)] {
         var out: [Int: (Prefix, String)] = [:]
         let existing = platform.providers()
-        if existing.isEmpty {
-            for (i, provider) in network.providers.enumerated() {
-                let record = try await platform.registerProvider(provider.registration, by: .operator)
-                out[i] = (record.prefix, record.token ?? "")
-            }
-            return out
-        }
+        let demo = existing.filter { $0.contact.hasSuffix(".demo.suanli") }
         let byContact = Dictionary(network.providers.enumerated().map { ($1.registration.contact, $0) }, uniquingKeysWith: { a, _ in a })
-        for record in existing where record.contact.hasSuffix(".demo.suanli") {
+        for record in demo {
             guard let i = byContact[record.contact] else { continue }
             let rotated = try await platform.rotateToken(of: record.prefix, by: .operator)
             out[i] = (record.prefix, rotated.token ?? "")
+        }
+        guard existing.isEmpty || !demo.isEmpty else { return out }
+        for (i, provider) in network.providers.enumerated() where out[i] == nil {
+            let record = try await platform.registerProvider(provider.registration, by: .operator)
+            out[i] = (record.prefix, record.token ?? "")
         }
         return out
     }

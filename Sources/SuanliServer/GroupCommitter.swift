@@ -149,9 +149,6 @@ extension GroupCommitter {
         state.withLock { $0.broken = nil }
     }
 
-    /// Whether writes are refused until memory is rebuilt (for health reports).
-    var isBroken: Bool { state.withLock { $0.broken != nil } }
-
     /// Runs the owner's rebuild until it succeeds or the committer stops.
     private func repair() async {
         while !state.withLock({ $0.stopped }) {

@@ -21,13 +21,10 @@ extension Platform {
         }
         // Parts the agent acknowledged but no longer lists (it restarted, or stopped them at
         // shutdown) are lost at once, rather than left to look like running work forever.
-        let vanished = state.withLock { $0.book.vanished(on: provider, running: request.running) }
-        if !vanished.isEmpty {
-            let now = clock()
-            try await commit { state throws(SuanliError) in
-                let ids = state.book.vanished(on: provider, running: request.running)
-                return state.perform(state.book.partsVanished(ids, on: provider, now: now), now: now)
-            }
+        let now = clock()
+        try await commit { state throws(SuanliError) in
+            let ids = state.book.vanished(on: provider, running: request.running)
+            return ids.isEmpty ? [] : state.perform(state.book.partsVanished(ids, on: provider, now: now), now: now)
         }
         var (response, generation) = snapshotWork(provider, running: request.running)
         if response.assignments.isEmpty && response.cancellations.isEmpty && wait > 0 {

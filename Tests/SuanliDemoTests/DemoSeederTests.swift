@@ -85,6 +85,24 @@ import Testing
         }
     }
 
+    @Test func anInterruptedSeedingIsCompletedOnTheNextStart() async throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let network = SyntheticNetwork(providers: 6, resources: 20, seed: 3)
+        // An earlier `up` registered only the first two providers before it was stopped.
+        try await Self.withRunningPlatform(directory) { platform, _ in
+            for provider in network.providers.prefix(2) {
+                _ = try await platform.registerProvider(provider.registration, by: .operator)
+            }
+        }
+        let seeded = try await Self.withRunningPlatform(directory) { platform, _ in
+            let seeded = try await DemoSeeder.providers(network, on: platform)
+            #expect(platform.providers().count == 6, "the missing four are registered")
+            return seeded.count
+        }
+        #expect(seeded == 6)
+    }
+
     @Test func demoAgentsRegisterEveryResourceOverLoopback() async throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
