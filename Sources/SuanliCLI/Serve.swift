@@ -13,7 +13,8 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let platform = try await options.openPlatform()
         let server = PlatformServer(
-            platform: platform, host: options.host, port: options.port, logger: options.logger
+            platform: platform, host: options.host, port: options.port, modules: platformModules(for: platform),
+            logger: options.logger
         ) { [options] port in
             print("Suanli platform \(options.prefix) listening on http://\(options.host):\(port) (data: \(options.data))")
             announceOperatorToken(platform, data: options.data)

@@ -36,7 +36,9 @@ struct Up: AsyncParsableCommand {
         let platform = try await options.openPlatform()
         let logger = options.logger
         let (listening, listened) = AsyncStream.makeStream(of: Int.self)
-        let server = PlatformServer(platform: platform, host: options.host, port: options.port, logger: logger) { port in
+        let server = PlatformServer(
+            platform: platform, host: options.host, port: options.port, modules: platformModules(for: platform), logger: logger
+        ) { port in
             listened.yield(port)
             listened.finish()
         }

@@ -10,13 +10,15 @@ import SuanliCore
 /// ``SuanliRequestContext/principal``), then one route collection per area. `GET /healthz`
 /// needs no token.
 public enum APIRouter {
-    /// Builds the router.
-    public static func make(platform: Platform, logger: Logger) -> Router<SuanliRequestContext> {
+    /// Builds the router, with the routes of `modules` after the core's.
+    public static func make(
+        platform: Platform, logger: Logger, modules: [any PlatformModule] = []
+    ) -> Router<SuanliRequestContext> {
         let router = Router(context: SuanliRequestContext.self)
         router.add(middleware: ErrorMiddleware(logger: logger))
         router.add(middleware: ExactPathMiddleware())
         router.get(Endpoints.health.route) { _, _ in ["status": "ok"] }
-        router.group()
+        let api = router.group()
             .add(middleware: BodyLimitMiddleware(maxBytes: platform.configuration.maxBodyBytes))
             .add(middleware: BearerAuthenticator(platform: platform))
             .addRoutes(IdentityRoutes(platform: platform).collection)
@@ -28,6 +30,9 @@ public enum APIRouter {
             .addRoutes(TaskRoutes(platform: platform).collection)
             .addRoutes(AgentRoutes(platform: platform).collection)
             .addRoutes(UsageRoutes(platform: platform).collection)
+        for module in modules {
+            module.addRoutes(to: router, api: api)
+        }
         return router
     }
 }

@@ -11,16 +11,19 @@ public struct PlatformServer: Service {
     public var host: String
     public var port: Int
     public let platform: Platform
+    /// Capabilities around the platform core: their routes and services run with the server.
+    public var modules: [any PlatformModule]
     public var logger: Logger
     /// Called with the bound port once the server listens (useful with port 0).
     public var onListening: @Sendable (Int) async -> Void
 
     /// Creates a server.
     public init(
-        platform: Platform, host: String = "127.0.0.1", port: Int = 8080, logger: Logger = Logger(label: "suanli"),
-        onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+        platform: Platform, host: String = "127.0.0.1", port: Int = 8080, modules: [any PlatformModule] = [],
+        logger: Logger = Logger(label: "suanli"), onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) {
         self.platform = platform
+        self.modules = modules
         self.host = host
         self.port = port
         self.logger = logger
@@ -32,10 +35,10 @@ public struct PlatformServer: Service {
         let onListening = self.onListening
         let idle = platform.configuration.idleTimeout
         return Application(
-            router: APIRouter.make(platform: platform, logger: logger),
+            router: APIRouter.make(platform: platform, logger: logger, modules: modules),
             server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(idle * 1000)))),
             configuration: .init(address: .hostname(host, port: port), serverName: "suanli", backlog: 1024),
-            services: platform.services,
+            services: platform.services + modules.flatMap(\.services),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
     }

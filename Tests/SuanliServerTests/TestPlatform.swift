@@ -47,7 +47,8 @@ struct TestPlatform {
     /// Starts a platform (on `directory`, fresh if nil), runs `body`, then shuts it down.
     static func with<T>(
         directory: String? = nil, readAccess: PlatformConfiguration.ReadAccess = .open, heartbeatInterval: Double = 10,
-        clock: ManualClock = ManualClock(), idleTimeout: Double = 30, _ body: (TestPlatform) async throws -> T
+        clock: ManualClock = ManualClock(), idleTimeout: Double = 30, modules: [any PlatformModule] = [],
+        _ body: (TestPlatform) async throws -> T
     ) async throws -> T {
         let directory = directory ?? temporaryDirectory()
         var logger = Logger(label: "test")
@@ -60,7 +61,7 @@ struct TestPlatform {
             configuration: configuration,
             store: store, logger: logger, clock: { clock.now })
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let server = PlatformServer(platform: platform, host: "127.0.0.1", port: 0, logger: logger) { port in
+        let server = PlatformServer(platform: platform, host: "127.0.0.1", port: 0, modules: modules, logger: logger) { port in
             portContinuation.yield(port)
             portContinuation.finish()
         }
