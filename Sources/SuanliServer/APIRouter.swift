@@ -8,7 +8,7 @@ import SuanliCore
 /// ``ExactPathMiddleware`` (no `//`, `.` or `..` segments), then for the API routes
 /// ``BodyLimitMiddleware`` and ``BearerAuthenticator`` (the caller, once per request, into
 /// ``SuanliRequestContext/principal``), then one route collection per area. `GET /healthz`
-/// needs no token.
+/// and `GET /openapi.json` need no token.
 public enum APIRouter {
     /// Builds the router, with the routes of `modules` after the core's.
     public static func make(
@@ -18,6 +18,7 @@ public enum APIRouter {
         router.add(middleware: ErrorMiddleware(logger: logger))
         router.add(middleware: ExactPathMiddleware())
         router.get(Endpoints.health.route) { _, _ in ["status": "ok"] }
+        router.get(Endpoints.openAPI.route) { _, _ in OpenAPIDocument.response() }
         let api = router.group()
             .add(middleware: BodyLimitMiddleware(maxBytes: platform.configuration.maxBodyBytes))
             .add(middleware: BearerAuthenticator(platform: platform))

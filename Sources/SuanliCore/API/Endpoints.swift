@@ -3,6 +3,8 @@
 public enum Endpoints {
     /// `GET /healthz`.
     public static let health: PathTemplate = "/healthz"
+    /// `GET /openapi.json`: the OpenAPI 3.1 document of the API.
+    public static let openAPI: PathTemplate = "/openapi.json"
     /// `GET /v1/whoami`.
     public static let whoami: PathTemplate = "/v1/whoami"
 

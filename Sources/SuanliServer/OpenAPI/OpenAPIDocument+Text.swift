@@ -1,0 +1,4497 @@
+// Generated from docs/openapi.json by scripts/openapi-embed.sh; edit that file, then run the script.
+
+extension OpenAPIDocument {
+    /// The document exactly as docs/openapi.json has it, without its final newline.
+    static let text = ##"""
+{
+  "openapi": "3.1.0",
+  "info": {
+    "title": "Suanli API",
+    "version": "1",
+    "summary": "算力: identifiers, registry, discovery and scheduling for compute owned by many providers.",
+    "description": "JSON over HTTP. Keys are snake_case; times are RFC 3339 UTC with milliseconds; money is integer fen (1 CNY = 100 fen). Every failure is `{\"error\":{\"code\",\"message\"}}` with the status of its code. Paths are matched exactly: an empty, `.` or `..` segment is 400. docs/api.md explains every endpoint.",
+    "license": {
+      "name": "See the repository",
+      "identifier": "NOASSERTION"
+    }
+  },
+  "servers": [
+    {
+      "url": "/",
+      "description": "The platform serving this document."
+    }
+  ],
+  "tags": [
+    {
+      "name": "Platform",
+      "description": "Liveness, this document, the caller."
+    },
+    {
+      "name": "Providers",
+      "description": "Registration (operator), listing and lookup, token rotation."
+    },
+    {
+      "name": "Consumers",
+      "description": "Registration and listing (operator)."
+    },
+    {
+      "name": "Resources",
+      "description": "A provider's resources, resolution and discovery, telemetry."
+    },
+    {
+      "name": "Topology",
+      "description": "Locations, RTTs, national statistics."
+    },
+    {
+      "name": "Tasks",
+      "description": "Submitting and following tasks (consumers, the operator)."
+    },
+    {
+      "name": "Agents",
+      "description": "The provider agent's protocol (provider tokens)."
+    },
+    {
+      "name": "Metering",
+      "description": "Metered usage and amounts."
+    }
+  ],
+  "security": [
+    {},
+    {
+      "bearerAuth": []
+    }
+  ],
+  "paths": {
+    "/healthz": {
+      "get": {
+        "tags": [
+          "Platform"
+        ],
+        "summary": "Liveness",
+        "operationId": "health",
+        "description": "Needs no token and ignores any sent.",
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "The platform serves requests.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/HealthStatus"
+                },
+                "example": {
+                  "status": "ok"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/openapi.json": {
+      "get": {
+        "tags": [
+          "Platform"
+        ],
+        "summary": "This document",
+        "operationId": "openAPIDocument",
+        "description": "Needs no token and ignores any sent.",
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "The OpenAPI 3.1 document of this API.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "openapi",
+                    "paths"
+                  ]
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/v1/whoami": {
+      "get": {
+        "tags": [
+          "Platform"
+        ],
+        "summary": "The caller as the platform sees it",
+        "operationId": "whoAmI",
+        "security": [
+          {},
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The kind of token sent and this platform's prefix.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/WhoAmI"
+                },
+                "example": {
+                  "kind": "provider",
+                  "id": "86.1.7",
+                  "platform": "86.1"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          }
+        }
+      }
+    },
+    "/v1/providers": {
+      "post": {
+        "tags": [
+          "Providers"
+        ],
+        "summary": "Register a provider",
+        "operationId": "registerProvider",
+        "description": "Operator token.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ProviderRegistration"
+              },
+              "example": {
+                "name": "Zhangjiakou Green Compute 7",
+                "contact": "ops@example.com",
+                "location": "cluster.zhangjiakou",
+                "renewable": 0.72,
+                "pue": 1.15
+              }
+            }
+          }
+        },
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "201": {
+            "description": "The provider with its token (shown once). The prefix is the next child of the platform's.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ProviderRecord"
+                },
+                "example": {
+                  "prefix": "86.1.7",
+                  "name": "Zhangjiakou Green Compute 7",
+                  "contact": "ops@example.com",
+                  "location": "cluster.zhangjiakou",
+                  "renewable": 0.72,
+                  "pue": 1.15,
+                  "created_at": "2026-11-21T22:30:00.000Z",
+                  "resources": 0,
+                  "token": "p_4kq3…"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "422": {
+            "$ref": "#/components/responses/ValidationFailed"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      },
+      "get": {
+        "tags": [
+          "Providers"
+        ],
+        "summary": "List providers",
+        "operationId": "listProviders",
+        "security": [
+          {},
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Every provider in prefix order.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ProviderRecordList"
+                },
+                "example": {
+                  "items": [
+                    {
+                      "prefix": "86.1.7",
+                      "name": "Zhangjiakou Green Compute 7",
+                      "contact": "ops@example.com",
+                      "location": "cluster.zhangjiakou",
+                      "renewable": 0.72,
+                      "pue": 1.15,
+                      "created_at": "2026-11-21T22:30:00.000Z",
+                      "resources": 120
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          }
+        }
+      }
+    },
+    "/v1/providers/{prefix}": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/Prefix"
+        }
+      ],
+      "get": {
+        "tags": [
+          "Providers"
+        ],
+        "summary": "One provider",
+        "operationId": "getProvider",
+        "security": [
+          {},
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The provider.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ProviderRecord"
+                },
+                "example": {
+                  "prefix": "86.1.7",
+                  "name": "Zhangjiakou Green Compute 7",
+                  "contact": "ops@example.com",
+                  "location": "cluster.zhangjiakou",
+                  "renewable": 0.72,
+                  "pue": 1.15,
+                  "created_at": "2026-11-21T22:30:00.000Z",
+                  "resources": 120
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          }
+        }
+      }
+    },
+    "/v1/providers/{prefix}/token": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/Prefix"
+        }
+      ],
+      "post": {
+        "tags": [
+          "Providers"
+        ],
+        "summary": "Rotate a provider's token",
+        "operationId": "rotateProviderToken",
+        "description": "Operator token. No body.",
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The provider with a new token; the old one stops working.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ProviderRecord"
+                },
+                "example": {
+                  "prefix": "86.1.7",
+                  "name": "Zhangjiakou Green Compute 7",
+                  "contact": "ops@example.com",
+                  "location": "cluster.zhangjiakou",
+                  "renewable": 0.72,
+                  "pue": 1.15,
+                  "created_at": "2026-11-21T22:30:00.000Z",
+                  "resources": 120,
+                  "token": "p_9zt1…"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/v1/consumers": {
+      "post": {
+        "tags": [
+          "Consumers"
+        ],
+        "summary": "Register a consumer",
+        "operationId": "registerConsumer",
+        "description": "Operator token.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ConsumerRegistration"
+              },
+              "example": {
+                "name": "Fudan Vision Lab",
+                "contact": "lab@example.edu"
+              }
+            }
+          }
+        },
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "201": {
+            "description": "The consumer with its token (shown once).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ConsumerRecord"
+                },
+                "example": {
+                  "id": "c1",
+                  "name": "Fudan Vision Lab",
+                  "contact": "lab@example.edu",
+                  "created_at": "2026-11-21T22:30:00.000Z",
+                  "token": "c_7hd2…"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "422": {
+            "$ref": "#/components/responses/ValidationFailed"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      },
+      "get": {
+        "tags": [
+          "Consumers"
+        ],
+        "summary": "List consumers",
+        "operationId": "listConsumers",
+        "description": "Operator token.",
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Every consumer in id order.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ConsumerRecordList"
+                },
+                "example": {
+                  "items": [
+                    {
+                      "id": "c1",
+                      "name": "Fudan Vision Lab",
+                      "contact": "lab@example.edu",
+                      "created_at": "2026-11-21T22:30:00.000Z"
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          }
+        }
+      }
+    },
+    "/v1/resources": {
+      "get": {
+        "tags": [
+          "Resources"
+        ],
+        "summary": "Discover resources",
+        "operationId": "discoverResources",
+        "description": "Every parameter is optional and may be given at most once; an empty value is the same as none. Unknown parameters and malformed values are 400; unknown location codes 422. Results are in registration order unless `sort` says otherwise, stable across pages.",
+        "parameters": [
+          {
+            "name": "kind",
+            "in": "query",
+            "required": false,
+            "description": "Only this kind.",
+            "schema": {
+              "$ref": "#/components/schemas/ResourceKind"
+            }
+          },
+          {
+            "name": "arch",
+            "in": "query",
+            "required": false,
+            "description": "Exact architecture.",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "model",
+            "in": "query",
+            "required": false,
+            "description": "Exact hardware model.",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "location",
+            "in": "query",
+            "required": false,
+            "description": "A location code; a hub code matches every location in the hub.",
+            "schema": {
+              "type": "string"
+            },
+            "example": "cluster.zhangjiakou"
+          },
+          {
+            "name": "near",
+            "in": "query",
+            "required": false,
+            "description": "With `max_rtt_ms`: keep resources within that RTT of this location.",
+            "schema": {
+              "type": "string"
+            },
+            "example": "city.beijing"
+          },
+          {
+            "name": "max_rtt_ms",
+            "in": "query",
+            "required": false,
+            "description": "With `near`: the largest RTT in ms.",
+            "schema": {
+              "type": "number",
+              "minimum": 0,
+              "maximum": 100000
+            }
+          },
+          {
+            "name": "min_free",
+            "in": "query",
+            "required": false,
+            "description": "At least this many free units now.",
+            "schema": {
+              "type": "integer",
+              "minimum": 0,
+              "maximum": 1000000
+            }
+          },
+          {
+            "name": "max_price",
+            "in": "query",
+            "required": false,
+            "description": "At most this many fen per unit-hour.",
+            "schema": {
+              "type": "integer",
+              "format": "int64",
+              "minimum": 0,
+              "maximum": 1000000000000000
+            }
+          },
+          {
+            "name": "min_renewable",
+            "in": "query",
+            "required": false,
+            "description": "Renewable share at least this.",
+            "schema": {
+              "type": "number",
+              "minimum": 0,
+              "maximum": 1
+            }
+          },
+          {
+            "name": "include_unavailable",
+            "in": "query",
+            "required": false,
+            "description": "Include unhealthy or stale resources (default false).",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "true",
+                "false",
+                "1",
+                "0",
+                "yes",
+                "no"
+              ]
+            }
+          },
+          {
+            "name": "limit",
+            "in": "query",
+            "required": false,
+            "description": "Page size (default 100).",
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 1000
+            }
+          },
+          {
+            "name": "cursor",
+            "in": "query",
+            "required": false,
+            "description": "`next_cursor` of the previous page (of the same order).",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "sort",
+            "in": "query",
+            "required": false,
+            "description": "Order: registration (default), nearest to `near` first (needs `near`), cheapest first, greenest first; ties in registration order.",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "registered",
+                "rtt",
+                "price",
+                "renewable"
+              ]
+            }
+          }
+        ],
+        "security": [
+          {},
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "One page of matching resources.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ResourceRecordPage"
+                },
+                "example": {
+                  "items": [
+                    {
+                      "id": "86.1.7/zjk-a/gpu-node-17",
+                      "provider": "86.1.7",
+                      "kind": "gpu",
+                      "class": "intelligent",
+                      "arch": "x86_64",
+                      "model": "NVIDIA A100-SXM4-80GB",
+                      "units": 8,
+                      "memory_gib": 80,
+                      "tflops": {
+                        "fp64": 9.7,
+                        "fp32": 19.5,
+                        "fp16": 312,
+                        "int8": 624
+                      },
+                      "location": "cluster.zhangjiakou",
+                      "price_fen_per_unit_hour": 900,
+                      "labels": {
+                        "rack": "r3"
+                      },
+                      "renewable": 0.72,
+                      "version": 3,
+                      "created_at": "2026-11-21T22:30:00.000Z",
+                      "updated_at": "2026-11-21T22:31:04.250Z",
+                      "state": {
+                        "free_units": 5,
+                        "healthy": true,
+                        "utilization": 0.4,
+                        "heartbeat_at": "2026-11-21T22:31:04.250Z"
+                      },
+                      "available": true
+                    }
+                  ],
+                  "next_cursor": null
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "422": {
+            "$ref": "#/components/responses/ValidationFailed"
+          }
+        }
+      }
+    },
+    "/v1/resources/{prefix}/{suffix}": {
+      "x-path-template": "/v1/resources/{id...}",
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/IdentifierPrefix"
+        },
+        {
+          "$ref": "#/components/parameters/IdentifierSuffix"
+        }
+      ],
+      "get": {
+        "tags": [
+          "Resources"
+        ],
+        "summary": "Resolve an identifier",
+        "operationId": "getResource",
+        "description": "The same as `GET /v1/resolve/{identifier}`. The identifier is the rest of the path, slashes included (`/v1/resources/86.1.7/zjk-a/gpu-node-17`), %-decoded; `{prefix}/{suffix}` is how OpenAPI can write it (see the `suffix` parameter).",
+        "security": [
+          {},
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The record with live state.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ResourceRecord"
+                },
+                "example": {
+                  "id": "86.1.7/zjk-a/gpu-node-17",
+                  "provider": "86.1.7",
+                  "kind": "gpu",
+                  "class": "intelligent",
+                  "arch": "x86_64",
+                  "model": "NVIDIA A100-SXM4-80GB",
+                  "units": 8,
+                  "memory_gib": 80,
+                  "tflops": {
+                    "fp64": 9.7,
+                    "fp32": 19.5,
+                    "fp16": 312,
+                    "int8": 624
+                  },
+                  "location": "cluster.zhangjiakou",
+                  "price_fen_per_unit_hour": 900,
+                  "labels": {
+                    "rack": "r3"
+                  },
+                  "renewable": 0.72,
+                  "version": 3,
+                  "created_at": "2026-11-21T22:30:00.000Z",
+                  "updated_at": "2026-11-21T22:31:04.250Z",
+                  "state": {
+                    "free_units": 5,
+                    "healthy": true,
+                    "utilization": 0.4,
+                    "heartbeat_at": "2026-11-21T22:31:04.250Z"
+                  },
+                  "available": true
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          }
+        }
+      },
+      "put": {
+        "tags": [
+          "Resources"
+        ],
+        "summary": "Create or replace a resource",
+        "operationId": "putResource",
+        "description": "The owning provider's token: the identifier's prefix must be the provider's prefix or below it. The identifier is the rest of the path, slashes included (`/v1/resources/86.1.7/zjk-a/gpu-node-17`), %-decoded; `{prefix}/{suffix}` is how OpenAPI can write it (see the `suffix` parameter).",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ResourceSpec"
+              },
+              "example": {
+                "kind": "gpu",
+                "arch": "x86_64",
+                "model": "NVIDIA A100-SXM4-80GB",
+                "units": 8,
+                "memory_gib": 80,
+                "tflops": {
+                  "fp64": 9.7,
+                  "fp32": 19.5,
+                  "fp16": 312,
+                  "int8": 624
+                },
+                "location": "cluster.zhangjiakou",
+                "price_fen_per_unit_hour": 900,
+                "labels": {
+                  "rack": "r3"
+                }
+              }
+            }
+          }
+        },
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Replaced: the record.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ResourceRecord"
+                },
+                "example": {
+                  "id": "86.1.7/zjk-a/gpu-node-17",
+                  "provider": "86.1.7",
+                  "kind": "gpu",
+                  "class": "intelligent",
+                  "arch": "x86_64",
+                  "model": "NVIDIA A100-SXM4-80GB",
+                  "units": 8,
+                  "memory_gib": 80,
+                  "tflops": {
+                    "fp64": 9.7,
+                    "fp32": 19.5,
+                    "fp16": 312,
+                    "int8": 624
+                  },
+                  "location": "cluster.zhangjiakou",
+                  "price_fen_per_unit_hour": 900,
+                  "labels": {
+                    "rack": "r3"
+                  },
+                  "renewable": 0.72,
+                  "version": 3,
+                  "created_at": "2026-11-21T22:30:00.000Z",
+                  "updated_at": "2026-11-21T22:31:04.250Z",
+                  "state": {
+                    "free_units": 5,
+                    "healthy": true,
+                    "utilization": 0.4,
+                    "heartbeat_at": "2026-11-21T22:31:04.250Z"
+                  },
+                  "available": true
+                }
+              }
+            }
+          },
+          "201": {
+            "description": "Created: the record.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ResourceRecord"
+                },
+                "example": {
+                  "id": "86.1.7/zjk-a/gpu-node-17",
+                  "provider": "86.1.7",
+                  "kind": "gpu",
+                  "class": "intelligent",
+                  "arch": "x86_64",
+                  "model": "NVIDIA A100-SXM4-80GB",
+                  "units": 8,
+                  "memory_gib": 80,
+                  "tflops": {
+                    "fp64": 9.7,
+                    "fp32": 19.5,
+                    "fp16": 312,
+                    "int8": 624
+                  },
+                  "location": "cluster.zhangjiakou",
+                  "price_fen_per_unit_hour": 900,
+                  "labels": {
+                    "rack": "r3"
+                  },
+                  "renewable": 0.72,
+                  "version": 1,
+                  "created_at": "2026-11-21T22:30:00.000Z",
+                  "updated_at": "2026-11-21T22:31:04.250Z",
+                  "state": {
+                    "free_units": 5,
+                    "healthy": true,
+                    "utilization": 0.4,
+                    "heartbeat_at": "2026-11-21T22:31:04.250Z"
+                  },
+                  "available": true
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "422": {
+            "$ref": "#/components/responses/ValidationFailed"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      },
+      "delete": {
+        "tags": [
+          "Resources"
+        ],
+        "summary": "Delete a resource",
+        "operationId": "deleteResource",
+        "description": "The owning provider's token. The identifier is the rest of the path, slashes included (`/v1/resources/86.1.7/zjk-a/gpu-node-17`), %-decoded; `{prefix}/{suffix}` is how OpenAPI can write it (see the `suffix` parameter).",
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "204": {
+            "description": "Deleted."
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/v1/resolve/{prefix}/{suffix}": {
+      "x-path-template": "/v1/resolve/{id...}",
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/IdentifierPrefix"
+        },
+        {
+          "$ref": "#/components/parameters/IdentifierSuffix"
+        }
+      ],
+      "get": {
+        "tags": [
+          "Resources"
+        ],
+        "summary": "Resolve an identifier",
+        "operationId": "resolve",
+        "description": "The identifier is the rest of the path, slashes included (`/v1/resolve/86.1.7/zjk-a/gpu-node-17`), %-decoded; `{prefix}/{suffix}` is how OpenAPI can write it (see the `suffix` parameter).",
+        "security": [
+          {},
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The record with live state.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ResourceRecord"
+                },
+                "example": {
+                  "id": "86.1.7/zjk-a/gpu-node-17",
+                  "provider": "86.1.7",
+                  "kind": "gpu",
+                  "class": "intelligent",
+                  "arch": "x86_64",
+                  "model": "NVIDIA A100-SXM4-80GB",
+                  "units": 8,
+                  "memory_gib": 80,
+                  "tflops": {
+                    "fp64": 9.7,
+                    "fp32": 19.5,
+                    "fp16": 312,
+                    "int8": 624
+                  },
+                  "location": "cluster.zhangjiakou",
+                  "price_fen_per_unit_hour": 900,
+                  "labels": {
+                    "rack": "r3"
+                  },
+                  "renewable": 0.72,
+                  "version": 3,
+                  "created_at": "2026-11-21T22:30:00.000Z",
+                  "updated_at": "2026-11-21T22:31:04.250Z",
+                  "state": {
+                    "free_units": 5,
+                    "healthy": true,
+                    "utilization": 0.4,
+                    "heartbeat_at": "2026-11-21T22:31:04.250Z"
+                  },
+                  "available": true
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          }
+        }
+      }
+    },
+    "/v1/resolve": {
+      "post": {
+        "tags": [
+          "Resources"
+        ],
+        "summary": "Resolve many identifiers",
+        "operationId": "resolveBatch",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ResolveBatch"
+              },
+              "example": {
+                "ids": [
+                  "86.1.7/zjk-a/gpu-node-17",
+                  "86.1.7/zjk-a/gpu-node-99"
+                ]
+              }
+            }
+          }
+        },
+        "security": [
+          {},
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Records in request order, null for unknown identifiers.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ResolveBatchResult"
+                },
+                "example": {
+                  "items": [
+                    {
+                      "id": "86.1.7/zjk-a/gpu-node-17",
+                      "provider": "86.1.7",
+                      "kind": "gpu",
+                      "class": "intelligent",
+                      "arch": "x86_64",
+                      "model": "NVIDIA A100-SXM4-80GB",
+                      "units": 8,
+                      "memory_gib": 80,
+                      "tflops": {
+                        "fp64": 9.7,
+                        "fp32": 19.5,
+                        "fp16": 312,
+                        "int8": 624
+                      },
+                      "location": "cluster.zhangjiakou",
+                      "price_fen_per_unit_hour": 900,
+                      "labels": {
+                        "rack": "r3"
+                      },
+                      "renewable": 0.72,
+                      "version": 3,
+                      "created_at": "2026-11-21T22:30:00.000Z",
+                      "updated_at": "2026-11-21T22:31:04.250Z",
+                      "state": {
+                        "free_units": 5,
+                        "healthy": true,
+                        "utilization": 0.4,
+                        "heartbeat_at": "2026-11-21T22:31:04.250Z"
+                      },
+                      "available": true
+                    },
+                    null
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          }
+        }
+      }
+    },
+    "/v1/telemetry": {
+      "post": {
+        "tags": [
+          "Resources"
+        ],
+        "summary": "Report live state",
+        "operationId": "reportTelemetry",
+        "description": "A provider's token. All or nothing: a report for an unknown resource (404), another provider's resource (403) or with bad values (422) rejects the whole call and names `reports[i]`.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/TelemetryBatch"
+              },
+              "example": {
+                "reports": [
+                  {
+                    "id": "86.1.7/zjk-a/gpu-node-17",
+                    "free_units": 5,
+                    "healthy": true,
+                    "utilization": 0.4
+                  }
+                ]
+              }
+            }
+          }
+        },
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "All reports applied.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/TelemetryAck"
+                },
+                "example": {
+                  "accepted": 1
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "422": {
+            "$ref": "#/components/responses/ValidationFailed"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/v1/topology": {
+      "get": {
+        "tags": [
+          "Topology"
+        ],
+        "summary": "Locations and the RTT matrix",
+        "operationId": "getTopology",
+        "security": [
+          {},
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The topology.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/TopologyDocument"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          }
+        }
+      }
+    },
+    "/v1/topology/latency": {
+      "put": {
+        "tags": [
+          "Topology"
+        ],
+        "summary": "Record a measured RTT",
+        "operationId": "setMeasuredLatency",
+        "description": "Operator token.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/LatencyOverride"
+              },
+              "example": {
+                "from": "city.shanghai",
+                "to": "cluster.wuhu",
+                "rtt_ms": 4.2
+              }
+            }
+          }
+        },
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The topology, with the pair's RTT (both directions) now the measured value.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/TopologyDocument"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "422": {
+            "$ref": "#/components/responses/ValidationFailed"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/v1/stats": {
+      "get": {
+        "tags": [
+          "Topology"
+        ],
+        "summary": "National statistics",
+        "operationId": "getStats",
+        "security": [
+          {},
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "National totals.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/StatsReport"
+                },
+                "example": {
+                  "providers": 36,
+                  "resources": 1000,
+                  "available_resources": 995,
+                  "units": 59482,
+                  "free_units": 44027,
+                  "by_kind": {
+                    "gpu": {
+                      "resources": 414,
+                      "available": 413,
+                      "units": 3080,
+                      "free_units": 2321
+                    }
+                  },
+                  "pflops_by_class": {
+                    "general": 0.2,
+                    "intelligent": 5.1,
+                    "supercomputing": 0.1,
+                    "edge": 0.03
+                  },
+                  "basis": {
+                    "general": "fp32",
+                    "intelligent": "fp16",
+                    "supercomputing": "fp64",
+                    "edge": "fp16"
+                  },
+                  "central_western_share": 0.52,
+                  "renewable_share": 0.46,
+                  "utilization": 0.26,
+                  "generated_at": "2026-11-21T22:30:00.000Z"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          }
+        }
+      }
+    },
+    "/v1/tasks": {
+      "post": {
+        "tags": [
+          "Tasks"
+        ],
+        "summary": "Submit a task",
+        "operationId": "submitTask",
+        "description": "A consumer's token. A spec that no registered resource could ever satisfy, even with everything free, is 422 with the explanation as the message.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/TaskSpec"
+              },
+              "example": {
+                "name": "train",
+                "priority": 0,
+                "units": 8,
+                "gang": true,
+                "accept": [
+                  {
+                    "kind": "gpu",
+                    "arch": "x86_64",
+                    "min_memory_gib": 40,
+                    "run": {
+                      "command": [
+                        "python",
+                        "train.py"
+                      ],
+                      "env": {}
+                    }
+                  },
+                  {
+                    "kind": "npu",
+                    "model": "Huawei Ascend 910B",
+                    "run": {
+                      "command": [
+                        "python",
+                        "train_npu.py"
+                      ]
+                    }
+                  }
+                ],
+                "data_location": "city.shanghai",
+                "max_rtt_ms": 20,
+                "max_price_fen_per_unit_hour": 1000,
+                "min_renewable": 0.3,
+                "duration_s": 3600,
+                "max_retries": 2,
+                "objective": {
+                  "price": 1,
+                  "latency": 0.25,
+                  "carbon": 0.25
+                }
+              }
+            }
+          }
+        },
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "201": {
+            "description": "Scheduled or queued.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/TaskSubmission"
+                },
+                "example": {
+                  "id": "t7",
+                  "state": "scheduled",
+                  "placement": {
+                    "alternative": 0,
+                    "parts": [
+                      {
+                        "resource": "86.1.7/zjk-a/gpu-node-17",
+                        "units": 8,
+                        "price_fen_per_unit_hour": 900,
+                        "rtt_ms": 6.1,
+                        "renewable": 0.72
+                      }
+                    ]
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "422": {
+            "$ref": "#/components/responses/ValidationFailed"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      },
+      "get": {
+        "tags": [
+          "Tasks"
+        ],
+        "summary": "List tasks",
+        "operationId": "listTasks",
+        "description": "A consumer's or the operator's token.",
+        "parameters": [
+          {
+            "name": "state",
+            "in": "query",
+            "required": false,
+            "description": "Only tasks in this state.",
+            "schema": {
+              "$ref": "#/components/schemas/TaskState"
+            }
+          },
+          {
+            "name": "limit",
+            "in": "query",
+            "required": false,
+            "description": "Page size (default 100).",
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 1000
+            }
+          },
+          {
+            "name": "cursor",
+            "in": "query",
+            "required": false,
+            "description": "`next_cursor` of the previous page.",
+            "schema": {
+              "type": "string",
+              "minLength": 1
+            }
+          }
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The consumer's own tasks (all for the operator), in submission order.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/TaskRecordPage"
+                },
+                "example": {
+                  "items": [
+                    {
+                      "id": "t7",
+                      "name": "train",
+                      "consumer": "c1",
+                      "state": "scheduled",
+                      "priority": 0,
+                      "placement": {
+                        "alternative": 0,
+                        "parts": [
+                          {
+                            "resource": "86.1.7/zjk-a/gpu-node-17",
+                            "units": 8,
+                            "price_fen_per_unit_hour": 900,
+                            "rtt_ms": 6.1,
+                            "renewable": 0.72
+                          }
+                        ]
+                      },
+                      "spec": {
+                        "name": "train",
+                        "priority": 0,
+                        "units": 8,
+                        "gang": true,
+                        "accept": [
+                          {
+                            "kind": "gpu",
+                            "arch": "x86_64",
+                            "min_memory_gib": 40,
+                            "run": {
+                              "command": [
+                                "python",
+                                "train.py"
+                              ],
+                              "env": {}
+                            }
+                          },
+                          {
+                            "kind": "npu",
+                            "model": "Huawei Ascend 910B",
+                            "run": {
+                              "command": [
+                                "python",
+                                "train_npu.py"
+                              ],
+                              "env": {}
+                            }
+                          }
+                        ],
+                        "data_location": "city.shanghai",
+                        "max_rtt_ms": 20,
+                        "max_price_fen_per_unit_hour": 1000,
+                        "min_renewable": 0.3,
+                        "duration_s": 3600,
+                        "max_retries": 2,
+                        "objective": {
+                          "price": 1,
+                          "latency": 0.25,
+                          "carbon": 0.25
+                        },
+                        "consumer": "c1"
+                      },
+                      "created_at": "2026-11-21T22:30:00.000Z",
+                      "updated_at": "2026-11-21T22:30:00.000Z",
+                      "events": [
+                        {
+                          "state": "queued",
+                          "at": "2026-11-21T22:30:00.000Z"
+                        },
+                        {
+                          "state": "scheduled",
+                          "at": "2026-11-21T22:30:00.000Z",
+                          "message": "capacity appeared"
+                        }
+                      ]
+                    }
+                  ],
+                  "next_cursor": null
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          }
+        }
+      }
+    },
+    "/v1/tasks/stream": {
+      "get": {
+        "tags": [
+          "Tasks"
+        ],
+        "summary": "Follow task changes",
+        "operationId": "streamTasks",
+        "description": "A consumer's token (its own tasks) or the operator's (every task). Takes no query parameters.",
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Server-sent events: `event: ready` first, then one `event: task` per change of a visible task (data: a TaskUpdate as JSON), `event: reset` when changes were dropped (reload the list), and keep-alive comments. The stream ends when the client goes away or the server shuts down.",
+            "content": {
+              "text/event-stream": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          }
+        }
+      }
+    },
+    "/v1/tasks/{id}": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/TaskID"
+        }
+      ],
+      "get": {
+        "tags": [
+          "Tasks"
+        ],
+        "summary": "One task",
+        "operationId": "getTask",
+        "description": "The task's consumer or the operator; others get 404.",
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The task.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/TaskRecord"
+                },
+                "example": {
+                  "id": "t7",
+                  "name": "train",
+                  "consumer": "c1",
+                  "state": "scheduled",
+                  "priority": 0,
+                  "placement": {
+                    "alternative": 0,
+                    "parts": [
+                      {
+                        "resource": "86.1.7/zjk-a/gpu-node-17",
+                        "units": 8,
+                        "price_fen_per_unit_hour": 900,
+                        "rtt_ms": 6.1,
+                        "renewable": 0.72
+                      }
+                    ]
+                  },
+                  "spec": {
+                    "name": "train",
+                    "priority": 0,
+                    "units": 8,
+                    "gang": true,
+                    "accept": [
+                      {
+                        "kind": "gpu",
+                        "arch": "x86_64",
+                        "min_memory_gib": 40,
+                        "run": {
+                          "command": [
+                            "python",
+                            "train.py"
+                          ],
+                          "env": {}
+                        }
+                      },
+                      {
+                        "kind": "npu",
+                        "model": "Huawei Ascend 910B",
+                        "run": {
+                          "command": [
+                            "python",
+                            "train_npu.py"
+                          ],
+                          "env": {}
+                        }
+                      }
+                    ],
+                    "data_location": "city.shanghai",
+                    "max_rtt_ms": 20,
+                    "max_price_fen_per_unit_hour": 1000,
+                    "min_renewable": 0.3,
+                    "duration_s": 3600,
+                    "max_retries": 2,
+                    "objective": {
+                      "price": 1,
+                      "latency": 0.25,
+                      "carbon": 0.25
+                    },
+                    "consumer": "c1"
+                  },
+                  "created_at": "2026-11-21T22:30:00.000Z",
+                  "updated_at": "2026-11-21T22:30:00.000Z",
+                  "events": [
+                    {
+                      "state": "queued",
+                      "at": "2026-11-21T22:30:00.000Z"
+                    },
+                    {
+                      "state": "scheduled",
+                      "at": "2026-11-21T22:30:00.000Z",
+                      "message": "capacity appeared"
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          }
+        }
+      },
+      "delete": {
+        "tags": [
+          "Tasks"
+        ],
+        "summary": "Cancel a task",
+        "operationId": "cancelTask",
+        "description": "The task's consumer or the operator; others get 404. 409 if it already ended.",
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The task, now cancelled; its units are released at once.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/TaskRecord"
+                },
+                "example": {
+                  "id": "t7",
+                  "name": "train",
+                  "consumer": "c1",
+                  "state": "cancelled",
+                  "priority": 0,
+                  "placement": {
+                    "alternative": 0,
+                    "parts": [
+                      {
+                        "resource": "86.1.7/zjk-a/gpu-node-17",
+                        "units": 8,
+                        "price_fen_per_unit_hour": 900,
+                        "rtt_ms": 6.1,
+                        "renewable": 0.72
+                      }
+                    ]
+                  },
+                  "spec": {
+                    "name": "train",
+                    "priority": 0,
+                    "units": 8,
+                    "gang": true,
+                    "accept": [
+                      {
+                        "kind": "gpu",
+                        "arch": "x86_64",
+                        "min_memory_gib": 40,
+                        "run": {
+                          "command": [
+                            "python",
+                            "train.py"
+                          ],
+                          "env": {}
+                        }
+                      },
+                      {
+                        "kind": "npu",
+                        "model": "Huawei Ascend 910B",
+                        "run": {
+                          "command": [
+                            "python",
+                            "train_npu.py"
+                          ],
+                          "env": {}
+                        }
+                      }
+                    ],
+                    "data_location": "city.shanghai",
+                    "max_rtt_ms": 20,
+                    "max_price_fen_per_unit_hour": 1000,
+                    "min_renewable": 0.3,
+                    "duration_s": 3600,
+                    "max_retries": 2,
+                    "objective": {
+                      "price": 1,
+                      "latency": 0.25,
+                      "carbon": 0.25
+                    },
+                    "consumer": "c1"
+                  },
+                  "created_at": "2026-11-21T22:30:00.000Z",
+                  "updated_at": "2026-11-21T22:30:00.000Z",
+                  "events": [
+                    {
+                      "state": "queued",
+                      "at": "2026-11-21T22:30:00.000Z"
+                    },
+                    {
+                      "state": "scheduled",
+                      "at": "2026-11-21T22:30:00.000Z",
+                      "message": "capacity appeared"
+                    },
+                    {
+                      "state": "cancelled",
+                      "at": "2026-11-21T22:31:04.250Z",
+                      "message": "cancelled by c1"
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/v1/tasks/{id}/explain": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/TaskID"
+        }
+      ],
+      "get": {
+        "tags": [
+          "Tasks"
+        ],
+        "summary": "Why a task waits, or how it was placed",
+        "operationId": "explainTask",
+        "description": "The task's consumer or the operator; others get 404.",
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The funnel of constraints and a sentence.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Explanation"
+                },
+                "example": {
+                  "verdict": "queued",
+                  "resources": 1000,
+                  "steps": [
+                    {
+                      "constraint": "accept.kind",
+                      "removed": 586,
+                      "remaining": 414
+                    },
+                    {
+                      "constraint": "free_units",
+                      "removed": 414,
+                      "remaining": 0
+                    }
+                  ],
+                  "message": "no gpu has 8 free units now; the most free has 4",
+                  "queue_position": 1
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          }
+        }
+      }
+    },
+    "/v1/tasks/{id}/events": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/TaskID"
+        }
+      ],
+      "get": {
+        "tags": [
+          "Tasks"
+        ],
+        "summary": "A task's events",
+        "operationId": "taskEvents",
+        "description": "The task's consumer or the operator; others get 404.",
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Every transition, oldest first.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/TaskEventList"
+                },
+                "example": {
+                  "items": [
+                    {
+                      "state": "queued",
+                      "at": "2026-11-21T22:30:00.000Z"
+                    },
+                    {
+                      "state": "scheduled",
+                      "at": "2026-11-21T22:30:00.000Z",
+                      "message": "capacity appeared"
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          }
+        }
+      }
+    },
+    "/v1/tasks/{id}/logs": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/TaskID"
+        }
+      ],
+      "get": {
+        "tags": [
+          "Tasks"
+        ],
+        "summary": "A task's output",
+        "operationId": "taskLogs",
+        "description": "The task's consumer or the operator; others get 404.",
+        "parameters": [
+          {
+            "name": "stream",
+            "in": "query",
+            "required": false,
+            "description": "Which stream (default stdout).",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "stdout",
+                "stderr"
+              ]
+            }
+          },
+          {
+            "name": "tail",
+            "in": "query",
+            "required": false,
+            "description": "Only the last N lines.",
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 100000
+            }
+          },
+          {
+            "name": "attempt",
+            "in": "query",
+            "required": false,
+            "description": "Which attempt (default the current one).",
+            "schema": {
+              "type": "integer",
+              "minimum": 1
+            }
+          }
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The output shipped by the agent (the last 1 MiB per attempt and stream is kept).",
+            "content": {
+              "text/plain": {
+                "schema": {
+                  "type": "string"
+                },
+                "example": "epoch 1: loss 0.71\n"
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          }
+        }
+      }
+    },
+    "/v1/agent/work": {
+      "post": {
+        "tags": [
+          "Agents"
+        ],
+        "summary": "Work to start and stop (long poll)",
+        "operationId": "agentWork",
+        "description": "A provider's token. Answers at once when there is something to start or stop, else within `wait_s`; open polls end at once when the platform shuts down.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/WorkRequest"
+              },
+              "example": {
+                "running": [
+                  {
+                    "task": "t7",
+                    "attempt": 1,
+                    "resource": "86.1.7/zjk-a/gpu-node-17"
+                  }
+                ],
+                "wait_s": 0
+              }
+            }
+          }
+        },
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Parts to start and to stop, and the lease.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/WorkResponse"
+                },
+                "example": {
+                  "assignments": [
+                    {
+                      "task": "t7",
+                      "attempt": 1,
+                      "resource": "86.1.7/zjk-a/gpu-node-17",
+                      "units": 8,
+                      "kind": "gpu",
+                      "alternative": 0,
+                      "run": {
+                        "command": [
+                          "python",
+                          "train.py"
+                        ],
+                        "env": {}
+                      },
+                      "duration_s": 3600
+                    }
+                  ],
+                  "cancellations": [],
+                  "lease": {
+                    "heartbeat_interval_s": 10,
+                    "lease_s": 30,
+                    "fence_after_s": 20
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "422": {
+            "$ref": "#/components/responses/ValidationFailed"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/v1/agent/events": {
+      "post": {
+        "tags": [
+          "Agents"
+        ],
+        "summary": "Report what happened to parts",
+        "operationId": "agentEvents",
+        "description": "A provider's token. Sending a batch again is harmless.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/AttemptEventBatch"
+              },
+              "example": {
+                "events": [
+                  {
+                    "task": "t7",
+                    "attempt": 1,
+                    "resource": "86.1.7/zjk-a/gpu-node-17",
+                    "phase": "running",
+                    "at": "2026-11-21T22:31:04.250Z"
+                  }
+                ],
+                "sent_at": "2026-11-21T22:31:04.250Z"
+              }
+            }
+          }
+        },
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "How many events were applied and ignored (stale or repeated).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/EventAck"
+                },
+                "example": {
+                  "accepted": 1,
+                  "ignored": 0
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "422": {
+            "$ref": "#/components/responses/ValidationFailed"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/v1/agent/logs": {
+      "post": {
+        "tags": [
+          "Agents"
+        ],
+        "summary": "Append output of a part",
+        "operationId": "agentLogs",
+        "description": "A provider's token; only for attempts placed on its resources.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/LogChunk"
+              },
+              "example": {
+                "task": "t7",
+                "attempt": 1,
+                "stream": "stdout",
+                "data": "epoch 1: loss 0.71\n"
+              }
+            }
+          }
+        },
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "204": {
+            "description": "Appended."
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "422": {
+            "$ref": "#/components/responses/ValidationFailed"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/v1/usage": {
+      "get": {
+        "tags": [
+          "Metering"
+        ],
+        "summary": "Metered usage",
+        "operationId": "usage",
+        "description": "Consumers see only their usage, providers only theirs, the operator everything.",
+        "parameters": [
+          {
+            "name": "consumer",
+            "in": "query",
+            "required": false,
+            "description": "Only this consumer's usage.",
+            "schema": {
+              "type": "string"
+            },
+            "example": "c1"
+          },
+          {
+            "name": "provider",
+            "in": "query",
+            "required": false,
+            "description": "Only this provider's usage.",
+            "schema": {
+              "type": "string"
+            },
+            "example": "86.1.1"
+          },
+          {
+            "name": "from",
+            "in": "query",
+            "required": false,
+            "description": "Parts that ended at or after this time.",
+            "schema": {
+              "$ref": "#/components/schemas/Timestamp"
+            }
+          },
+          {
+            "name": "to",
+            "in": "query",
+            "required": false,
+            "description": "Parts that started before this time.",
+            "schema": {
+              "$ref": "#/components/schemas/Timestamp"
+            }
+          }
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "One item per part of every attempt, and the totals.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/UsageReport"
+                },
+                "example": {
+                  "items": [
+                    {
+                      "task": "t7",
+                      "attempt": 1,
+                      "consumer": "c1",
+                      "provider": "86.1.7",
+                      "resource": "86.1.7/zjk-a/gpu-node-17",
+                      "units": 8,
+                      "start": "2026-11-21T22:30:00.000Z",
+                      "end": "2026-11-21T22:31:04.250Z",
+                      "unit_seconds": 514,
+                      "price_fen_per_unit_hour": 900,
+                      "amount_fen": 129
+                    }
+                  ],
+                  "totals": {
+                    "parts": 1,
+                    "unit_seconds": 514,
+                    "amount_fen": 129
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          }
+        }
+      }
+    }
+  },
+  "components": {
+    "securitySchemes": {
+      "bearerAuth": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "The operator token (generated on first start into DATA/operator-token, or set with `serve --operator-token`), a provider's token (from `POST /v1/providers`) or a consumer's token (from `POST /v1/consumers`). Reads need none unless the platform runs with `--read-access token`; an unknown token is 401 everywhere."
+      }
+    },
+    "parameters": {
+      "Prefix": {
+        "name": "prefix",
+        "in": "path",
+        "required": true,
+        "description": "A provider's prefix.",
+        "schema": {
+          "$ref": "#/components/schemas/Prefix"
+        },
+        "example": "86.1.1"
+      },
+      "IdentifierPrefix": {
+        "name": "prefix",
+        "in": "path",
+        "required": true,
+        "description": "The identifier's prefix (the text before its first `/`).",
+        "schema": {
+          "$ref": "#/components/schemas/Prefix"
+        },
+        "example": "86.1.1"
+      },
+      "IdentifierSuffix": {
+        "name": "suffix",
+        "in": "path",
+        "required": true,
+        "description": "The identifier's suffix. It may span several `/`-separated segments (`zjk-a/gpu-node-17`), sent as they are: OpenAPI cannot express a parameter that spans segments, so this document describes a one-segment suffix; the server takes the whole rest of the path. An escaped slash (`%2F`) is refused.",
+        "schema": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 128,
+          "pattern": "^[A-Za-z0-9._~:-]+$"
+        },
+        "example": "gpu-0"
+      },
+      "TaskID": {
+        "name": "id",
+        "in": "path",
+        "required": true,
+        "description": "A task id (`t` and a number).",
+        "schema": {
+          "type": "string",
+          "minLength": 1
+        },
+        "example": "t1"
+      }
+    },
+    "responses": {
+      "BadRequest": {
+        "description": "`bad_request` (malformed JSON, wrong types, missing fields, bad query parameters, a path with an empty or dot segment) or `invalid_identifier`.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/APIErrorBody"
+            }
+          }
+        }
+      },
+      "Unauthorized": {
+        "description": "`unauthorized`: a token is needed and none was sent, the token is unknown, or the `Authorization` header is not `Bearer TOKEN`.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/APIErrorBody"
+            }
+          }
+        },
+        "headers": {
+          "WWW-Authenticate": {
+            "description": "`Bearer`.",
+            "schema": {
+              "type": "string",
+              "const": "Bearer"
+            }
+          }
+        }
+      },
+      "Forbidden": {
+        "description": "`forbidden`: the token is valid but may not do this.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/APIErrorBody"
+            }
+          }
+        }
+      },
+      "NotFound": {
+        "description": "`not_found`.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/APIErrorBody"
+            }
+          }
+        }
+      },
+      "Conflict": {
+        "description": "`conflict`: the request conflicts with the platform's state.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/APIErrorBody"
+            }
+          }
+        }
+      },
+      "PayloadTooLarge": {
+        "description": "`payload_too_large`: a body over the platform's limit (4 MiB by default) or too many items in one call.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/APIErrorBody"
+            }
+          }
+        }
+      },
+      "ValidationFailed": {
+        "description": "`validation_failed`: well-formed, but a field breaks a rule; the message names it.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/APIErrorBody"
+            }
+          }
+        }
+      },
+      "Unavailable": {
+        "description": "`unavailable`: storage failed or the platform is shutting down; nothing was applied, retry.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/APIErrorBody"
+            }
+          }
+        }
+      }
+    },
+    "schemas": {
+      "APIErrorBody": {
+        "type": "object",
+        "description": "Every failure: `{\"error\":{\"code\",\"message\"}}`.",
+        "properties": {
+          "error": {
+            "type": "object",
+            "properties": {
+              "code": {
+                "type": "string",
+                "description": "A stable machine code; new codes may be added.",
+                "examples": [
+                  "bad_request",
+                  "invalid_identifier",
+                  "unauthorized",
+                  "forbidden",
+                  "not_found",
+                  "conflict",
+                  "payload_too_large",
+                  "validation_failed",
+                  "unavailable"
+                ]
+              },
+              "message": {
+                "type": "string",
+                "description": "What went wrong and how to fix it; names the field at fault where there is one."
+              }
+            },
+            "required": [
+              "code",
+              "message"
+            ],
+            "additionalProperties": false
+          }
+        },
+        "required": [
+          "error"
+        ],
+        "additionalProperties": false
+      },
+      "Timestamp": {
+        "type": "string",
+        "description": "RFC 3339 UTC with milliseconds, e.g. `2026-11-21T22:30:00.125Z` (years 0001–9999). Requests may also give a `±HH:MM` offset and any number of fraction digits.",
+        "format": "date-time",
+        "examples": [
+          "2026-11-21T22:30:00.125Z"
+        ]
+      },
+      "Prefix": {
+        "type": "string",
+        "description": "An identifier prefix: 1–8 dot-separated decimal segments, each `0` or 1–9 digits without a leading zero (see docs/identifiers.md).",
+        "pattern": "^(0|[1-9][0-9]{0,8})(\\.(0|[1-9][0-9]{0,8})){0,7}$",
+        "examples": [
+          "86.1.7"
+        ]
+      },
+      "Identifier": {
+        "type": "string",
+        "description": "A resource identifier `PREFIX/SUFFIX` (at most 160 bytes); the suffix is 1–128 bytes of `A–Z a–z 0–9 - . _ ~ : /` without empty, `.` or `..` segments (see docs/identifiers.md).",
+        "maxLength": 160,
+        "pattern": "^(0|[1-9][0-9]{0,8})(\\.(0|[1-9][0-9]{0,8})){0,7}/[A-Za-z0-9._~:-]+(/[A-Za-z0-9._~:-]+)*$",
+        "examples": [
+          "86.1.7/zjk-a/gpu-node-17"
+        ]
+      },
+      "LocationCode": {
+        "type": "string",
+        "description": "A location of the national topology (`GET /v1/topology` lists them with coordinates); a hub code stands for every location in the hub where a filter takes one.",
+        "enum": [
+          "hub.jingjinji",
+          "hub.yangtze",
+          "hub.greater-bay",
+          "hub.chengdu-chongqing",
+          "hub.inner-mongolia",
+          "hub.guizhou",
+          "hub.gansu",
+          "hub.ningxia",
+          "cluster.zhangjiakou",
+          "cluster.yangtze-demo-zone",
+          "cluster.wuhu",
+          "cluster.shaoguan",
+          "cluster.tianfu",
+          "cluster.chongqing",
+          "cluster.horinger",
+          "cluster.guian",
+          "cluster.qingyang",
+          "cluster.zhongwei",
+          "city.beijing",
+          "city.tianjin",
+          "city.shanghai",
+          "city.hangzhou",
+          "city.nanjing",
+          "city.hefei",
+          "city.guangzhou",
+          "city.shenzhen",
+          "city.wuhan",
+          "city.changsha",
+          "city.zhengzhou",
+          "city.chengdu",
+          "city.chongqing",
+          "city.xian",
+          "city.hohhot",
+          "city.guiyang",
+          "city.lanzhou",
+          "city.yinchuan"
+        ]
+      },
+      "ResourceKind": {
+        "type": "string",
+        "description": "`cpu`, or an accelerator kind.",
+        "enum": [
+          "cpu",
+          "gpu",
+          "npu",
+          "fpga",
+          "asic"
+        ]
+      },
+      "ComputeClass": {
+        "type": "string",
+        "description": "The class used in statistics: the `class` label when it names one, else `general` for `cpu` and `intelligent` for accelerators.",
+        "enum": [
+          "general",
+          "intelligent",
+          "supercomputing",
+          "edge"
+        ]
+      },
+      "Precision": {
+        "type": "string",
+        "description": "A precision for peak-throughput figures.",
+        "enum": [
+          "fp64",
+          "fp32",
+          "fp16",
+          "int8"
+        ]
+      },
+      "TFLOPS": {
+        "type": "object",
+        "description": "Peak throughput per unit in TFLOPS (TOPS for `int8`); each figure optional.",
+        "properties": {
+          "fp64": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "minimum": 0,
+            "maximum": 1000000
+          },
+          "fp32": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "minimum": 0,
+            "maximum": 1000000
+          },
+          "fp16": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "minimum": 0,
+            "maximum": 1000000
+          },
+          "int8": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "description": "TOPS.",
+            "minimum": 0,
+            "maximum": 1000000
+          }
+        }
+      },
+      "Labels": {
+        "type": "object",
+        "description": "At most 64 labels; keys 1–63 characters of letters, digits, `_ - . /`; values at most 256 bytes without control characters. The `class` label, if set, must name a compute class.",
+        "maxProperties": 64,
+        "propertyNames": {
+          "pattern": "^[A-Za-z0-9_./-]{1,63}$"
+        },
+        "additionalProperties": {
+          "type": "string",
+          "maxLength": 256,
+          "pattern": "^[^\\u0000-\\u001f\\u007f]*$"
+        },
+        "examples": [
+          {
+            "rack": "r3"
+          }
+        ]
+      },
+      "ResourceSpec": {
+        "type": "object",
+        "description": "What a provider declares about one resource (`PUT /v1/resources/{identifier}`).",
+        "properties": {
+          "kind": {
+            "$ref": "#/components/schemas/ResourceKind"
+          },
+          "arch": {
+            "type": "string",
+            "description": "1–32 characters of `a–z 0–9 _ - .` (`x86_64`, `aarch64`, `loongarch64`, …).",
+            "pattern": "^[a-z0-9_.-]{1,32}$"
+          },
+          "model": {
+            "type": "string",
+            "description": "Free text, at most 128 bytes, no control characters.",
+            "maxLength": 128,
+            "pattern": "^[^\\u0000-\\u001f\\u007f]*$"
+          },
+          "units": {
+            "type": "integer",
+            "description": "Accelerators for accelerator nodes, cores for CPU nodes.",
+            "minimum": 1,
+            "maximum": 1000000
+          },
+          "memory_gib": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "description": "Memory per unit in GiB (default 0).",
+            "minimum": 0,
+            "maximum": 1000000
+          },
+          "tflops": {
+            "oneOf": [
+              {
+                "$ref": "#/components/schemas/TFLOPS"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "location": {
+            "$ref": "#/components/schemas/LocationCode"
+          },
+          "price_fen_per_unit_hour": {
+            "type": "integer",
+            "description": "Price in fen (1 CNY = 100 fen) per unit-hour.",
+            "format": "int64",
+            "minimum": 0,
+            "maximum": 100000000000
+          },
+          "labels": {
+            "oneOf": [
+              {
+                "$ref": "#/components/schemas/Labels"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "renewable": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "description": "The resource's own renewable share, overriding its provider's.",
+            "minimum": 0,
+            "maximum": 1
+          }
+        },
+        "required": [
+          "kind",
+          "arch",
+          "model",
+          "units",
+          "location",
+          "price_fen_per_unit_hour"
+        ]
+      },
+      "LiveState": {
+        "type": "object",
+        "description": "The live state a resource's provider last reported.",
+        "properties": {
+          "free_units": {
+            "type": "integer",
+            "description": "Units free now.",
+            "minimum": 0
+          },
+          "healthy": {
+            "type": "boolean",
+            "description": "Whether the provider reports the resource healthy."
+          },
+          "utilization": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "description": "Reported utilisation (0–1); null when never reported.",
+            "minimum": 0,
+            "maximum": 1
+          },
+          "heartbeat_at": {
+            "$ref": "#/components/schemas/Timestamp",
+            "description": "When the last report arrived."
+          }
+        },
+        "required": [
+          "free_units",
+          "healthy",
+          "utilization",
+          "heartbeat_at"
+        ],
+        "additionalProperties": false
+      },
+      "ResourceRecord": {
+        "type": "object",
+        "description": "A resource as resolve and discovery return it: the spec, its owner, derived fields and live state.",
+        "properties": {
+          "id": {
+            "$ref": "#/components/schemas/Identifier"
+          },
+          "provider": {
+            "$ref": "#/components/schemas/Prefix",
+            "description": "The owning provider's prefix."
+          },
+          "kind": {
+            "$ref": "#/components/schemas/ResourceKind"
+          },
+          "class": {
+            "$ref": "#/components/schemas/ComputeClass"
+          },
+          "arch": {
+            "type": "string"
+          },
+          "model": {
+            "type": "string"
+          },
+          "units": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "memory_gib": {
+            "type": "number",
+            "minimum": 0
+          },
+          "tflops": {
+            "$ref": "#/components/schemas/TFLOPS"
+          },
+          "location": {
+            "$ref": "#/components/schemas/LocationCode"
+          },
+          "price_fen_per_unit_hour": {
+            "type": "integer",
+            "format": "int64",
+            "minimum": 0
+          },
+          "labels": {
+            "type": "object",
+            "additionalProperties": {
+              "type": "string"
+            }
+          },
+          "renewable": {
+            "type": "number",
+            "description": "The renewable share in force: the resource's own, else its provider's.",
+            "minimum": 0,
+            "maximum": 1
+          },
+          "version": {
+            "type": "integer",
+            "description": "Starts at 1 and increases on every change of the record (not of its live state).",
+            "minimum": 1
+          },
+          "created_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "updated_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "state": {
+            "$ref": "#/components/schemas/LiveState"
+          },
+          "available": {
+            "type": "boolean",
+            "description": "Healthy and reported within 3 × the heartbeat interval."
+          },
+          "unavailable_reason": {
+            "type": "string",
+            "description": "Why the resource is unavailable (`stale: last report 34 s ago (limit 30 s)`, `unhealthy: …`); absent when available."
+          },
+          "rtt_ms": {
+            "type": "number",
+            "description": "Round-trip time in ms from a discovery query's `near` location (0.1 ms steps); absent otherwise.",
+            "minimum": 0
+          }
+        },
+        "required": [
+          "id",
+          "provider",
+          "kind",
+          "class",
+          "arch",
+          "model",
+          "units",
+          "memory_gib",
+          "tflops",
+          "location",
+          "price_fen_per_unit_hour",
+          "labels",
+          "renewable",
+          "version",
+          "created_at",
+          "updated_at",
+          "state",
+          "available"
+        ],
+        "additionalProperties": false
+      },
+      "ResourceRecordPage": {
+        "type": "object",
+        "description": "One page of discovery results.",
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ResourceRecord"
+            }
+          },
+          "next_cursor": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "Pass as `cursor` for the next page; null on the last page."
+          }
+        },
+        "required": [
+          "items",
+          "next_cursor"
+        ],
+        "additionalProperties": false
+      },
+      "ResolveBatch": {
+        "type": "object",
+        "description": "The body of `POST /v1/resolve`.",
+        "properties": {
+          "ids": {
+            "type": "array",
+            "description": "At most 10,000 identifiers; one malformed identifier fails the call (400 naming `ids[i]`).",
+            "items": {
+              "$ref": "#/components/schemas/Identifier"
+            },
+            "maxItems": 10000
+          }
+        },
+        "required": [
+          "ids"
+        ]
+      },
+      "ResolveBatchResult": {
+        "type": "object",
+        "description": "The answer to `POST /v1/resolve`.",
+        "properties": {
+          "items": {
+            "type": "array",
+            "description": "Records in request order, null for identifiers not registered here.",
+            "items": {
+              "oneOf": [
+                {
+                  "$ref": "#/components/schemas/ResourceRecord"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            }
+          }
+        },
+        "required": [
+          "items"
+        ],
+        "additionalProperties": false
+      },
+      "TelemetryReport": {
+        "type": "object",
+        "description": "One live-state report for one resource.",
+        "properties": {
+          "id": {
+            "type": "string",
+            "description": "The resource's identifier."
+          },
+          "free_units": {
+            "type": "integer",
+            "description": "Units free now (0 … the resource's units).",
+            "minimum": 0
+          },
+          "healthy": {
+            "type": "boolean"
+          },
+          "utilization": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "minimum": 0,
+            "maximum": 1
+          },
+          "price_fen_per_unit_hour": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "description": "A new price; changes the record (its `version` increases).",
+            "format": "int64",
+            "minimum": 0,
+            "maximum": 100000000000
+          }
+        },
+        "required": [
+          "id",
+          "free_units",
+          "healthy"
+        ]
+      },
+      "TelemetryBatch": {
+        "type": "object",
+        "description": "The body of `POST /v1/telemetry`.",
+        "properties": {
+          "reports": {
+            "type": "array",
+            "description": "At most 10,000 reports; all or nothing.",
+            "items": {
+              "$ref": "#/components/schemas/TelemetryReport"
+            },
+            "maxItems": 10000
+          }
+        },
+        "required": [
+          "reports"
+        ]
+      },
+      "TelemetryAck": {
+        "type": "object",
+        "description": "The answer to `POST /v1/telemetry`.",
+        "properties": {
+          "accepted": {
+            "type": "integer",
+            "description": "Reports applied.",
+            "minimum": 0
+          }
+        },
+        "required": [
+          "accepted"
+        ],
+        "additionalProperties": false
+      },
+      "ProviderRegistration": {
+        "type": "object",
+        "description": "The body of `POST /v1/providers`.",
+        "properties": {
+          "name": {
+            "type": "string",
+            "description": "1–200 bytes, no control characters.",
+            "minLength": 1,
+            "maxLength": 200,
+            "pattern": "^[^\\u0000-\\u001f\\u007f]*$"
+          },
+          "contact": {
+            "type": "string",
+            "description": "1–200 bytes, no control characters.",
+            "minLength": 1,
+            "maxLength": 200,
+            "pattern": "^[^\\u0000-\\u001f\\u007f]*$"
+          },
+          "location": {
+            "$ref": "#/components/schemas/LocationCode"
+          },
+          "renewable": {
+            "type": "number",
+            "description": "Renewable-energy share.",
+            "minimum": 0,
+            "maximum": 1
+          },
+          "pue": {
+            "type": "number",
+            "description": "Power usage effectiveness.",
+            "minimum": 1,
+            "maximum": 5
+          }
+        },
+        "required": [
+          "name",
+          "contact",
+          "location",
+          "renewable",
+          "pue"
+        ]
+      },
+      "ProviderRecord": {
+        "type": "object",
+        "description": "A registered provider.",
+        "properties": {
+          "prefix": {
+            "$ref": "#/components/schemas/Prefix"
+          },
+          "name": {
+            "type": "string"
+          },
+          "contact": {
+            "type": "string"
+          },
+          "location": {
+            "$ref": "#/components/schemas/LocationCode"
+          },
+          "renewable": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 1
+          },
+          "pue": {
+            "type": "number",
+            "minimum": 1
+          },
+          "created_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "resources": {
+            "type": "integer",
+            "description": "Resources registered under this prefix.",
+            "minimum": 0
+          },
+          "token": {
+            "type": "string",
+            "description": "The provider's secret token: only in the answer to registration or rotation."
+          }
+        },
+        "required": [
+          "prefix",
+          "name",
+          "contact",
+          "location",
+          "renewable",
+          "pue",
+          "created_at",
+          "resources"
+        ],
+        "additionalProperties": false
+      },
+      "ProviderRecordList": {
+        "type": "object",
+        "description": "Every provider, in prefix order.",
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ProviderRecord"
+            }
+          }
+        },
+        "required": [
+          "items"
+        ],
+        "additionalProperties": false
+      },
+      "ConsumerRegistration": {
+        "type": "object",
+        "description": "The body of `POST /v1/consumers`.",
+        "properties": {
+          "name": {
+            "type": "string",
+            "description": "1–200 bytes, no control characters.",
+            "minLength": 1,
+            "maxLength": 200,
+            "pattern": "^[^\\u0000-\\u001f\\u007f]*$"
+          },
+          "contact": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "At most 200 bytes, no control characters (default empty).",
+            "maxLength": 200,
+            "pattern": "^[^\\u0000-\\u001f\\u007f]*$"
+          }
+        },
+        "required": [
+          "name"
+        ]
+      },
+      "ConsumerRecord": {
+        "type": "object",
+        "description": "A registered consumer.",
+        "properties": {
+          "id": {
+            "type": "string",
+            "description": "Platform-unique consumer id.",
+            "examples": [
+              "c1"
+            ]
+          },
+          "name": {
+            "type": "string"
+          },
+          "contact": {
+            "type": "string"
+          },
+          "created_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "token": {
+            "type": "string",
+            "description": "The consumer's secret token: only in the answer to registration."
+          }
+        },
+        "required": [
+          "id",
+          "name",
+          "contact",
+          "created_at"
+        ],
+        "additionalProperties": false
+      },
+      "ConsumerRecordList": {
+        "type": "object",
+        "description": "Every consumer, in id order.",
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ConsumerRecord"
+            }
+          }
+        },
+        "required": [
+          "items"
+        ],
+        "additionalProperties": false
+      },
+      "WhoAmI": {
+        "type": "object",
+        "description": "The caller as the platform sees it.",
+        "properties": {
+          "kind": {
+            "type": "string",
+            "description": "The kind of token sent.",
+            "enum": [
+              "operator",
+              "provider",
+              "consumer",
+              "anonymous"
+            ]
+          },
+          "id": {
+            "type": "string",
+            "description": "The provider's prefix or the consumer's id; absent for the operator and anonymous callers."
+          },
+          "platform": {
+            "$ref": "#/components/schemas/Prefix",
+            "description": "This platform's prefix."
+          }
+        },
+        "required": [
+          "kind",
+          "platform"
+        ],
+        "additionalProperties": false
+      },
+      "TaskState": {
+        "type": "string",
+        "description": "`queued → scheduled → starting → running → succeeded | failed | cancelled`; `lost` when the provider stopped reporting (then queued again or failed); `expired` when a queued task's deadline passed; `rejected` when nothing could ever take it.",
+        "enum": [
+          "queued",
+          "scheduled",
+          "starting",
+          "running",
+          "succeeded",
+          "failed",
+          "cancelled",
+          "lost",
+          "expired",
+          "rejected"
+        ]
+      },
+      "TaskSpecRun": {
+        "type": "object",
+        "description": "What the agent executes: `{\"command\":[…],\"env\":{…}}`.",
+        "properties": {
+          "command": {
+            "type": "array",
+            "description": "The program and its arguments: 1–256 strings of at most 4096 bytes without NUL; the first names the program.",
+            "items": {
+              "type": "string"
+            },
+            "minItems": 1,
+            "maxItems": 256
+          },
+          "env": {
+            "type": [
+              "object",
+              "null"
+            ],
+            "description": "At most 128 variables; names of letters, digits and `_`, not starting with a digit.",
+            "maxProperties": 128,
+            "additionalProperties": {
+              "type": "string"
+            }
+          }
+        },
+        "required": [
+          "command"
+        ]
+      },
+      "TaskSpecAlternative": {
+        "type": "object",
+        "description": "One way to run the task: a kind of resource, optionally narrowed, and what to execute there.",
+        "properties": {
+          "kind": {
+            "$ref": "#/components/schemas/ResourceKind"
+          },
+          "arch": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "Required architecture; any if absent.",
+            "pattern": "^[a-z0-9_.-]{1,32}$"
+          },
+          "model": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "Required hardware model, exactly as registered; any if absent.",
+            "maxLength": 128,
+            "pattern": "^[^\\u0000-\\u001f\\u007f]*$"
+          },
+          "min_memory_gib": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "description": "Minimum memory per unit in GiB.",
+            "minimum": 0,
+            "maximum": 1000000
+          },
+          "run": {
+            "$ref": "#/components/schemas/TaskSpecRun"
+          }
+        },
+        "required": [
+          "kind",
+          "run"
+        ]
+      },
+      "TaskSpecObjective": {
+        "type": "object",
+        "description": "Weights of the placement cost `price·(price / cheapest) + latency·(rtt / 20 ms) + carbon·(1 − renewable)`; at least one positive; missing weights are 0 when the object is given (default `{\"price\":1,\"latency\":0.25,\"carbon\":0.25}`).",
+        "properties": {
+          "price": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "minimum": 0,
+            "maximum": 1000
+          },
+          "latency": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "minimum": 0,
+            "maximum": 1000
+          },
+          "carbon": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "minimum": 0,
+            "maximum": 1000
+          }
+        }
+      },
+      "TaskSpec": {
+        "type": "object",
+        "description": "What a consumer asks for (see docs/scheduling.md for every field).",
+        "properties": {
+          "name": {
+            "type": "string",
+            "description": "1–200 bytes, no control characters.",
+            "minLength": 1,
+            "maxLength": 200,
+            "pattern": "^[^\\u0000-\\u001f\\u007f]*$"
+          },
+          "consumer": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "Set by the platform from the token; ignored in requests."
+          },
+          "priority": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "description": "Higher runs first (default 0).",
+            "minimum": -1000000,
+            "maximum": 1000000
+          },
+          "deadline": {
+            "description": "A queued task that has not started by then expires.",
+            "oneOf": [
+              {
+                "$ref": "#/components/schemas/Timestamp"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "units": {
+            "type": "integer",
+            "description": "Units needed (accelerators, or cores for CPU).",
+            "minimum": 1,
+            "maximum": 1000000
+          },
+          "gang": {
+            "type": [
+              "boolean",
+              "null"
+            ],
+            "description": "`true` (default): all units on one resource; `false`: may be split over several."
+          },
+          "accept": {
+            "type": "array",
+            "description": "1–16 alternatives: the same job built for different chips.",
+            "items": {
+              "$ref": "#/components/schemas/TaskSpecAlternative"
+            },
+            "minItems": 1,
+            "maxItems": 16
+          },
+          "data_location": {
+            "oneOf": [
+              {
+                "$ref": "#/components/schemas/LocationCode"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "max_rtt_ms": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "description": "Largest RTT from `data_location` in ms (needs `data_location`).",
+            "exclusiveMinimum": 0,
+            "maximum": 100000
+          },
+          "max_price_fen_per_unit_hour": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "format": "int64",
+            "minimum": 0,
+            "maximum": 100000000000
+          },
+          "min_renewable": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "minimum": 0,
+            "maximum": 1
+          },
+          "duration_s": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "description": "Estimated run time in seconds.",
+            "exclusiveMinimum": 0,
+            "maximum": 31622400
+          },
+          "max_retries": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "description": "Moves to another provider after a loss (default 2).",
+            "minimum": 0,
+            "maximum": 10
+          },
+          "objective": {
+            "oneOf": [
+              {
+                "$ref": "#/components/schemas/TaskSpecObjective"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          }
+        },
+        "required": [
+          "name",
+          "units",
+          "accept"
+        ]
+      },
+      "PlacementPart": {
+        "type": "object",
+        "description": "One resource's share of a placement.",
+        "properties": {
+          "resource": {
+            "type": "string",
+            "description": "The resource identifier."
+          },
+          "units": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "price_fen_per_unit_hour": {
+            "type": "integer",
+            "format": "int64",
+            "minimum": 0
+          },
+          "rtt_ms": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "description": "RTT from the task's `data_location`, 0.1 ms steps; null without one.",
+            "minimum": 0
+          },
+          "renewable": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 1
+          }
+        },
+        "required": [
+          "resource",
+          "units",
+          "price_fen_per_unit_hour",
+          "rtt_ms",
+          "renewable"
+        ],
+        "additionalProperties": false
+      },
+      "Placement": {
+        "type": "object",
+        "description": "Where a task runs: which alternative, and the units on each resource.",
+        "properties": {
+          "alternative": {
+            "type": "integer",
+            "description": "Index into the task's `accept`.",
+            "minimum": 0
+          },
+          "parts": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/PlacementPart"
+            }
+          }
+        },
+        "required": [
+          "alternative",
+          "parts"
+        ],
+        "additionalProperties": false
+      },
+      "TaskEvent": {
+        "type": "object",
+        "description": "One transition in a task's life.",
+        "properties": {
+          "state": {
+            "$ref": "#/components/schemas/TaskState"
+          },
+          "at": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "message": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "state",
+          "at"
+        ],
+        "additionalProperties": false
+      },
+      "TaskEventList": {
+        "type": "object",
+        "description": "A task's events, oldest first.",
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/TaskEvent"
+            }
+          }
+        },
+        "required": [
+          "items"
+        ],
+        "additionalProperties": false
+      },
+      "TaskSubmission": {
+        "type": "object",
+        "description": "The answer to `POST /v1/tasks`.",
+        "properties": {
+          "id": {
+            "type": "string",
+            "examples": [
+              "t7"
+            ]
+          },
+          "state": {
+            "$ref": "#/components/schemas/TaskState"
+          },
+          "placement": {
+            "oneOf": [
+              {
+                "$ref": "#/components/schemas/Placement"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          }
+        },
+        "required": [
+          "id",
+          "state",
+          "placement"
+        ],
+        "additionalProperties": false
+      },
+      "TaskRecord": {
+        "type": "object",
+        "description": "A task.",
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string"
+          },
+          "consumer": {
+            "type": "string"
+          },
+          "state": {
+            "$ref": "#/components/schemas/TaskState"
+          },
+          "priority": {
+            "type": "integer"
+          },
+          "placement": {
+            "oneOf": [
+              {
+                "$ref": "#/components/schemas/Placement"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "spec": {
+            "$ref": "#/components/schemas/TaskSpec"
+          },
+          "created_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "updated_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "events": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/TaskEvent"
+            }
+          }
+        },
+        "required": [
+          "id",
+          "name",
+          "consumer",
+          "state",
+          "priority",
+          "placement",
+          "spec",
+          "created_at",
+          "updated_at",
+          "events"
+        ],
+        "additionalProperties": false
+      },
+      "TaskRecordPage": {
+        "type": "object",
+        "description": "One page of tasks in submission order.",
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/TaskRecord"
+            }
+          },
+          "next_cursor": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "Pass as `cursor` for the next page; null on the last page."
+          }
+        },
+        "required": [
+          "items",
+          "next_cursor"
+        ],
+        "additionalProperties": false
+      },
+      "ExplanationStep": {
+        "type": "object",
+        "description": "One step of the funnel.",
+        "properties": {
+          "constraint": {
+            "type": "string",
+            "description": "The spec field the constraint comes from, e.g. `accept.kind`, `max_rtt_ms`, `free_units`."
+          },
+          "removed": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "remaining": {
+            "type": "integer",
+            "minimum": 0
+          }
+        },
+        "required": [
+          "constraint",
+          "removed",
+          "remaining"
+        ],
+        "additionalProperties": false
+      },
+      "Explanation": {
+        "type": "object",
+        "description": "Why a task is (or is not) placeable.",
+        "properties": {
+          "verdict": {
+            "type": "string",
+            "enum": [
+              "placeable",
+              "queued",
+              "impossible"
+            ]
+          },
+          "resources": {
+            "type": "integer",
+            "description": "Resources considered.",
+            "minimum": 0
+          },
+          "steps": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ExplanationStep"
+            }
+          },
+          "message": {
+            "type": "string"
+          },
+          "queue_position": {
+            "type": "integer",
+            "description": "1-based position in the queue when queued.",
+            "minimum": 1
+          }
+        },
+        "required": [
+          "verdict",
+          "resources",
+          "steps",
+          "message"
+        ],
+        "additionalProperties": false
+      },
+      "AttemptRef": {
+        "type": "object",
+        "description": "One part of a task attempt, as the agent names the work it runs.",
+        "properties": {
+          "task": {
+            "type": "string"
+          },
+          "attempt": {
+            "type": "integer"
+          },
+          "resource": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "task",
+          "attempt",
+          "resource"
+        ]
+      },
+      "WorkRequest": {
+        "type": "object",
+        "description": "The body of `POST /v1/agent/work`.",
+        "properties": {
+          "running": {
+            "type": [
+              "array",
+              "null"
+            ],
+            "description": "Every part the agent accepted and has not had its final event acknowledged (at most 100,000).",
+            "items": {
+              "$ref": "#/components/schemas/AttemptRef"
+            }
+          },
+          "wait_s": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "description": "Seconds to hold the request open when there is nothing to do (default 25).",
+            "minimum": 0,
+            "maximum": 60
+          }
+        }
+      },
+      "Assignment": {
+        "type": "object",
+        "description": "One part of a placed task that the agent must run.",
+        "properties": {
+          "task": {
+            "type": "string"
+          },
+          "attempt": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "resource": {
+            "type": "string"
+          },
+          "units": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "kind": {
+            "$ref": "#/components/schemas/ResourceKind"
+          },
+          "alternative": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "run": {
+            "$ref": "#/components/schemas/TaskSpecRun"
+          },
+          "duration_s": {
+            "type": "number"
+          }
+        },
+        "required": [
+          "task",
+          "attempt",
+          "resource",
+          "units",
+          "kind",
+          "alternative",
+          "run"
+        ],
+        "additionalProperties": false
+      },
+      "Lease": {
+        "type": "object",
+        "description": "The platform's liveness lease, which agents obey.",
+        "properties": {
+          "heartbeat_interval_s": {
+            "type": "number",
+            "exclusiveMinimum": 0
+          },
+          "lease_s": {
+            "type": "number",
+            "exclusiveMinimum": 0
+          },
+          "fence_after_s": {
+            "type": "number",
+            "exclusiveMinimum": 0
+          }
+        },
+        "required": [
+          "heartbeat_interval_s",
+          "lease_s",
+          "fence_after_s"
+        ],
+        "additionalProperties": false
+      },
+      "WorkResponse": {
+        "type": "object",
+        "description": "The answer to `POST /v1/agent/work`.",
+        "properties": {
+          "assignments": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Assignment"
+            }
+          },
+          "cancellations": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/AttemptRef"
+            }
+          },
+          "lease": {
+            "$ref": "#/components/schemas/Lease"
+          }
+        },
+        "required": [
+          "assignments",
+          "cancellations",
+          "lease"
+        ],
+        "additionalProperties": false
+      },
+      "AttemptEvent": {
+        "type": "object",
+        "description": "What happened to one part on the provider's side.",
+        "properties": {
+          "task": {
+            "type": "string"
+          },
+          "attempt": {
+            "type": "integer"
+          },
+          "resource": {
+            "type": "string"
+          },
+          "phase": {
+            "type": "string",
+            "enum": [
+              "starting",
+              "running",
+              "succeeded",
+              "failed"
+            ]
+          },
+          "exit_code": {
+            "type": [
+              "integer",
+              "null"
+            ]
+          },
+          "message": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "at": {
+            "description": "When the phase happened, by the agent's clock.",
+            "oneOf": [
+              {
+                "$ref": "#/components/schemas/Timestamp"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          }
+        },
+        "required": [
+          "task",
+          "attempt",
+          "resource",
+          "phase"
+        ]
+      },
+      "AttemptEventBatch": {
+        "type": "object",
+        "description": "The body of `POST /v1/agent/events`.",
+        "properties": {
+          "events": {
+            "type": "array",
+            "description": "At most 10,000 events.",
+            "items": {
+              "$ref": "#/components/schemas/AttemptEvent"
+            },
+            "maxItems": 10000
+          },
+          "sent_at": {
+            "description": "The agent's clock when it sent the batch.",
+            "oneOf": [
+              {
+                "$ref": "#/components/schemas/Timestamp"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          }
+        },
+        "required": [
+          "events"
+        ]
+      },
+      "EventAck": {
+        "type": "object",
+        "description": "The answer to `POST /v1/agent/events`.",
+        "properties": {
+          "accepted": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "ignored": {
+            "type": "integer",
+            "description": "Stale and repeated events.",
+            "minimum": 0
+          }
+        },
+        "required": [
+          "accepted",
+          "ignored"
+        ],
+        "additionalProperties": false
+      },
+      "LogChunk": {
+        "type": "object",
+        "description": "The body of `POST /v1/agent/logs`: output of a part on the provider's resources.",
+        "properties": {
+          "task": {
+            "type": "string"
+          },
+          "attempt": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "stream": {
+            "type": "string",
+            "enum": [
+              "stdout",
+              "stderr"
+            ]
+          },
+          "data": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "task",
+          "attempt",
+          "stream",
+          "data"
+        ]
+      },
+      "UsageRecord": {
+        "type": "object",
+        "description": "One metered part of an attempt.",
+        "properties": {
+          "task": {
+            "type": "string"
+          },
+          "attempt": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "consumer": {
+            "type": "string"
+          },
+          "provider": {
+            "type": "string"
+          },
+          "resource": {
+            "type": "string"
+          },
+          "units": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "start": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "end": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "unit_seconds": {
+            "type": "number",
+            "minimum": 0
+          },
+          "price_fen_per_unit_hour": {
+            "type": "integer",
+            "format": "int64",
+            "minimum": 0
+          },
+          "amount_fen": {
+            "type": "integer",
+            "description": "⌈units × milliseconds × price / 3,600,000⌉.",
+            "format": "int64",
+            "minimum": 0
+          }
+        },
+        "required": [
+          "task",
+          "attempt",
+          "consumer",
+          "provider",
+          "resource",
+          "units",
+          "start",
+          "end",
+          "unit_seconds",
+          "price_fen_per_unit_hour",
+          "amount_fen"
+        ],
+        "additionalProperties": false
+      },
+      "UsageReportTotals": {
+        "type": "object",
+        "properties": {
+          "parts": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "unit_seconds": {
+            "type": "number",
+            "minimum": 0
+          },
+          "amount_fen": {
+            "type": "integer",
+            "format": "int64",
+            "minimum": 0
+          }
+        },
+        "required": [
+          "parts",
+          "unit_seconds",
+          "amount_fen"
+        ],
+        "additionalProperties": false
+      },
+      "UsageReport": {
+        "type": "object",
+        "description": "Metered parts and their totals.",
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/UsageRecord"
+            }
+          },
+          "totals": {
+            "$ref": "#/components/schemas/UsageReportTotals"
+          }
+        },
+        "required": [
+          "items",
+          "totals"
+        ],
+        "additionalProperties": false
+      },
+      "Location": {
+        "type": "object",
+        "description": "A place of the topology.",
+        "properties": {
+          "code": {
+            "$ref": "#/components/schemas/LocationCode"
+          },
+          "name": {
+            "type": "string"
+          },
+          "kind": {
+            "type": "string",
+            "enum": [
+              "hub",
+              "cluster",
+              "city"
+            ]
+          },
+          "hub": {
+            "$ref": "#/components/schemas/LocationCode"
+          },
+          "region": {
+            "type": "string",
+            "enum": [
+              "east",
+              "central",
+              "west",
+              "northeast"
+            ]
+          },
+          "lat": {
+            "type": "number",
+            "minimum": -90,
+            "maximum": 90
+          },
+          "lon": {
+            "type": "number",
+            "minimum": -180,
+            "maximum": 180
+          }
+        },
+        "required": [
+          "code",
+          "name",
+          "kind",
+          "hub",
+          "region",
+          "lat",
+          "lon"
+        ],
+        "additionalProperties": false
+      },
+      "LatencyOverride": {
+        "type": "object",
+        "description": "An operator-measured RTT between two different locations (both directions).",
+        "properties": {
+          "from": {
+            "$ref": "#/components/schemas/LocationCode"
+          },
+          "to": {
+            "$ref": "#/components/schemas/LocationCode"
+          },
+          "rtt_ms": {
+            "type": "number",
+            "exclusiveMinimum": 0,
+            "maximum": 10000
+          }
+        },
+        "required": [
+          "from",
+          "to",
+          "rtt_ms"
+        ]
+      },
+      "LatencyModel": {
+        "type": "object",
+        "description": "How unmeasured RTTs are estimated (docs/topology.md).",
+        "properties": {
+          "route_factor": {
+            "type": "number"
+          },
+          "fibre_km_per_ms": {
+            "type": "number"
+          },
+          "overhead_ms": {
+            "type": "number"
+          },
+          "same_site_ms": {
+            "type": "number"
+          }
+        },
+        "required": [
+          "route_factor",
+          "fibre_km_per_ms",
+          "overhead_ms",
+          "same_site_ms"
+        ],
+        "additionalProperties": false
+      },
+      "TopologyDocument": {
+        "type": "object",
+        "description": "Locations and the RTT matrix.",
+        "properties": {
+          "locations": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Location"
+            }
+          },
+          "codes": {
+            "type": "array",
+            "description": "Location codes in matrix order.",
+            "items": {
+              "$ref": "#/components/schemas/LocationCode"
+            }
+          },
+          "rtt_ms": {
+            "type": "array",
+            "description": "`rtt_ms[i][j]`: ms from `codes[i]` to `codes[j]`, 0.1 ms steps.",
+            "items": {
+              "type": "array",
+              "items": {
+                "type": "number",
+                "minimum": 0
+              }
+            }
+          },
+          "measured": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/LatencyOverride"
+            }
+          },
+          "model": {
+            "$ref": "#/components/schemas/LatencyModel"
+          }
+        },
+        "required": [
+          "locations",
+          "codes",
+          "rtt_ms",
+          "measured",
+          "model"
+        ],
+        "additionalProperties": false
+      },
+      "StatsReportKindTotals": {
+        "type": "object",
+        "properties": {
+          "resources": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "available": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "units": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "free_units": {
+            "type": "integer",
+            "minimum": 0
+          }
+        },
+        "required": [
+          "resources",
+          "available",
+          "units",
+          "free_units"
+        ],
+        "additionalProperties": false
+      },
+      "StatsReport": {
+        "type": "object",
+        "description": "National totals (docs/api.md explains each figure).",
+        "properties": {
+          "providers": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "resources": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "available_resources": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "units": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "free_units": {
+            "type": "integer",
+            "description": "Free units on available resources.",
+            "minimum": 0
+          },
+          "by_kind": {
+            "type": "object",
+            "propertyNames": {
+              "$ref": "#/components/schemas/ResourceKind"
+            },
+            "additionalProperties": {
+              "$ref": "#/components/schemas/StatsReportKindTotals"
+            }
+          },
+          "pflops_by_class": {
+            "type": "object",
+            "description": "Peak compute by class in PFLOPS, each at its basis.",
+            "propertyNames": {
+              "$ref": "#/components/schemas/ComputeClass"
+            },
+            "additionalProperties": {
+              "type": "number",
+              "minimum": 0
+            }
+          },
+          "basis": {
+            "type": "object",
+            "description": "The precision each class is counted at.",
+            "propertyNames": {
+              "$ref": "#/components/schemas/ComputeClass"
+            },
+            "additionalProperties": {
+              "$ref": "#/components/schemas/Precision"
+            }
+          },
+          "central_western_share": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 1
+          },
+          "renewable_share": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 1
+          },
+          "utilization": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 1
+          },
+          "generated_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          }
+        },
+        "required": [
+          "providers",
+          "resources",
+          "available_resources",
+          "units",
+          "free_units",
+          "by_kind",
+          "pflops_by_class",
+          "basis",
+          "central_western_share",
+          "renewable_share",
+          "utilization",
+          "generated_at"
+        ],
+        "additionalProperties": false
+      },
+      "HealthStatus": {
+        "type": "object",
+        "properties": {
+          "status": {
+            "type": "string",
+            "enum": [
+              "ok"
+            ]
+          }
+        },
+        "required": [
+          "status"
+        ],
+        "additionalProperties": false
+      }
+    }
+  }
+}
+"""##
+}
