@@ -15,7 +15,7 @@ public struct DemoAgents: Service {
         // Shutting down before the agents exist ends the wait at once.
         let ready = self.ready
         let agents: [AgentRunner] =
-            (try? await cancelWhenGracefulShutdown {
+            (await cancelWhenGracefulShutdown {
                 var agents: [AgentRunner] = []
                 for await list in ready { agents = list }
                 return agents

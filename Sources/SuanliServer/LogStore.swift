@@ -23,7 +23,7 @@ struct LogStore: Sendable {
         defer { lock.unlock() }
         let file = path(task: task, attempt: attempt, stream: stream)
         try FileManager.default.createDirectory(atPath: "\(directory)/\(task)", withIntermediateDirectories: true)
-        if !FileManager.default.fileExists(atPath: file) { FileManager.default.createFile(atPath: file, contents: nil) }
+        if !FileManager.default.fileExists(atPath: file) { _ = FileManager.default.createFile(atPath: file, contents: nil) }
         let handle = try FileHandle(forUpdating: URL(fileURLWithPath: file))
         defer { try? handle.close() }
         let size = try handle.seekToEnd()

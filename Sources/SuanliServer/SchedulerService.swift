@@ -20,7 +20,7 @@ struct SchedulerService: Service {
     func run() async throws {
         let tick = max(0.05, min(1, platform.configuration.heartbeatInterval / 4))
         let wakeups = platform.schedulerWakeups.stream
-        try? await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
                     while !Task.isCancelled {

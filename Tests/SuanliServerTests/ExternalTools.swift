@@ -70,6 +70,13 @@ enum ExternalTools {
             stderr: String(decoding: stderrData.withLock { $0 }, as: UTF8.self))
     }
 
+    /// Runs blocking `body` on its own thread, off the cooperative pool.
+    static func detached<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try body() }) }.start()
+        }
+    }
+
     /// Runs `run` off the cooperative pool.
     static func runDetached(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil) async throws -> Output {
         try await withCheckedThrowingContinuation { continuation in
