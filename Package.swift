@@ -98,12 +98,25 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The web dashboard at `/`: hand-written HTML, CSS and JavaScript compiled into the binary.
+        .target(
+            name: "SuanliWeb",
+            dependencies: [
+                "SuanliCore", "SuanliServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [
+                .embedInCode("Assets/index.html"), .embedInCode("Assets/app.js"), .embedInCode("Assets/style.css"),
+                .embedInCode("Assets/china.json"),
+            ]
+        ),
         // The command tree (serve, up, resolve, find, bench, …).
         .target(
             name: "SuanliCLI",
             dependencies: [
                 "SuanliCore", "SuanliRegistry", "SuanliScheduler", "SuanliStore", "SuanliServer", "SuanliClient",
-                "SuanliAgent", "SuanliSimulation", "SuanliDemo", "SuanliBenchmarks",
+                "SuanliAgent", "SuanliSimulation", "SuanliDemo", "SuanliBenchmarks", "SuanliWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -137,7 +150,7 @@ let package = Package(
         .testTarget(
             name: "SuanliServerTests",
             dependencies: [
-                "SuanliCore", "SuanliServer", "SuanliClient", "SuanliStore", "SuanliRegistry",
+                "SuanliCore", "SuanliServer", "SuanliClient", "SuanliStore", "SuanliRegistry", "SuanliWeb",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),

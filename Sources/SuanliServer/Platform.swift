@@ -22,6 +22,8 @@ public final class Platform: Sendable {
     let committer: GroupCommitter
     /// Wakes agents waiting for work.
     let signals = WorkSignals()
+    /// Recent task changes for `GET /v1/tasks/stream`.
+    let taskFeed = TaskFeed()
     /// Wakes the ``SchedulerService`` (bufferingNewest(1): many wake-ups, one drain).
     let schedulerWakeups = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     /// Task output shipped by agents.
@@ -156,13 +158,15 @@ public final class Platform: Sendable {
     /// Applies a change to memory and queues its mutations under the lock, then waits until durable.
     @discardableResult
     func commit<T: Sendable>(_ change: (inout PlatformState) throws(SuanliError) -> (T, [StoreMutation])) async throws(SuanliError) -> T {
-        let (value, ticket, woken) = try state.withLock { state throws(SuanliError) -> (T, UInt64?, Set<Prefix>) in
+        let (value, ticket, woken, updates) = try state.withLock {
+            state throws(SuanliError) -> (T, UInt64?, Set<Prefix>, [TaskUpdate]) in
             let (value, mutations) = try change(&state)
             let woken = state.wake
             state.wake = []
-            guard !mutations.isEmpty else { return (value, nil, woken) }
+            guard !mutations.isEmpty else { return (value, nil, woken, []) }
             do throws(SuanliErrorBox) {
-                return (value, try committer.enqueue(mutations), woken)
+                let ticket = try committer.enqueue(mutations)
+                return (value, ticket, woken, taskFeed.updates(for: mutations, in: state))
             } catch {
                 switch error {
                 case .stopped:
@@ -181,6 +185,7 @@ public final class Platform: Sendable {
             }
         }
         if !woken.isEmpty { signals.notify(woken) }
+        taskFeed.publish(updates)
         if ticket != nil { wakeScheduler() }
         return value
     }

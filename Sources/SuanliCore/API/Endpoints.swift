@@ -20,6 +20,8 @@ public enum Endpoints {
 
     /// `POST/GET /v1/tasks`.
     public static let tasks: PathTemplate = "/v1/tasks"
+    /// `GET /v1/tasks/stream`: the caller's task changes as server-sent events.
+    public static let taskStream: PathTemplate = "/v1/tasks/stream"
     /// `GET/DELETE /v1/tasks/{id}`.
     public static let task: PathTemplate = "/v1/tasks/{id}"
     /// `GET /v1/tasks/{id}/explain`.
