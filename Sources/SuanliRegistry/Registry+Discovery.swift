@@ -3,10 +3,13 @@ import HeapModule
 import SuanliCore
 
 extension Registry {
-    /// Runs a discovery query: resources matching every filter, in registration order, one page.
+    /// Runs a discovery query: resources matching every filter, one page, in registration order
+    /// or in the query's `sort` order (ties in registration order).
     ///
-    /// Candidates come from the (location, kind) or model index, merged in slot order, so a
-    /// query touches only the resources its most selective indexed filter allows.
+    /// Candidates come from the (location, kind) or model index, so a query touches only the
+    /// resources its most selective indexed filter allows. In registration order they are merged
+    /// in slot order and the scan stops after a page; sorted, every candidate is ranked and a
+    /// bounded heap keeps the page's worth after the cursor. With `near`, records carry `rtt_ms`.
     public func discover(_ query: DiscoveryQuery, now: Date) throws(SuanliError) -> Page<ResourceRecord> {
         let t = now.timeIntervalSince1970
         guard (1...DiscoveryQuery.maxLimit).contains(query.limit) else {
@@ -16,26 +19,36 @@ extension Registry {
         var allowed: [Bool]? = nil
         if let code = query.location {
             guard let matching = topology.indexes(matching: code) else {
-                throw SuanliError(.validation, "unknown location '\(code)'; GET /v1/topology lists the codes", field: "location")
+                throw SuanliError.validation(topology.unknownLocation(code, field: "location"))
             }
             var bitmap = [Bool](repeating: false, count: topology.count)
             for i in matching { bitmap[i] = true }
             allowed = bitmap
         }
+        var nearIndex: Int? = nil
         if let near = query.near, let maxRtt = query.maxRttMs {
             guard let from = topology.index(of: near) else {
-                throw SuanliError(.validation, "unknown location '\(near)'; GET /v1/topology lists the codes", field: "near")
+                throw SuanliError.validation(topology.unknownLocation(near, field: "near"))
             }
+            nearIndex = from
             var bitmap = allowed ?? [Bool](repeating: true, count: topology.count)
             for i in 0..<topology.count where topology.rttMs(from, i) > maxRtt { bitmap[i] = false }
             allowed = bitmap
         }
+        if query.sort == .rtt && nearIndex == nil {
+            throw SuanliError(.badRequest, "sort=rtt needs near and max_rtt_ms, the location to measure from", field: "sort")
+        }
         var afterSeq: UInt64 = 0
+        var afterKey = -Double.infinity
         if let cursor = query.cursor {
-            guard let seq = Self.decodeCursor(cursor) else {
-                throw SuanliError(.badRequest, "cursor '\(cursor.prefix(40))' is not one this server issued; start again without it", field: "cursor")
+            guard let (key, seq) = Self.decodeCursor(cursor, sort: query.sort) else {
+                throw SuanliError(
+                    .badRequest,
+                    "cursor '\(Validation.excerpt(cursor, maxCharacters: 40))' is not one this server issued for sort=\(query.sort.rawValue); start again without it",
+                    field: "cursor")
             }
             afterSeq = seq
+            afterKey = key
         }
         var archID: Int32? = nil
         if let arch = query.arch {
@@ -82,6 +95,21 @@ extension Registry {
             }
         }
 
+        /// The record of a match, with its RTT from `near` when there is one.
+        func output(_ slot: Int32) -> ResourceRecord {
+            var record = record(slot, now: t)
+            if let nearIndex {
+                record.rttMs = (topology.rttMs(nearIndex, Int(entries[Int(slot)].location)) * 10).rounded() / 10
+            }
+            return record
+        }
+
+        if query.sort != .registered {
+            return sortedPage(
+                query, lists: scanAll ? nil : lists, matches: matches, near: nearIndex, after: Ranked(key: afterKey, seq: afterSeq, slot: 0),
+                output: output)
+        }
+
         var items: [ResourceRecord] = []
         items.reserveCapacity(min(query.limit, 256))
         var lastSeq: UInt64 = 0
@@ -93,7 +121,7 @@ extension Registry {
                 more = true
                 return false
             }
-            items.append(record(slot, now: t))
+            items.append(output(slot))
             lastSeq = e.seq
             return true
         }
@@ -126,6 +154,52 @@ extension Registry {
         return Page(items: items, nextCursor: more ? Self.encodeCursor(lastSeq) : nil)
     }
 
+    /// One page in `query.sort` order: ranks every matching candidate (from `lists`, or every
+    /// slot when `nil`) after the cursor's `(key, seq)`, keeping the best `limit + 1` in a bounded heap.
+    func sortedPage(
+        _ query: DiscoveryQuery, lists: [[Int32]]?, matches: (Entry) -> Bool, near: Int?, after: Ranked,
+        output: (Int32) -> ResourceRecord
+    ) -> Page<ResourceRecord> {
+        let keep = query.limit + 1
+        var best = Heap<Ranked>()
+        func consider(_ slot: Int32) {
+            let e = entries[Int(slot)]
+            guard e.alive else { return }
+            let ranked = Ranked(key: sortKey(e, query.sort, near: near), seq: e.seq, slot: slot)
+            guard after < ranked else { return }
+            if best.count == keep, let worst = best.max, !(ranked < worst) { return }
+            guard matches(e) else { return }
+            best.insert(ranked)
+            if best.count > keep { best.removeMax() }
+        }
+        if let lists {
+            for list in lists {
+                for slot in list { consider(slot) }
+            }
+        } else {
+            for slot in entries.indices { consider(Int32(slot)) }
+        }
+        var ranked: [Ranked] = []
+        ranked.reserveCapacity(best.count)
+        while let next = best.popMin() { ranked.append(next) }
+        let more = ranked.count > query.limit
+        if more { ranked.removeLast(ranked.count - query.limit) }
+        let items = ranked.map { output($0.slot) }
+        let next = more ? ranked.last.map { Self.encodeCursor(key: $0.key, seq: $0.seq, sort: query.sort) } : nil
+        return Page(items: items, nextCursor: next)
+    }
+
+    /// The sort key of an entry: smaller comes first (renewable share is negated: greenest first).
+    @inline(__always)
+    func sortKey(_ e: Entry, _ sort: DiscoverySort, near: Int?) -> Double {
+        switch sort {
+        case .registered: 0
+        case .rtt: near.map { topology.rttMs($0, Int(e.location)) } ?? 0
+        case .price: Double(e.price)
+        case .renewable: -(e.renewableOverride.isNaN ? providers[Int(e.provider)].renewable : e.renewableOverride)
+        }
+    }
+
     /// The first slot whose sequence number is greater than `seq` (slots are in sequence order).
     func firstSlot(afterSeq seq: UInt64) -> Int {
         var low = 0
@@ -149,10 +223,41 @@ extension Registry {
 
     static func encodeCursor(_ seq: UInt64) -> String { "s" + String(seq, radix: 36) }
 
-    static func decodeCursor(_ text: String) -> UInt64? {
-        guard text.hasPrefix("s"), text.utf8.count <= 16 else { return nil }
-        return UInt64(text.dropFirst(), radix: 36)
+    /// A cursor of a sorted order: its letter, the last item's key (bit pattern) and registration number.
+    static func encodeCursor(key: Double, seq: UInt64, sort: DiscoverySort) -> String {
+        cursorLetter(sort) + String(key.bitPattern, radix: 36) + "." + String(seq, radix: 36)
     }
+
+    static func cursorLetter(_ sort: DiscoverySort) -> String {
+        switch sort {
+        case .registered: "s"
+        case .rtt: "r"
+        case .price: "p"
+        case .renewable: "g"
+        }
+    }
+
+    /// The `(key, seq)` a cursor continues after, if this server issued it for `sort`.
+    static func decodeCursor(_ text: String, sort: DiscoverySort) -> (Double, UInt64)? {
+        let letter = cursorLetter(sort)
+        guard text.hasPrefix(letter), text.utf8.count <= 32 else { return nil }
+        if sort == .registered { return UInt64(text.dropFirst(), radix: 36).map { (-Double.infinity, $0) } }
+        let parts = text.dropFirst().split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, let bits = UInt64(parts[0], radix: 36), let seq = UInt64(parts[1], radix: 36) else { return nil }
+        let key = Double(bitPattern: bits)
+        guard key.isFinite else { return nil }
+        return (key, seq)
+    }
+}
+
+/// A match ranked for a sorted page: by key, then registration order.
+struct Ranked: Comparable {
+    var key: Double
+    var seq: UInt64
+    var slot: Int32
+
+    static func < (a: Ranked, b: Ranked) -> Bool { a.key != b.key ? a.key < b.key : a.seq < b.seq }
+    static func == (a: Ranked, b: Ranked) -> Bool { a.key == b.key && a.seq == b.seq }
 }
 
 /// The next slot of one posting list while merging lists in slot order. A slot is in at most

@@ -335,7 +335,31 @@ public struct Registry: Sendable {
             state: LiveState(
                 freeUnits: Int(e.freeUnits), healthy: e.healthy, utilization: e.utilization.isNaN ? nil : e.utilization,
                 heartbeatAt: Date(timeIntervalSince1970: e.heartbeatAt)),
-            available: isAvailable(e, now: now))
+            available: isAvailable(e, now: now), unavailableReason: unavailableReason(e, now: now))
+    }
+
+    /// Why the resource in `entry` is unavailable at `now`, or `nil` when it is available.
+    func unavailableReason(_ e: Entry, now: Double) -> String? {
+        let age = now - e.heartbeatAt
+        let stale = age > heartbeatTimeout
+        guard stale || !e.healthy else { return nil }
+        var reasons: [String] = []
+        if !e.healthy { reasons.append("unhealthy: its provider's last report says so") }
+        if stale {
+            reasons.append("stale: last report \(Self.duration(age)) ago (limit \(Self.duration(heartbeatTimeout)))")
+        }
+        return reasons.joined(separator: "; ")
+    }
+
+    /// A duration for people: `34 s`, `0.5 s`, `12 min`, `5 h`, `3 d`.
+    static func duration(_ seconds: Double) -> String {
+        switch seconds {
+        case ..<10 where seconds.rounded() != seconds: String(format: "%.1f s", seconds)
+        case ..<120: "\(Int(seconds)) s"
+        case ..<7200: "\(Int(seconds / 60)) min"
+        case ..<172_800: "\(Int(seconds / 3600)) h"
+        default: seconds.isFinite && seconds < 1e15 ? "\(Int(seconds / 86_400)) d" : "ever"
+        }
     }
 
     /// The durable row of the resource in `slot`.

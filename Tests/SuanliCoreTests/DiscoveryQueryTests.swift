@@ -113,11 +113,22 @@ struct DiscoveryQueryTests {
         #expect(q.near == "city.beijing" && q.maxRttMs == 10)
     }
 
+    @Test func sortOrders() throws {
+        #expect(try parse([]).sort == .registered)
+        for sort in DiscoverySort.allCases where sort != .rtt { #expect(try parse([("sort", sort.rawValue)]).sort == sort) }
+        #expect(try parse([("sort", "rtt"), ("near", "city.beijing"), ("max_rtt_ms", "20")]).sort == .rtt)
+        #expect(field([("sort", "rtt")]) == "sort", "nearest first needs near")
+        #expect(field([("sort", "distance")]) == "sort")
+        #expect(field([("sort", "PRICE")]) == "sort")
+        #expect(DiscoveryQuery(sort: .registered).parameters.isEmpty)
+        #expect(DiscoveryQuery(sort: .price).parameters.map(\.0) == ["sort"])
+    }
+
     @Test func parametersRoundTrip() throws {
         let q = DiscoveryQuery(
             kind: .npu, arch: "aarch64", model: "Huawei Ascend 910B", location: "cluster.guian", near: "city.guiyang",
             maxRttMs: 7.25, minFree: 2, maxPrice: 800, minRenewable: 0.35, includeUnavailable: true, limit: 7,
-            cursor: "s2a")
+            cursor: "s2a", sort: .rtt)
         #expect(try DiscoveryQuery(parameters: q.parameters) == q)
         #expect(q.parameters.map(\.0) == DiscoveryQuery.parameterNames)
         let whole = DiscoveryQuery(near: "city.beijing", maxRttMs: 20)

@@ -245,12 +245,13 @@ struct DiscoveryModelTests {
                     sourceLocation: sourceLocation)
                 return
             }
-            for rec in got { compare(rec, sourceLocation: sourceLocation) }
+            for rec in got { compare(rec, near: q.near, sourceLocation: sourceLocation) }
         }
 
-        func compare(_ rec: ResourceRecord, sourceLocation: SourceLocation = #_sourceLocation) {
+        /// Checks a record against the model; with `near`, its `rtt_ms` too.
+        func compare(_ rec: ResourceRecord, near: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) {
             let m = model.resources[rec.id.string]!
-            let want = ResourceRecord(
+            var want = ResourceRecord(
                 id: ident(m.id), provider: model.providers[m.provider].prefix, kind: m.spec.kind,
                 computeClass: m.spec.computeClass, arch: m.spec.arch, model: m.spec.model, units: m.spec.units,
                 memoryGiB: m.spec.memoryGiB, tflops: m.spec.tflops, location: m.spec.location,
@@ -260,6 +261,14 @@ struct DiscoveryModelTests {
                 state: LiveState(freeUnits: m.freeUnits, healthy: m.healthy, utilization: m.utilization,
                                  heartbeatAt: Date(timeIntervalSince1970: m.heartbeatAt)),
                 available: model.available(m, now: now))
+            if let near {
+                want.rttMs = (model.topology.rttMs(from: near, to: m.spec.location)! * 10).rounded() / 10
+            }
+            // The reason names what makes it unavailable: unhealthy, stale, or both.
+            let stale = now - m.heartbeatAt > model.timeout
+            #expect((rec.unavailableReason?.hasPrefix("unhealthy") ?? false) == !m.healthy, sourceLocation: sourceLocation)
+            #expect((rec.unavailableReason?.contains("stale: last report") ?? false) == stale, sourceLocation: sourceLocation)
+            want.unavailableReason = rec.unavailableReason
             #expect(rec == want, sourceLocation: sourceLocation)
         }
     }

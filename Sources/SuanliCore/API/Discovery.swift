@@ -1,3 +1,15 @@
+/// The order of discovery results (`sort=`).
+public enum DiscoverySort: String, Sendable, Hashable, CaseIterable {
+    /// Registration order (the default).
+    case registered
+    /// Nearest to `near` first (needs `near`).
+    case rtt
+    /// Cheapest per unit-hour first.
+    case price
+    /// Highest renewable share first.
+    case renewable
+}
+
 /// The filters of `GET /v1/resources`, parsed and validated.
 public struct DiscoveryQuery: Sendable, Hashable {
     public var kind: ResourceKind?
@@ -15,8 +27,10 @@ public struct DiscoveryQuery: Sendable, Hashable {
     public var includeUnavailable: Bool
     /// Page size, 1…1000 (default 100).
     public var limit: Int
-    /// Opaque cursor from a previous page.
+    /// Opaque cursor from a previous page (of the same order).
     public var cursor: String?
+    /// Result order; ties (and the default) in registration order.
+    public var sort: DiscoverySort
 
     /// Default page size.
     public static let defaultLimit = 100
@@ -26,7 +40,7 @@ public struct DiscoveryQuery: Sendable, Hashable {
     /// The query parameter names accepted.
     public static let parameterNames: [String] = [
         "kind", "arch", "model", "location", "near", "max_rtt_ms", "min_free", "max_price", "min_renewable",
-        "include_unavailable", "limit", "cursor",
+        "include_unavailable", "limit", "cursor", "sort",
     ]
 
     /// Creates a query.
@@ -34,7 +48,7 @@ public struct DiscoveryQuery: Sendable, Hashable {
         kind: ResourceKind? = nil, arch: String? = nil, model: String? = nil, location: String? = nil,
         near: String? = nil, maxRttMs: Double? = nil, minFree: Int? = nil, maxPrice: Int64? = nil,
         minRenewable: Double? = nil, includeUnavailable: Bool = false, limit: Int = DiscoveryQuery.defaultLimit,
-        cursor: String? = nil
+        cursor: String? = nil, sort: DiscoverySort = .registered
     ) {
         self.kind = kind
         self.arch = arch
@@ -48,6 +62,7 @@ public struct DiscoveryQuery: Sendable, Hashable {
         self.includeUnavailable = includeUnavailable
         self.limit = limit
         self.cursor = cursor
+        self.sort = sort
     }
 
     /// Parses URL query parameters, rejecting unknown names and malformed values.
@@ -87,6 +102,13 @@ public struct DiscoveryQuery: Sendable, Hashable {
                 }
             case "limit": limit = Int(try Self.number(value, name, 1...Double(Self.maxLimit), integer: true))
             case "cursor": cursor = value
+            case "sort":
+                guard let order = DiscoverySort(rawValue: value) else {
+                    throw ValidationError(
+                        field: name,
+                        "sort must be one of \(DiscoverySort.allCases.map(\.rawValue).joined(separator: ", ")), got '\(Validation.excerpt(value))'")
+                }
+                sort = order
             default: break
             }
         }
@@ -95,6 +117,9 @@ public struct DiscoveryQuery: Sendable, Hashable {
         }
         if maxRttMs != nil && near == nil {
             throw ValidationError(field: "near", "max_rtt_ms needs near, the location to measure from (e.g. near=city.shanghai)")
+        }
+        if sort == .rtt && near == nil {
+            throw ValidationError(field: "sort", "sort=rtt needs near and max_rtt_ms, the location to measure from (e.g. near=city.shanghai&max_rtt_ms=20)")
         }
     }
 
@@ -128,6 +153,7 @@ public struct DiscoveryQuery: Sendable, Hashable {
         if includeUnavailable { out.append(("include_unavailable", "true")) }
         if limit != Self.defaultLimit { out.append(("limit", String(limit))) }
         if let cursor { out.append(("cursor", cursor)) }
+        if sort != .registered { out.append(("sort", sort.rawValue)) }
         return out
     }
 }

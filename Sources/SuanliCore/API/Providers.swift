@@ -25,8 +25,7 @@ public struct ProviderRegistration: Sendable, Codable, Hashable {
         try Validation.text(name, field: "name", maxLength: 200)
         try Validation.text(contact, field: "contact", maxLength: 200)
         guard topology.location(code: location) != nil else {
-            throw ValidationError(
-                field: "location", "unknown location '\(Validation.excerpt(location))'; GET /v1/topology lists the codes (e.g. city.beijing)")
+            throw topology.unknownLocation(location, field: "location", example: "city.beijing")
         }
         try Validation.fraction(renewable, field: "renewable")
         guard pue.isFinite, pue >= 1, pue <= 5 else {

@@ -58,9 +58,16 @@ public struct ResourceRecord: Sendable, Codable, Hashable {
     public var state: LiveState
     /// Healthy and reported within 3 × the heartbeat interval.
     public var available: Bool
+    /// Why the resource is unavailable, e.g. `stale: last report 34 s ago (limit 30 s)` or
+    /// `unhealthy: its provider's last report says so`; absent when available.
+    public var unavailableReason: String?
+    /// The round-trip time in ms from a discovery query's `near` location (0.1 ms steps); absent otherwise.
+    public var rttMs: Double?
 
     enum CodingKeys: String, CodingKey {
         case id, provider, kind, arch, model, units, tflops, location, labels, renewable, version, state, available
+        case unavailableReason = "unavailable_reason"
+        case rttMs = "rtt_ms"
         case computeClass = "class"
         case memoryGiB = "memory_gib"
         case priceFenPerUnitHour = "price_fen_per_unit_hour"
@@ -73,7 +80,8 @@ public struct ResourceRecord: Sendable, Codable, Hashable {
         id: Identifier, provider: Prefix, kind: ResourceKind, computeClass: ComputeClass, arch: String,
         model: String, units: Int, memoryGiB: Double, tflops: TFLOPS, location: String,
         priceFenPerUnitHour: Int64, labels: [String: String], renewable: Double, version: UInt64,
-        createdAt: Date, updatedAt: Date, state: LiveState, available: Bool
+        createdAt: Date, updatedAt: Date, state: LiveState, available: Bool, unavailableReason: String? = nil,
+        rttMs: Double? = nil
     ) {
         self.id = id
         self.provider = provider
@@ -93,5 +101,7 @@ public struct ResourceRecord: Sendable, Codable, Hashable {
         self.updatedAt = updatedAt
         self.state = state
         self.available = available
+        self.unavailableReason = unavailableReason
+        self.rttMs = rttMs
     }
 }

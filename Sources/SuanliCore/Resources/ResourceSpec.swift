@@ -74,8 +74,7 @@ public struct ResourceSpec: Sendable, Codable, Hashable {
             }
         }
         guard topology.location(code: location) != nil else {
-            throw ValidationError(
-                field: "location", "unknown location '\(Validation.excerpt(location))'; GET /v1/topology lists the codes (e.g. cluster.zhangjiakou)")
+            throw topology.unknownLocation(location, field: "location", example: "cluster.zhangjiakou")
         }
         guard priceFenPerUnitHour >= 0, priceFenPerUnitHour <= 100_000_000_000 else {
             throw ValidationError(

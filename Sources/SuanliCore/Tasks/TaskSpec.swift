@@ -236,9 +236,7 @@ public struct TaskSpec: Sendable, Codable, Hashable {
         }
         if let dataLocation {
             guard topology.index(of: dataLocation) != nil else {
-                throw ValidationError(
-                    field: "data_location",
-                    "unknown location '\(Validation.excerpt(dataLocation))'; GET /v1/topology lists the codes (e.g. city.shanghai)")
+                throw topology.unknownLocation(dataLocation, field: "data_location")
             }
         }
         if let maxRttMs {

@@ -71,13 +71,40 @@ public struct Topology: Sendable {
         (0..<locations.count).filter { rttMs(from, $0) <= maxRttMs }
     }
 
+    /// The known code closest to a misspelt one (`city.shangai` → `city.shanghai`; `shanghai` →
+    /// `city.shanghai`), if one is close enough to be a likely typo.
+    public func suggestion(for code: String) -> String? {
+        if index(of: code) != nil { return nil }
+        let codes = locations.map(\.code)
+        if let close = Suggestion.closest(to: code, among: codes) { return close }
+        // Without the kind: `shanghai` or `shangai` for `city.shanghai`.
+        let bare = code.split(separator: ".").last.map(String.init) ?? code
+        var best: (String, Int)?
+        for full in codes {
+            let name = full.split(separator: ".").last.map(String.init) ?? full
+            let limit = min(3, max(1, bare.unicodeScalars.count / 3))
+            guard let d = Suggestion.distance(bare, name, limit: limit), d < (best?.1 ?? .max) else { continue }
+            best = (full, d)
+        }
+        return best?.0
+    }
+
+    /// The error for an unknown location code in `field`: names the closest known code, if any,
+    /// and where the codes are listed.
+    public func unknownLocation(_ code: String, field: String, example: String = "city.shanghai") -> ValidationError {
+        let hint = suggestion(for: code).map { "did you mean '\($0)'? " } ?? "e.g. \(example); "
+        return ValidationError(
+            field: field,
+            "unknown location '\(Validation.excerpt(code))' in \(field); \(hint)the codes: 'suanli topology' or GET /v1/topology")
+    }
+
     /// Sets an operator-measured RTT between two known locations (symmetric).
     public mutating func setMeasured(_ override: LatencyOverride) throws(ValidationError) {
         guard let i = index(of: override.from) else {
-            throw ValidationError(field: "from", "unknown location '\(Validation.excerpt(override.from))'")
+            throw unknownLocation(override.from, field: "from")
         }
         guard let j = index(of: override.to) else {
-            throw ValidationError(field: "to", "unknown location '\(Validation.excerpt(override.to))'")
+            throw unknownLocation(override.to, field: "to")
         }
         guard i != j else {
             throw ValidationError(field: "to", "from and to are the same location; measured values are between two places")
