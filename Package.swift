@@ -118,6 +118,7 @@ let package = Package(
                 "SuanliCore", "SuanliRegistry", "SuanliScheduler", "SuanliStore", "SuanliServer", "SuanliClient",
                 "SuanliAgent", "SuanliSimulation", "SuanliDemo", "SuanliBenchmarks", "SuanliWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -146,6 +147,8 @@ let package = Package(
         .testTarget(
             name: "SuanliOrchestrationTests", dependencies: ["SuanliCore", "SuanliScheduler", "SuanliOrchestration"]),
         .testTarget(name: "SuanliStoreTests", dependencies: ["SuanliCore", "SuanliStore"]),
+        // The command line: parsing, usage hints, task files and the examples.
+        .testTarget(name: "SuanliCLITests", dependencies: ["SuanliCLI", "SuanliCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "SuanliAgentTests", dependencies: ["SuanliCore", "SuanliAgent"]),
         .testTarget(
             name: "SuanliServerTests",

@@ -18,8 +18,11 @@ struct AgentCommand: AsyncParsableCommand {
 
     @Option(help: "Platform URL (env SUANLI_SERVER).")
     var server: String = ProcessInfo.processInfo.environment["SUANLI_SERVER"] ?? "http://127.0.0.1:8080"
-    @Option(help: "The provider's token (env SUANLI_TOKEN).")
-    var token: String = ProcessInfo.processInfo.environment["SUANLI_TOKEN"] ?? ""
+    // No default value: help would print it, and a token is a secret.
+    @Option(name: .customLong("token"), help: "The provider's token (default: $SUANLI_TOKEN).")
+    var tokenOption: String?
+    /// `--token`, else `SUANLI_TOKEN`.
+    var token: String { tokenOption ?? ProcessInfo.processInfo.environment["SUANLI_TOKEN"] ?? "" }
     @Option(help: "Location code of the detected resources, e.g. cluster.zhangjiakou.") var location = "city.beijing"
     @Option(help: "Executor: process (local processes) or slurm (sbatch).") var executor = "process"
     @Option(help: "Work directory for tasks' files.") var workDir = "./suanli-work"
@@ -33,9 +36,7 @@ struct AgentCommand: AsyncParsableCommand {
     func validate() throws {
         guard !token.isEmpty else { throw ValidationError("the agent needs the provider's token: --token or SUANLI_TOKEN") }
         guard executor == "process" || executor == "slurm" else { throw ValidationError("--executor must be process or slurm") }
-        guard Topology.national.location(code: location) != nil else {
-            throw ValidationError("--location '\(location)' is not a known location; run 'suanli topology' for the codes")
-        }
+        try checkLocation(location, option: "--location")
         guard heartbeatInterval >= 0.05 else { throw ValidationError("--heartbeat-interval must be at least 0.05 s") }
         if noDetect && resourceFile == nil { throw ValidationError("--no-detect needs --resource-file") }
     }

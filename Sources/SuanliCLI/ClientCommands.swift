@@ -16,6 +16,11 @@ struct Resolve: AsyncParsableCommand {
         guard !ids.isEmpty else { throw ValidationError("give at least one identifier, e.g. suanli resolve 86.1.1/node-1") }
         for id in ids {
             do { _ = try Identifier(parsing: id) } catch {
+                if (try? Prefix(parsing: id)) != nil {
+                    throw ValidationError(
+                        "'\(id)' is a provider prefix, not a resource identifier: 'suanli providers' lists providers, "
+                            + "and a resource is PREFIX/NAME such as \(id)/node-1")
+                }
                 throw ValidationError("'\(id)' is not a valid identifier: \(error.message)")
             }
         }
@@ -59,20 +64,35 @@ struct Resolve: AsyncParsableCommand {
             labels      \(r.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
             version     \(r.version)
             state       \(r.state.freeUnits)/\(r.units) free, \(r.state.healthy ? "healthy" : "unhealthy"), heartbeat \(Timestamp.format(r.state.heartbeatAt))
-            available   \(r.available ? "yes" : "no")
+            available   \(availability(r))
             """
     }
 }
 
-func resourceTable() -> Table {
-    Table("ID", "KIND", "MODEL", "FREE/UNITS", "¥/UNIT-H", "LOCATION", "GREEN", "AVAIL", "VER", rightAligned: [3, 4, 6, 8])
+/// The resource table; with `rtt`, an RTT column from the query's `near`. Availability is the
+/// last column, as it may carry the reason.
+func resourceTable(rtt: Bool = false) -> Table {
+    var table = Table("ID", "KIND", "MODEL", "FREE/UNITS", "¥/UNIT-H", "LOCATION", "GREEN", "VER", "AVAILABLE", rightAligned: [3, 4, 6, 7])
+    if rtt {
+        table.headers.insert("RTT MS", at: 6)
+        table.rightAligned = [3, 4, 6, 7, 8]
+    }
+    return table
 }
 
-func resourceRow(_ r: ResourceRecord) -> [String] {
-    [
+func resourceRow(_ r: ResourceRecord, rtt: Bool = false) -> [String] {
+    var row = [
         r.id.string, r.kind.rawValue, r.model, "\(r.state.freeUnits)/\(r.units)", yuan(r.priceFenPerUnitHour), r.location,
-        percent(r.renewable), r.available ? "yes" : "no", String(r.version),
+        percent(r.renewable), String(r.version), availability(r),
     ]
+    if rtt { row.insert(r.rttMs.map { String(format: "%.1f", $0) } ?? "-", at: 6) }
+    return row
+}
+
+/// `yes`, or `no (why)`: "no (stale: last report 34 s ago (limit 30 s))".
+func availability(_ r: ResourceRecord) -> String {
+    if r.available { return "yes" }
+    return r.unavailableReason.map { "no (\($0))" } ?? "no"
 }
 
 /// `suanli find`: discovery.
@@ -95,12 +115,20 @@ struct Find: AsyncParsableCommand {
     @Option(help: "Page size (1–1000).") var limit = 100
     @Option(help: "Cursor from a previous page.") var cursor: String?
     @Flag(help: "Follow cursors and print every match.") var all = false
+    @Option(help: "Order: rtt (nearest first; the default with --near), price (cheapest first), renewable (greenest first) or registered.")
+    var sort: String?
+
+    /// The order asked for: `--sort`, else nearest first with `--near`, else registration order.
+    var order: DiscoverySort {
+        if let sort, let order = DiscoverySort(rawValue: sort) { return order }
+        return near != nil ? .rtt : .registered
+    }
 
     var query: DiscoveryQuery {
         DiscoveryQuery(
             kind: kind.flatMap(ResourceKind.init(rawValue:)), arch: arch, model: model, location: location, near: near,
             maxRttMs: maxRttMs, minFree: minFree, maxPrice: maxPrice, minRenewable: minRenewable,
-            includeUnavailable: includeUnavailable, limit: limit, cursor: cursor)
+            includeUnavailable: includeUnavailable, limit: limit, cursor: cursor, sort: order)
     }
 
     func validate() throws {
@@ -112,6 +140,16 @@ struct Find: AsyncParsableCommand {
             throw ValidationError("--near and --max-rtt-ms go together, e.g. --near city.shanghai --max-rtt-ms 20")
         }
         if let minRenewable, !(0...1).contains(minRenewable) { throw ValidationError("--min-renewable must be between 0 and 1") }
+        if let sort {
+            guard let order = DiscoverySort(rawValue: sort) else {
+                throw ValidationError("--sort must be one of \(DiscoverySort.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            if order == .rtt && near == nil {
+                throw ValidationError("--sort rtt needs --near and --max-rtt-ms, e.g. --near city.shanghai --max-rtt-ms 20")
+            }
+        }
+        try checkLocation(location, option: "--location")
+        try checkLocation(near, option: "--near")
     }
 
     func run() async throws {
@@ -129,8 +167,9 @@ struct Find: AsyncParsableCommand {
                 try printJSON(Page(items: items, nextCursor: next))
                 return
             }
-            var table = resourceTable()
-            for r in items { table.add(resourceRow(r)) }
+            let rtt = near != nil
+            var table = resourceTable(rtt: rtt)
+            for r in items { table.add(resourceRow(r, rtt: rtt)) }
             print(table.render())
             print("\(items.count) resource\(items.count == 1 ? "" : "s")\(next.map { "; more with --cursor \($0) (or --all)" } ?? "")")
         }
@@ -167,6 +206,8 @@ struct Providers: AsyncParsableCommand {
         @Option(help: "Home location code, e.g. cluster.zhangjiakou.") var location: String
         @Option(help: "Renewable-energy share, 0–1.") var renewable: Double = 0
         @Option(help: "Power usage effectiveness, ≥ 1.") var pue: Double = 1.3
+
+        func validate() throws { try checkLocation(location, option: "--location") }
 
         func run() async throws {
             try await runClient {
@@ -212,6 +253,8 @@ struct TopologyCommand: AsyncParsableCommand {
         commandName: "topology", abstract: "Locations (hubs, clusters, cities) and round-trip times.")
     @OptionGroup var client: ClientOptions
     @Option(help: "Print RTTs from this location to every other, nearest first.") var from: String?
+
+    func validate() throws { try checkLocation(from, option: "--from") }
 
     func run() async throws {
         try await runClient {

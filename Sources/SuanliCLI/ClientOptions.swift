@@ -8,8 +8,12 @@ struct ClientOptions: ParsableArguments {
     @Option(name: .long, help: "Platform URL (env SUANLI_SERVER).")
     var server: String = ProcessInfo.processInfo.environment["SUANLI_SERVER"] ?? "http://127.0.0.1:8080"
 
-    @Option(name: .long, help: "Bearer token (env SUANLI_TOKEN).")
-    var token: String = ProcessInfo.processInfo.environment["SUANLI_TOKEN"] ?? ""
+    // No default value: help would print it, and a token is a secret.
+    @Option(name: .customLong("token"), help: "Bearer token (default: $SUANLI_TOKEN).")
+    var tokenOption: String?
+
+    /// `--token`, else `SUANLI_TOKEN`, else empty (no token).
+    var token: String { tokenOption ?? ProcessInfo.processInfo.environment["SUANLI_TOKEN"] ?? "" }
 
     @Flag(name: .long, help: "Print JSON instead of a table.")
     var json = false
@@ -31,7 +35,7 @@ func runClient(_ body: () async throws -> Void) async throws {
     } catch let error as SuanliError {
         var message = "error: \(error.message)"
         switch error.code {
-        case .unauthorized: message += "\nhint: pass --token or set SUANLI_TOKEN"
+        case .unauthorized: message += "\nhint: pass --token or set SUANLI_TOKEN (suanli up prints a ready-to-paste export line)"
         case .forbidden: message += "\nhint: this needs another token (operator, or the owning provider's)"
         default: break
         }
@@ -46,3 +50,11 @@ func printJSON(_ value: some Encodable) throws {
     print(String(decoding: data, as: UTF8.self))
 }
 
+
+/// Checks a location option against the national topology (the one every platform uses), so a
+/// typo is caught before any call, with the nearest code: `--near city.shangai` → `city.shanghai`.
+func checkLocation(_ code: String?, option: String) throws {
+    guard let code, Topology.national.index(of: code) == nil else { return }
+    let guess = Topology.national.suggestion(for: code).map { "did you mean '\($0)'? " } ?? ""
+    throw ArgumentParser.ValidationError("unknown location '\(code)' for \(option); \(guess)'suanli topology' lists the codes")
+}

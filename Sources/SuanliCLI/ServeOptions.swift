@@ -23,8 +23,14 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Seconds between provider heartbeats; 3 missed make a resource unavailable.")
     var heartbeatInterval: Double = 10
 
-    @Option(help: "Fixed operator token (env SUANLI_OPERATOR_TOKEN); generated and saved in the data directory if unset.")
-    var operatorToken: String = ProcessInfo.processInfo.environment["SUANLI_OPERATOR_TOKEN"] ?? ""
+    // No default value: help would print it, and a token is a secret.
+    @Option(
+        name: .customLong("operator-token"),
+        help: "Fixed operator token (default: $SUANLI_OPERATOR_TOKEN); generated and saved in the data directory if unset.")
+    var operatorTokenOption: String?
+
+    /// `--operator-token`, else `SUANLI_OPERATOR_TOKEN`, else empty (generate one).
+    var operatorToken: String { operatorTokenOption ?? ProcessInfo.processInfo.environment["SUANLI_OPERATOR_TOKEN"] ?? "" }
 
     @Option(help: "Who may read (resolve, discovery, stats, …): open or token.")
     var readAccess: String = "open"

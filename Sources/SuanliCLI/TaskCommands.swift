@@ -6,16 +6,20 @@ import SuanliCore
 /// `suanli submit FILE` or `suanli submit [flags] -- COMMAND…`.
 struct Submit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Submit a task from a JSON file or from flags (one alternative).",
+        abstract: "Submit a task from a YAML or JSON task file, or from flags (one alternative).",
         discussion: """
-            With a FILE, the file holds a task spec as in docs/scheduling.md (several alternatives, \
-            e.g. a CUDA and an Ascend build). Without one, flags describe a single alternative and the \
-            command follows '--', e.g.:
+            With a FILE (YAML or JSON), the file holds a task spec as in docs/scheduling.md: several \
+            alternatives (e.g. a CUDA and an Ascend build), data locality, price, green share; see \
+            examples/*.yaml. It is checked before it is sent, and errors name the line and field. \
+            Without a FILE, flags describe a single alternative and the command follows '--':
+              suanli submit examples/cuda-or-ascend.yaml
+              suanli submit --kind cpu -- echo hi
               suanli submit --name train --units 8 --kind gpu --data-location city.shanghai --max-rtt-ms 20 -- python train.py
+            A word before '--' is a task file; everything after '--' is the command.
             """)
 
     @OptionGroup var client: ClientOptions
-    @Argument(help: "A JSON task spec file, or '-' for standard input.") var file: String?
+    @Argument(help: "A YAML or JSON task file, or '-' for standard input.") var file: String?
     @Option(help: "Task name.") var name = "task"
     @Option(help: "Units to run on.") var units = 1
     @Option(help: "Resource kind: cpu, gpu, npu, fpga, asic.") var kind = "cpu"
@@ -52,22 +56,16 @@ struct Submit: AsyncParsableCommand {
         }
     }
 
+    func validate() throws {
+        if file != nil && !command.isEmpty {
+            throw ValidationError("give a task file or a command after '--', not both (the file's alternatives carry their commands)")
+        }
+        try checkLocation(dataLocation, option: "--data-location")
+    }
+
     func spec() throws -> TaskSpec {
         if let file {
-            let data: Data
-            if file == "-" {
-                data = FileHandle.standardInput.readDataToEndOfFile()
-            } else {
-                guard let contents = FileManager.default.contents(atPath: file) else {
-                    throw ValidationError("cannot read \(file); give a JSON task spec file (see docs/scheduling.md)")
-                }
-                data = contents
-            }
-            do {
-                return try SuanliJSON.decoder().decode(TaskSpec.self, from: data)
-            } catch let error as DecodingError {
-                throw ValidationError("\(file) is not a valid task spec: \(describe(error))")
-            }
+            do throws(TaskFile.Problem) { return try TaskFile.load(path: file) } catch { throw ValidationError(error.description) }
         }
         guard let kind = ResourceKind(rawValue: kind) else {
             throw ValidationError("--kind must be one of \(ResourceKind.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -88,15 +86,6 @@ struct Submit: AsyncParsableCommand {
             ],
             dataLocation: dataLocation, maxRttMs: maxRttMs, maxPriceFenPerUnitHour: maxPrice, minRenewable: minRenewable,
             durationS: durationS, objective: try parseObjective())
-    }
-
-    func describe(_ error: DecodingError) -> String {
-        switch error {
-        case .keyNotFound(let key, _): "missing field '\(key.stringValue)'"
-        case .typeMismatch(_, let c), .valueNotFound(_, let c), .dataCorrupted(let c):
-            c.codingPath.isEmpty ? "not valid JSON" : "field '\(c.codingPath.map(\.stringValue).joined(separator: "."))' is invalid"
-        @unknown default: "not a task spec"
-        }
     }
 
     func run() async throws {
@@ -212,10 +201,34 @@ struct Explain: AsyncParsableCommand {
         try await runClient {
             let e = try await client.client.explain(id)
             if client.json { return try printJSON(e) }
+            // The verdict is about placing the spec now; a task that is placed or has ended waits for nothing.
+            let t = try await client.client.task(id)
+            if let line = Self.status(of: t) {
+                print(line)
+                return
+            }
             print("\(e.verdict.rawValue): \(e.message)")
             var table = Table("CONSTRAINT", "REMOVED", "REMAINING", rightAligned: [1, 2])
             for step in e.steps { table.add(step.constraint, String(step.removed), String(step.remaining)) }
             print(table.render())
+        }
+    }
+}
+
+extension Explain {
+    /// What to say instead of the funnel for a task that does not wait: it has ended, or it is placed.
+    static func status(of t: TaskRecord) -> String? {
+        let at = t.events.last.map { " at \(Timestamp.format($0.at))" } ?? ""
+        let on = t.placement.map { " on " + $0.parts.map { "\($0.resource)×\($0.units)" }.joined(separator: " ") } ?? ""
+        let note = t.events.last?.message.map { " (\($0))" } ?? ""
+        if t.state.isFinal {
+            return "\(t.id) has ended: \(t.state.rawValue)\(at)\(on)\(note); it no longer waits for anything ('suanli task \(t.id)' shows its events)"
+        }
+        switch t.state {
+        case .scheduled, .starting, .running:
+            return "\(t.id) is \(t.state.rawValue)\(on); it waits for no resource ('suanli task \(t.id)' shows its events)"
+        default:
+            return nil
         }
     }
 }

@@ -126,30 +126,71 @@ struct Up: AsyncParsableCommand {
             http: http, logger: logger)
         ready.yield(agents)
         ready.finish()
-        // Wait until the demo agents have registered their resources.
-        for _ in 0..<600 where !agents.allSatisfy(\.isRegistered) { try await Task.sleep(for: .milliseconds(50)) }
+        // Wait until the demo agents have registered their resources (a progress line on a terminal).
+        let progress = ProgressLine("registering demo resources", total: agents.count)
+        for _ in 0..<600 {
+            let registered = agents.count(where: \.isRegistered)
+            progress.update(registered)
+            if registered == agents.count { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        progress.finish()
+        let consumerToken = try await demoConsumerToken(platform, data: demo.data)
         let seeded = fresh ? network.resourceCount : 0
         let stats = platform.stats()
         print(
             """
-            Suanli is up: \(url)
+            Suanli is up: \(url)   dashboard: \(url)/
               \(seeded > 0 ? "seeded a demo network:" : "demo network:") \(stats.providers) providers, \(stats.resources) resources across \(Topology.hubCodes.count) national hubs (data: \(demo.data))
               \(agents.count) demo agents (in this process, marked .demo.suanli) report live state every \(demo.heartbeatInterval) s and run tasks as local processes
             """)
         announceOperatorToken(platform, data: demo.data, always: true)
+        let example = (try? platform.discover(DiscoveryQuery(limit: 1)))?.items.first?.id.string ?? "86.1.1/x"
         print(
             """
-            Try:
+            In another terminal, paste (the demo consumer's token, saved in \(demo.data)/\(demoConsumerTokenFile)):
+              \(shellSetup(url: url, token: consumerToken))
+            then:
+              suanli submit --kind gpu -- sh -c 'echo hello from $SUANLI_TASK_ID on GPU $CUDA_VISIBLE_DEVICES'
+              suanli task t1 --follow && suanli logs t1
+              suanli find --kind gpu --near city.shanghai --max-rtt-ms 20
+              suanli resolve \(example)
               curl -s \(url)/v1/stats
-              swift run -c release suanli find --kind gpu --near city.shanghai --max-rtt-ms 20 --server \(url)
-              swift run -c release suanli resolve \((try? platform.discover(DiscoveryQuery(limit: 1)))?.items.first?.id.string ?? "86.1.1/x") --server \(url)
-              swift run -c release suanli consumers add me --server \(url) --token OPERATOR_TOKEN   # prints a consumer token
-              swift run -c release suanli submit --server \(url) --token CONSUMER_TOKEN --kind gpu --units 1 -- sh -c 'echo hello from $SUANLI_TASK_ID'
-              swift run -c release suanli task t1 --follow --server \(url) --token CONSUMER_TOKEN
             Stop with Ctrl-C.
             """)
         fflush(nil)
     }
+}
+
+/// Where `up` keeps the demo consumer's token, in the data directory.
+let demoConsumerTokenFile = "demo-consumer-token"
+
+/// The demo consumer's token: the one saved in the data directory if the platform still knows
+/// it, else a new consumer `demo` (saved, owner-only), so restarts print the same line.
+func demoConsumerToken(_ platform: Platform, data: String) async throws -> String {
+    let path = (data as NSString).appendingPathComponent(demoConsumerTokenFile)
+    if let saved = try? String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines),
+        !saved.isEmpty, case .consumer? = try? platform.authenticate(token: saved)
+    {
+        return saved
+    }
+    let record = try await platform.registerConsumer(
+        ConsumerRegistration(name: "demo", contact: "the demo consumer of suanli up"), by: .operator)
+    guard let token = record.token else { throw SuanliError(.internal, "the platform returned no token for the demo consumer") }
+    guard FileManager.default.createFile(atPath: path, contents: Data((token + "\n").utf8), attributes: [.posixPermissions: 0o600])
+    else { throw SuanliError(.unavailable, "cannot write \(path); check the data directory's permissions") }
+    return token
+}
+
+/// The line to paste into a shell: the server and token, and an alias for this binary unless
+/// it was found on `PATH`.
+func shellSetup(url: String, token: String) -> String {
+    let line = "export SUANLI_SERVER=\(url) SUANLI_TOKEN=\(token)"
+    let invoked = CommandLine.arguments.first ?? "suanli"
+    guard invoked.contains("/") else { return line }
+    let absolute = URL(fileURLWithPath: invoked, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+        .standardizedFileURL.path
+    return line + "; alias suanli=\(absolute)"
 }
 
 /// What `up` seeds and how its demo agents run.

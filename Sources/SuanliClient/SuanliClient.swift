@@ -229,23 +229,52 @@ public struct SuanliClient: Sendable {
         }
         let status: Int
         let data: Data
+        var retryAfter: Double?
         do {
             let response = try await http.execute(request, timeout: timeout)
             status = Int(response.status.code)
+            retryAfter = response.headers.first(name: "Retry-After").flatMap(Double.init)
             data = Data(try await response.body.collect(upTo: 256 << 20).readableBytesView)
         } catch {
             throw SuanliError(
                 .transport,
-                "cannot reach the Suanli server at \(server) (\(error)); start it with 'suanli serve' or point --server / SUANLI_SERVER at it"
+                "cannot reach the Suanli server at \(server): \(Self.describeTransport(error)); start one with 'suanli up' or 'suanli serve', or point --server / SUANLI_SERVER at it"
             )
         }
         guard (200..<300).contains(status) else {
             if let envelope = try? SuanliJSON.decoder().decode(APIErrorBody.self, from: data) {
-                throw SuanliError(status: status, body: envelope)
+                var error = SuanliError(status: status, body: envelope)
+                error.retryAfter = retryAfter
+                throw error
             }
             throw SuanliError(status: status, code: "http_\(status)", message: "the server answered HTTP \(status)")
         }
         return (status, data)
+    }
+
+    /// A transport failure in a few plain words ("connection refused", "connection timed out"),
+    /// not the layers of the network stack's description.
+    static func describeTransport(_ error: any Error) -> String {
+        if let io = error as? IOError {
+            switch io.errnoCode {
+            case ECONNREFUSED: return "connection refused"
+            case ECONNRESET: return "connection reset by the server"
+            case ETIMEDOUT: return "connection timed out"
+            case EHOSTUNREACH: return "host unreachable"
+            case ENETUNREACH: return "network unreachable"
+            case EADDRNOTAVAIL: return "address not available"
+            default: return "\(io)"
+            }
+        }
+        if let http = error as? HTTPClientError {
+            switch http {
+            case .connectTimeout: return "connection timed out"
+            case .deadlineExceeded, .readTimeout: return "no answer in time"
+            case .remoteConnectionClosed: return "the server closed the connection"
+            default: return "\(http)"
+            }
+        }
+        return "\(error)"
     }
 
     static let queryAllowed: CharacterSet = {

@@ -1,8 +1,7 @@
-import ArgumentParser
 import SuanliCLI
 
 /// The `suanli` executable: the command tree lives in SuanliCLI.
 @main
-struct SuanliMain: AsyncParsableCommand {
-    static let configuration = SuanliCommand.configuration
+struct SuanliMain {
+    static func main() async { await SuanliCommand.runMain() }
 }
