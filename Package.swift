@@ -58,6 +58,17 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ]
+        ),
+        // Prometheus `GET /metrics`: the platform's swift-metrics instruments and gauges sampled at scrape time.
+        .target(
+            name: "SuanliMetrics",
+            dependencies: [
+                "SuanliCore", "SuanliRegistry", "SuanliServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         // Typed HTTP client shared by the CLI, the agent and peer platforms.
@@ -116,7 +127,7 @@ let package = Package(
             name: "SuanliCLI",
             dependencies: [
                 "SuanliCore", "SuanliRegistry", "SuanliScheduler", "SuanliStore", "SuanliServer", "SuanliClient",
-                "SuanliAgent", "SuanliSimulation", "SuanliDemo", "SuanliBenchmarks", "SuanliWeb",
+                "SuanliAgent", "SuanliSimulation", "SuanliDemo", "SuanliBenchmarks", "SuanliWeb", "SuanliMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
@@ -153,7 +164,7 @@ let package = Package(
         .testTarget(
             name: "SuanliServerTests",
             dependencies: [
-                "SuanliCore", "SuanliServer", "SuanliClient", "SuanliStore", "SuanliRegistry", "SuanliWeb",
+                "SuanliCore", "SuanliServer", "SuanliClient", "SuanliStore", "SuanliRegistry", "SuanliWeb", "SuanliMetrics",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),

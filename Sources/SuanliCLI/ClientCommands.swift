@@ -223,7 +223,8 @@ struct Providers: AsyncParsableCommand {
 
 /// `suanli stats`.
 struct Stats: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "National totals: capacity, compute by class, green share, utilization.")
+    static let configuration = CommandConfiguration(
+        abstract: "National totals: capacity on its stated basis, compute by class, green share, utilization, 20 ms coverage, tasks.")
     @OptionGroup var client: ClientOptions
 
     func run() async throws {
@@ -231,19 +232,44 @@ struct Stats: AsyncParsableCommand {
             let s = try await client.client.stats()
             if client.json { return try printJSON(s) }
             print("providers \(s.providers), resources \(s.resources) (\(s.availableResources) available), units \(s.units) (\(s.freeUnits) free)")
-            var kinds = Table("KIND", "RESOURCES", "AVAILABLE", "UNITS", "FREE", rightAligned: [1, 2, 3, 4])
+            var kinds = Table("KIND", "RESOURCES", "AVAILABLE", "UNITS", "FREE", "20 MS COVERAGE", rightAligned: [1, 2, 3, 4, 5])
             for kind in ResourceKind.allCases {
                 let t = s.byKind[kind.rawValue] ?? .init()
-                kinds.add(kind.rawValue, String(t.resources), String(t.available), String(t.units), String(t.freeUnits))
+                let covered = s.coverage.byKind[kind.rawValue] ?? .init()
+                kinds.add(
+                    kind.rawValue, String(t.resources), String(t.available), String(t.units), String(t.freeUnits),
+                    "\(percent(covered.share)) (\(covered.covered)/\(s.coverage.cities))")
             }
             print(kinds.render())
-            var classes = Table("CLASS", "PFLOPS", "BASIS", rightAligned: [1])
+            // Every capacity figure with its precision: official figures mix bases (docs/statistics.md).
+            var classes = Table("CLASS", "PEAK", "BASIS", "RESOURCES", "UNRATED", rightAligned: [1, 3, 4])
             for c in ComputeClass.allCases {
-                classes.add(c.rawValue, String(format: "%.3f", s.pflopsByClass[c.rawValue] ?? 0), s.basis[c.rawValue] ?? "")
+                let f = s.capacity.byClass[c.rawValue] ?? .init(pflops: s.pflopsByClass[c.rawValue] ?? 0, basis: s.basis[c.rawValue] ?? "")
+                classes.add(c.rawValue, Self.flops(f.pflops), f.basis.uppercased(), String(f.resources), String(f.unratedResources))
             }
+            let total = s.capacity.total
+            classes.add("total", Self.flops(total.pflops), total.basis.uppercased(), String(total.resources), String(total.unratedResources))
+            let mixed = s.capacity.classBasisTotal
+            classes.add("class sum", Self.flops(mixed.pflops), "each class's", String(mixed.resources), String(mixed.unratedResources))
             print(classes.render())
-            print("central/western share \(percent(s.centralWesternShare)), renewable share \(percent(s.renewableShare)), utilization \(percent(s.utilization))")
+            print(
+                "weighted by class-basis peak: central/western share \(percent(s.centralWesternShare)), "
+                    + "renewable share \(percent(s.renewableShare)), PUE \(String(format: "%.2f", s.pue))")
+            print(
+                "utilization \(percent(s.utilization)) of available units; 20 ms coverage (any kind) "
+                    + "\(percent(s.coverage.any.share)) of \(s.coverage.cities) demand cities")
+            let states = TaskState.allCases.compactMap { state in
+                (s.tasks.byState[state.rawValue] ?? 0) > 0 ? "\(state.rawValue) \(s.tasks.byState[state.rawValue]!)" : nil
+            }
+            print(
+                "tasks: \(states.isEmpty ? "none" : states.joined(separator: ", ")); queue \(s.tasks.queueLength); "
+                    + "placements since start \(s.tasks.placementsTotal)")
         }
+    }
+
+    /// Peak compute in PFLOPS, or EFLOPS from 1,000 PFLOPS.
+    static func flops(_ pflops: Double) -> String {
+        pflops >= 1000 ? String(format: "%.3f EFLOPS", pflops / 1000) : String(format: "%.3f PFLOPS", pflops)
     }
 }
 

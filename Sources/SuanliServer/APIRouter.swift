@@ -15,6 +15,7 @@ public enum APIRouter {
         platform: Platform, logger: Logger, modules: [any PlatformModule] = []
     ) -> Router<SuanliRequestContext> {
         let router = Router(context: SuanliRequestContext.self)
+        router.add(middleware: HTTPMetricsMiddleware(metrics: platform.metrics))
         router.add(middleware: ErrorMiddleware(logger: logger))
         router.add(middleware: ExactPathMiddleware())
         router.get(Endpoints.health.route) { _, _ in ["status": "ok"] }

@@ -33,6 +33,8 @@ final class GroupCommitter: Service, Sendable {
     }
 
     private let state = Mutex(State())
+    /// The platform's instruments (the committer lives as long as its platform); commits are timed here.
+    let metrics = PlatformMetrics()
     private let store: any SuanliStore
     private let configuration: Configuration
     private let logger: Logger
@@ -111,7 +113,10 @@ final class GroupCommitter: Service, Sendable {
             }
             guard let last = batch.last?.ticket else { return }
             do {
-                try await store.apply(batch.flatMap(\.mutations))
+                let mutations = batch.flatMap(\.mutations)
+                let started = ContinuousClock.now
+                try await store.apply(mutations)
+                metrics.recordCommit(duration: ContinuousClock.now - started, mutations: mutations.count)
                 let ready: [CheckedContinuation<Void, any Error>] = state.withLock { state in
                     state.durableThrough = last
                     return batch.compactMap { state.waiters.removeValue(forKey: $0.ticket) }

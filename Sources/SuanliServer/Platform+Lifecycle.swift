@@ -57,6 +57,8 @@ extension PlatformState {
     mutating func placed(_ drain: DrainResult, now: Date) -> [LifecycleAction] {
         guard !drain.isEmpty else { return [] }
         let registry = self.registry
+        let waiting = waiting(in: drain)
+        defer { countPlacements(of: waiting, now: now) }
         return book.apply(drain, now: now) { Self.owner(of: $0, in: registry) }
     }
 

@@ -218,6 +218,7 @@ extension Platform {
             }
             return mutations + state.apply(state.engine.report(reports, now: now.timeIntervalSince1970), now: now)
         }
+        metrics.recordHeartbeat(reports: batch.reports.count)
         return TelemetryAck(accepted: batch.reports.count)
     }
 
@@ -237,11 +238,8 @@ extension Platform {
         }
     }
 
-    /// National statistics.
-    public func stats() -> StatsReport {
-        let now = clock()
-        return state.withLock { $0.registry.stats(now: now) }
-    }
+    /// National statistics (without history; see ``stats(history:)``).
+    public func stats() -> StatsReport { stats(history: nil) }
 
     static func parseIdentifier(_ text: String) throws(SuanliError) -> Identifier {
         do { return try Identifier(parsing: text) } catch { throw .identifier(error) }

@@ -11,6 +11,7 @@ extension PlatformState {
         let actions = book.submit(id: id, seq: nextTask, consumer: consumer, spec: spec, outcome: outcome, now: now) {
             Self.owner(of: $0, in: registry)
         }
+        if case .scheduled = outcome { placements.record(latency: 0) }
         return perform(actions, now: now)
     }
 }

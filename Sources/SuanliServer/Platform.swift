@@ -28,6 +28,8 @@ public final class Platform: Sendable {
     let schedulerWakeups = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     /// Task output shipped by agents.
     let logs: LogStore
+    /// The sampled statistics behind `GET /v1/stats?history=`.
+    let statsHistory = StatsHistory()
     let clock: @Sendable () -> Date
     let logger: Logger
 
@@ -38,7 +40,9 @@ public final class Platform: Sendable {
 
     /// The background services the platform needs (the group committer). Run them in the
     /// same `ServiceGroup` as the HTTP server.
-    public var services: [any Service] { [committer, LivenessSweeper(platform: self), SchedulerService(platform: self)] }
+    public var services: [any Service] {
+        [committer, LivenessSweeper(platform: self), SchedulerService(platform: self), StatsSampler(platform: self)]
+    }
 
     /// Opens a platform on `store`, loading its state into memory.
     public static func open(

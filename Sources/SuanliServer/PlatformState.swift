@@ -36,6 +36,8 @@ struct PlatformState: Sendable {
     var startupDrain: DrainResult = .empty
     /// Repairs restart recovery made (a task stored as `lost` queued again); persisted by the first sweep.
     var startupRepairs: [LifecycleAction] = []
+    /// Placements not yet taken by the platform's metrics.
+    var placements = PlacementTally()
 
     init(registry: Registry, engine: SchedulerEngine = SchedulerEngine()) {
         self.registry = registry

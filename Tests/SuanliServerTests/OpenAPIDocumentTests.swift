@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import SuanliCore
+import SuanliMetrics
 import SuanliServer
 import Testing
 
@@ -16,7 +17,7 @@ import Testing
 struct OpenAPIDocumentTests {
     /// The platform modules whose routes the document describes besides the core's (add each
     /// ``PlatformModule`` that `suanli serve` runs).
-    static func modules(for platform: Platform) -> [any PlatformModule] { [] }
+    static func modules(for platform: Platform) -> [any PlatformModule] { [MetricsModule(platform: platform)] }
 
     /// The document as JSON objects.
     static func document() throws -> [String: Any] {

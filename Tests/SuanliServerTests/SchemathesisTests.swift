@@ -138,7 +138,7 @@ struct SchemathesisTests {
     func schemathesisFindsNoServerErrorAndNoSchemaViolation() async throws {
         let directory = TestPlatform.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        try await TestPlatform.with { t in
+        try await TestPlatform.with(modulesFor: OpenAPIDocumentTests.modules(for:)) { t in
             let (providerToken, consumerToken) = try await Self.seed(t)
             let file = try await Self.fetchDocument(t, into: directory)
             let operations = try Self.operations(in: file)

@@ -48,6 +48,7 @@ struct TestPlatform {
     static func with<T>(
         directory: String? = nil, readAccess: PlatformConfiguration.ReadAccess = .open, heartbeatInterval: Double = 10,
         clock: ManualClock = ManualClock(), idleTimeout: Double = 30, modules: [any PlatformModule] = [],
+        modulesFor: (Platform) -> [any PlatformModule] = { _ in [] },
         _ body: (TestPlatform) async throws -> T
     ) async throws -> T {
         let directory = directory ?? temporaryDirectory()
@@ -61,7 +62,9 @@ struct TestPlatform {
             configuration: configuration,
             store: store, logger: logger, clock: { clock.now })
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let server = PlatformServer(platform: platform, host: "127.0.0.1", port: 0, modules: modules, logger: logger) { port in
+        let server = PlatformServer(
+            platform: platform, host: "127.0.0.1", port: 0, modules: modules + modulesFor(platform), logger: logger
+        ) { port in
             portContinuation.yield(port)
             portContinuation.finish()
         }

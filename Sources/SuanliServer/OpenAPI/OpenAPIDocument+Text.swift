@@ -53,6 +53,10 @@ extension OpenAPIDocument {
     {
       "name": "Metering",
       "description": "Metered usage and amounts."
+    },
+    {
+      "name": "Metrics",
+      "description": "Prometheus metrics (docs/api.md lists them)."
     }
   ],
   "security": [
@@ -1350,7 +1354,99 @@ extension OpenAPIDocument {
                   "central_western_share": 0.52,
                   "renewable_share": 0.46,
                   "utilization": 0.26,
-                  "generated_at": "2026-11-21T22:30:00.000Z"
+                  "generated_at": "2026-11-21T22:30:00.000Z",
+                  "pue": 1.27,
+                  "capacity": {
+                    "by_class": {
+                      "general": {
+                        "pflops": 0.2,
+                        "basis": "fp32",
+                        "resources": 380,
+                        "unrated_resources": 0
+                      },
+                      "intelligent": {
+                        "pflops": 5.1,
+                        "basis": "fp16",
+                        "resources": 560,
+                        "unrated_resources": 0
+                      },
+                      "supercomputing": {
+                        "pflops": 0.1,
+                        "basis": "fp64",
+                        "resources": 20,
+                        "unrated_resources": 0
+                      },
+                      "edge": {
+                        "pflops": 0.03,
+                        "basis": "fp16",
+                        "resources": 40,
+                        "unrated_resources": 2
+                      }
+                    },
+                    "total": {
+                      "pflops": 2.3,
+                      "basis": "fp32",
+                      "resources": 1000,
+                      "unrated_resources": 12
+                    },
+                    "class_basis_total": {
+                      "pflops": 5.43,
+                      "basis": "mixed",
+                      "resources": 1000,
+                      "unrated_resources": 0
+                    }
+                  },
+                  "figure_basis": {
+                    "central_western_share": "class_basis_pflops",
+                    "renewable_share": "class_basis_pflops",
+                    "pue": "class_basis_pflops",
+                    "utilization": "available_units",
+                    "coverage": "demand_cities"
+                  },
+                  "by_hub": {
+                    "hub.jingjinji": {
+                      "resources": 130,
+                      "available": 129,
+                      "units": 7400,
+                      "free_units": 5200,
+                      "utilization": 0.3,
+                      "pflops": 0.9,
+                      "basis": "mixed"
+                    }
+                  },
+                  "by_location": {
+                    "cluster.zhangjiakou": {
+                      "resources": 90,
+                      "available": 90,
+                      "units": 5100,
+                      "free_units": 3600,
+                      "utilization": 0.29,
+                      "pflops": 0.7,
+                      "basis": "mixed"
+                    }
+                  },
+                  "coverage": {
+                    "rtt_ms": 20,
+                    "cities": 18,
+                    "by_kind": {
+                      "gpu": {
+                        "covered": 15,
+                        "share": 0.8333333333333334
+                      }
+                    },
+                    "any": {
+                      "covered": 18,
+                      "share": 1
+                    }
+                  },
+                  "tasks": {
+                    "by_state": {
+                      "queued": 2,
+                      "running": 5
+                    },
+                    "queue_length": 2,
+                    "placements_total": 118
+                  }
                 }
               }
             }
@@ -1361,7 +1457,21 @@ extension OpenAPIDocument {
           "401": {
             "$ref": "#/components/responses/Unauthorized"
           }
-        }
+        },
+        "description": "Every figure states its basis (docs/statistics.md). With `history`, the sampled series of that span.",
+        "parameters": [
+          {
+            "name": "history",
+            "in": "query",
+            "required": false,
+            "description": "Add the sampled history of this span: a whole number of s, m or h, from 1s up to 1h (the history kept).",
+            "schema": {
+              "type": "string",
+              "pattern": "^[0-9]{1,6}[smh]$"
+            },
+            "example": "1h"
+          }
+        ]
       }
     },
     "/v1/tasks": {
@@ -2398,6 +2508,38 @@ extension OpenAPIDocument {
           },
           "403": {
             "$ref": "#/components/responses/Forbidden"
+          }
+        }
+      }
+    },
+    "/metrics": {
+      "get": {
+        "tags": [
+          "Metrics"
+        ],
+        "summary": "Prometheus metrics",
+        "operationId": "metrics",
+        "description": "The platform's metrics in the Prometheus text format 0.0.4. Needs a token only when the platform's reads do (`--read-access token`).",
+        "security": [
+          {},
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The metrics.",
+            "content": {
+              "text/plain; version=0.0.4; charset=utf-8": {
+                "schema": {
+                  "type": "string"
+                },
+                "example": "# TYPE suanli_queue_length gauge\nsuanli_queue_length 2.0\n"
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
           }
         }
       }
@@ -4457,6 +4599,44 @@ extension OpenAPIDocument {
           },
           "generated_at": {
             "$ref": "#/components/schemas/Timestamp"
+          },
+          "pue": {
+            "type": "number",
+            "minimum": 0,
+            "description": "PUE weighted by peak compute at each class's basis (0 when there is none)."
+          },
+          "capacity": {
+            "$ref": "#/components/schemas/StatsCapacity"
+          },
+          "figure_basis": {
+            "type": "object",
+            "description": "The basis of each figure that is not a capacity (docs/statistics.md).",
+            "additionalProperties": {
+              "type": "string"
+            }
+          },
+          "by_hub": {
+            "type": "object",
+            "description": "Totals for each of the 8 national hubs.",
+            "additionalProperties": {
+              "$ref": "#/components/schemas/StatsLocationTotals"
+            }
+          },
+          "by_location": {
+            "type": "object",
+            "description": "Totals for each location with resources.",
+            "additionalProperties": {
+              "$ref": "#/components/schemas/StatsLocationTotals"
+            }
+          },
+          "coverage": {
+            "$ref": "#/components/schemas/StatsCoverage"
+          },
+          "tasks": {
+            "$ref": "#/components/schemas/StatsTaskTotals"
+          },
+          "history": {
+            "$ref": "#/components/schemas/StatsHistory"
           }
         },
         "required": [
@@ -4471,7 +4651,14 @@ extension OpenAPIDocument {
           "central_western_share",
           "renewable_share",
           "utilization",
-          "generated_at"
+          "generated_at",
+          "pue",
+          "capacity",
+          "figure_basis",
+          "by_hub",
+          "by_location",
+          "coverage",
+          "tasks"
         ],
         "additionalProperties": false
       },
@@ -4487,6 +4674,301 @@ extension OpenAPIDocument {
         },
         "required": [
           "status"
+        ],
+        "additionalProperties": false
+      },
+      "StatsCapacityFigure": {
+        "type": "object",
+        "description": "Peak compute in PFLOPS at one stated precision.",
+        "properties": {
+          "pflops": {
+            "type": "number",
+            "minimum": 0
+          },
+          "basis": {
+            "type": "string",
+            "enum": [
+              "fp64",
+              "fp32",
+              "fp16",
+              "int8",
+              "mixed"
+            ],
+            "description": "The precision counted; `mixed`: each class at its own."
+          },
+          "resources": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "unrated_resources": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Resources without a figure at this precision (counted as 0)."
+          }
+        },
+        "required": [
+          "pflops",
+          "basis",
+          "resources",
+          "unrated_resources"
+        ],
+        "additionalProperties": false
+      },
+      "StatsCapacity": {
+        "type": "object",
+        "description": "Peak compute by class at each class's basis; totals at FP32 and summed across bases.",
+        "properties": {
+          "by_class": {
+            "type": "object",
+            "propertyNames": {
+              "$ref": "#/components/schemas/ComputeClass"
+            },
+            "additionalProperties": {
+              "$ref": "#/components/schemas/StatsCapacityFigure"
+            }
+          },
+          "total": {
+            "$ref": "#/components/schemas/StatsCapacityFigure"
+          },
+          "class_basis_total": {
+            "$ref": "#/components/schemas/StatsCapacityFigure"
+          }
+        },
+        "required": [
+          "by_class",
+          "total",
+          "class_basis_total"
+        ],
+        "additionalProperties": false
+      },
+      "StatsLocationTotals": {
+        "type": "object",
+        "description": "Totals for a hub or a location.",
+        "properties": {
+          "resources": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "available": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "units": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "free_units": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "utilization": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 1
+          },
+          "pflops": {
+            "type": "number",
+            "minimum": 0
+          },
+          "basis": {
+            "type": "string",
+            "enum": [
+              "mixed"
+            ]
+          }
+        },
+        "required": [
+          "resources",
+          "available",
+          "units",
+          "free_units",
+          "utilization",
+          "pflops",
+          "basis"
+        ],
+        "additionalProperties": false
+      },
+      "StatsCoverageShare": {
+        "type": "object",
+        "properties": {
+          "covered": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "share": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 1
+          }
+        },
+        "required": [
+          "covered",
+          "share"
+        ],
+        "additionalProperties": false
+      },
+      "StatsCoverage": {
+        "type": "object",
+        "description": "Demand cities with free capacity on an available resource within rtt_ms.",
+        "properties": {
+          "rtt_ms": {
+            "type": "number",
+            "minimum": 0
+          },
+          "cities": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "by_kind": {
+            "type": "object",
+            "propertyNames": {
+              "$ref": "#/components/schemas/ResourceKind"
+            },
+            "additionalProperties": {
+              "$ref": "#/components/schemas/StatsCoverageShare"
+            }
+          },
+          "any": {
+            "$ref": "#/components/schemas/StatsCoverageShare"
+          }
+        },
+        "required": [
+          "rtt_ms",
+          "cities",
+          "by_kind",
+          "any"
+        ],
+        "additionalProperties": false
+      },
+      "StatsTaskTotals": {
+        "type": "object",
+        "properties": {
+          "by_state": {
+            "type": "object",
+            "propertyNames": {
+              "$ref": "#/components/schemas/TaskState"
+            },
+            "additionalProperties": {
+              "type": "integer",
+              "minimum": 0
+            }
+          },
+          "queue_length": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "placements_total": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Placements since the platform process started."
+          }
+        },
+        "required": [
+          "by_state",
+          "queue_length",
+          "placements_total"
+        ],
+        "additionalProperties": false
+      },
+      "StatsHistoryPoint": {
+        "type": "object",
+        "properties": {
+          "at": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "available_resources": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "units": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "free_units": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "free_units_by_kind": {
+            "type": "object",
+            "propertyNames": {
+              "$ref": "#/components/schemas/ResourceKind"
+            },
+            "additionalProperties": {
+              "type": "integer",
+              "minimum": 0
+            }
+          },
+          "utilization": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 1
+          },
+          "tasks_by_state": {
+            "type": "object",
+            "propertyNames": {
+              "$ref": "#/components/schemas/TaskState"
+            },
+            "additionalProperties": {
+              "type": "integer",
+              "minimum": 0
+            }
+          },
+          "queue_length": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "placements": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Placements since the previous point."
+          },
+          "placements_total": {
+            "type": "integer",
+            "minimum": 0
+          }
+        },
+        "required": [
+          "at",
+          "available_resources",
+          "units",
+          "free_units",
+          "free_units_by_kind",
+          "utilization",
+          "tasks_by_state",
+          "queue_length",
+          "placements",
+          "placements_total"
+        ],
+        "additionalProperties": false
+      },
+      "StatsHistory": {
+        "type": "object",
+        "description": "Samples every interval_s of the platform clock, the last kept_s seconds kept in memory.",
+        "properties": {
+          "interval_s": {
+            "type": "number",
+            "exclusiveMinimum": 0
+          },
+          "window_s": {
+            "type": "number",
+            "exclusiveMinimum": 0
+          },
+          "kept_s": {
+            "type": "number",
+            "exclusiveMinimum": 0
+          },
+          "points": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/StatsHistoryPoint"
+            }
+          }
+        },
+        "required": [
+          "interval_s",
+          "window_s",
+          "kept_s",
+          "points"
         ],
         "additionalProperties": false
       }

@@ -27,8 +27,13 @@ struct TopologyRoutes {
         return platform.topology()
     }
 
-    /// `GET /v1/stats`.
+    /// `GET /v1/stats[?history=5m]`.
     @Sendable func stats(_ request: Request, context: SuanliRequestContext) async throws -> StatsReport {
-        platform.stats()
+        var window: Double? = nil
+        for (key, value) in request.uri.queryParameters {
+            guard key == "history" else { throw QueryParameters.unknown(key, known: "history") }
+            window = try StatsHistory.window(String(value))
+        }
+        return platform.stats(history: window)
     }
 }
