@@ -35,6 +35,12 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Who may read (resolve, discovery, stats, …): open or token.")
     var readAccess: String = "open"
 
+    @Option(help: "Days the audit log keeps its entries (0: forever).")
+    var auditRetentionDays = 90
+
+    @Option(help: "Address of a reverse proxy whose X-Forwarded-For the audit log believes (repeatable).")
+    var trustedProxy: [String] = []
+
     @Option(help: "Seconds after which idle, partial and slow connections are closed (long polls in progress are kept).")
     var idleTimeout: Double = 30
 
@@ -52,6 +58,9 @@ struct ServeOptions: ParsableArguments {
         guard idleTimeout >= 0.1, idleTimeout <= 86_400 else {
             throw ValidationError("--idle-timeout must be between 0.1 and 86400 seconds")
         }
+        guard (0...36_500).contains(auditRetentionDays) else {
+            throw ValidationError("--audit-retention-days must be between 0 (keep forever) and 36500")
+        }
         guard PlatformConfiguration.ReadAccess(rawValue: readAccess) != nil else {
             throw ValidationError("--read-access must be 'open' or 'token'")
         }
@@ -68,6 +77,8 @@ struct ServeOptions: ParsableArguments {
             dataDirectory: data, prefix: try! Prefix(parsing: prefix), heartbeatInterval: heartbeatInterval,
             operatorToken: operatorToken.isEmpty ? nil : operatorToken, readAccess: PlatformConfiguration.ReadAccess(rawValue: readAccess) ?? .open)
         configuration.idleTimeout = idleTimeout
+        configuration.auditRetentionDays = auditRetentionDays
+        configuration.trustedProxies = Set(trustedProxy)
         return configuration
     }
 

@@ -37,5 +37,7 @@ public enum APIRouter {
             module.addRoutes(to: router, api: api)
         }
         return router
+            .addRoutes(TokenRoutes(platform: platform).collection)
+            .addRoutes(AuditRoutes(platform: platform).collection)
     }
 }

@@ -118,7 +118,7 @@ extension Platform {
         var consumerFilter = consumer
         var providerFilter = provider
         switch principal {
-        case .operator: break
+        case .operator, .auditor: break
         case .consumer(let id):
             if let consumer, consumer != id { throw SuanliError(.forbidden, "consumers see only their own usage") }
             consumerFilter = id

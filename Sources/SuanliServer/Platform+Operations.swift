@@ -7,18 +7,14 @@ import SuanliStore
 extension Platform {
     // MARK: Authentication
 
-    /// Establishes who is calling from a bearer token (`nil`: no token).
+    /// Establishes who is calling from a bearer token (`nil`: no token); a revoked, expired or
+    /// unknown token is a 401 (see ``identify(secret:)``).
     public func authenticate(token: String?) throws(SuanliError) -> Principal {
         guard let token else { return .anonymous }
-        let hash = Tokens.hash(token)
-        if hash == operatorTokenHash { return .operator }
-        let found: Principal? = state.withLock { state in
-            if let prefix = state.registry.provider(tokenHash: hash) { return .provider(prefix) }
-            if let consumer = state.consumerByTokenHash[hash] { return .consumer(consumer) }
-            return nil
+        switch identify(secret: token) {
+        case .success(let credential): return credential.principal
+        case .failure(let refused): throw refused.error
         }
-        if let found { return found }
-        throw SuanliError(.unauthorized, "the bearer token is not known here; check --token or SUANLI_TOKEN")
     }
 
     /// Checks that `principal` may read, per ``PlatformConfiguration/readAccess``.
@@ -35,6 +31,7 @@ extension Platform {
             throw SuanliError(.unauthorized, "this needs the operator token; pass Authorization: Bearer TOKEN")
         case .provider, .consumer:
             throw SuanliError(.forbidden, "only the platform operator may do this; another kind of token was given")
+        case .auditor: throw Self.auditorsChangeNothing
         }
     }
 
@@ -45,6 +42,7 @@ extension Platform {
             throw SuanliError(.unauthorized, "this needs the provider's token; pass Authorization: Bearer TOKEN")
         case .operator, .consumer:
             throw SuanliError(.forbidden, "resources are written with the owning provider's token")
+        case .auditor: throw Self.auditorsChangeNothing
         }
     }
 
@@ -60,18 +58,22 @@ extension Platform {
         let now = clock()
         return try await commit { state throws(SuanliError) in
             let id = "c\(state.nextConsumer)"
+            let (_, putToken) = try tokens.withLock { book throws(SuanliError) in
+                try Self.issue(&book, role: .consumer, owner: id, secret: token, now: now, expiresAt: nil)
+            }
             state.nextConsumer += 1
-            let stored = StoredConsumer(id: id, registration: registration, tokenHash: Tokens.hash(token), createdAt: now)
+            // The token lives in the tokens table; the consumer row's legacy token_hash stays empty.
+            let stored = StoredConsumer(id: id, registration: registration, tokenHash: "", createdAt: now)
             state.addConsumer(stored)
             var record = state.consumerRecord(id)!
             record.token = token
-            return (record, [.putConsumer(stored), .setMeta(key: "next_consumer", value: String(state.nextConsumer))])
+            return (record, [.putConsumer(stored), putToken, .setMeta(key: "next_consumer", value: String(state.nextConsumer))])
         }
     }
 
-    /// All consumers, in id order; operator only.
+    /// All consumers, in id order; the operator and auditors.
     public func consumers(by principal: Principal) throws(SuanliError) -> [ConsumerRecord] {
-        try requireOperator(principal)
+        try requireOverseer(principal)
         return state.withLock { state in
             state.consumers.keys.sorted { ($0.count, $0) < ($1.count, $1) }.compactMap { state.consumerRecord($0) }
         }
@@ -92,26 +94,31 @@ extension Platform {
             guard let prefix = configuration.prefix.child(number) else {
                 throw SuanliError(.conflict, "no child prefixes left under \(configuration.prefix)")
             }
-            let stored = StoredProvider(prefix: prefix, registration: registration, tokenHash: Tokens.hash(token), createdAt: now)
+            let (_, putToken) = try tokens.withLock { book throws(SuanliError) in
+                try Self.issue(&book, role: .provider, owner: prefix.description, secret: token, now: now, expiresAt: nil)
+            }
+            // The token lives in the tokens table; the provider row's legacy token_hash stays empty.
+            let stored = StoredProvider(prefix: prefix, registration: registration, tokenHash: "", createdAt: now)
             state.registry.addProvider(stored)
             state.nextProvider = number + 1
             var record = state.registry.provider(prefix)!
             record.token = token
-            return (record, [.putProvider(stored), .setMeta(key: "next_child", value: String(number + 1))])
+            return (record, [.putProvider(stored), putToken, .setMeta(key: "next_child", value: String(number + 1))])
         }
     }
 
-    /// Issues a new token for a provider, invalidating the old one (operator only).
+    /// Issues a new token for a provider and revokes every other active token of it at once
+    /// (operator only).
     public func rotateToken(of prefix: Prefix, by principal: Principal) async throws(SuanliError) -> ProviderRecord {
         try requireOperator(principal)
-        let token = Tokens.generate(kind: "p")
+        let now = clock()
         return try await commit { state throws(SuanliError) in
-            guard let stored = state.registry.setTokenHash(Tokens.hash(token), for: prefix) else {
+            guard var record = state.registry.provider(prefix) else {
                 throw SuanliError(.notFound, "no provider with prefix \(prefix)")
             }
-            var record = state.registry.provider(prefix)!
-            record.token = token
-            return (record, [.putProvider(stored)])
+            let (token, mutations) = try replaceTokens(role: .provider, owner: prefix.description, now: now)
+            record.token = token.token
+            return (record, mutations)
         }
     }
 

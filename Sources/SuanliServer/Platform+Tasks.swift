@@ -23,13 +23,15 @@ extension Platform {
         case .anonymous: throw SuanliError(.unauthorized, "submitting tasks needs a consumer token; pass Authorization: Bearer TOKEN")
         case .operator, .provider:
             throw SuanliError(.forbidden, "tasks are submitted with a consumer token (operators create consumers with POST /v1/consumers)")
+        case .auditor: throw Self.auditorsChangeNothing
         }
     }
 
-    /// Whether `principal` may see or change task `task`: its consumer, or the operator.
-    func authorize(_ principal: Principal, for task: TaskEntry) throws(SuanliError) {
+    /// Whether `principal` may see or change task `task`: its consumer, or the operator (auditors: see only).
+    func authorize(_ principal: Principal, for task: TaskEntry, change: Bool = false) throws(SuanliError) {
         switch principal {
         case .operator: return
+        case .auditor: if change { throw Self.auditorsChangeNothing }
         case .consumer(let id) where id == task.consumer: return
         case .anonymous: throw SuanliError(.unauthorized, "tasks are private; pass the consumer's or the operator's token")
         default: throw SuanliError(.notFound, "no task \(task.id)")
@@ -71,7 +73,7 @@ extension Platform {
     {
         let consumer: String?
         switch principal {
-        case .operator: consumer = nil
+        case .operator, .auditor: consumer = nil
         case .consumer(let id): consumer = id
         case .anonymous: throw SuanliError(.unauthorized, "listing tasks needs a consumer or operator token")
         case .provider: throw SuanliError(.forbidden, "providers list their work through the agent API, not /v1/tasks")
@@ -92,7 +94,7 @@ extension Platform {
         let now = clock()
         return try await commit { state throws(SuanliError) in
             guard let task = state.book[id] else { throw SuanliError(.notFound, "no task \(id)") }
-            try authorize(principal, for: task)
+            try authorize(principal, for: task, change: true)
             let who: String = if case .consumer(let c) = principal { c } else { "the operator" }
             switch state.book.cancel(id, by: who, now: now) {
             case .success(let actions):

@@ -18,7 +18,11 @@ public final class Platform: Sendable {
     public let configuration: PlatformConfiguration
     let store: any SuanliStore
     let state: Mutex<PlatformState>
-    let operatorTokenHash: String
+    /// Every token and auditor: authentication's own short lock, never held with anything but
+    /// (inside) ``state``'s.
+    let tokens: Mutex<TokenBook>
+    /// The audit log's numbering.
+    let audit: AuditLog
     let committer: GroupCommitter
     /// Wakes agents waiting for work.
     let signals = WorkSignals()
@@ -41,7 +45,8 @@ public final class Platform: Sendable {
     /// The background services the platform needs (the group committer). Run them in the
     /// same `ServiceGroup` as the HTTP server.
     public var services: [any Service] {
-        [committer, LivenessSweeper(platform: self), SchedulerService(platform: self), StatsSampler(platform: self)]
+        [committer, LivenessSweeper(platform: self), SchedulerService(platform: self), StatsSampler(platform: self),
+         TokenUsageRecorder(platform: self), AuditPruner(platform: self)]
     }
 
     /// Opens a platform on `store`, loading its state into memory.
@@ -60,9 +65,11 @@ public final class Platform: Sendable {
         }
         let (token, isNew) = try Self.operatorToken(configuration: configuration)
         let loaded = try await Self.loadState(store: store, configuration: configuration, clock: clock)
+        let tokens = try await Self.openTokens(store: store, operatorToken: token, now: clock(), logger: logger)
+        let lastAudit = try await store.select(AuditEntry.self, StoreQuery(order: [.init("seq", descending: true)], limit: 1)).first?.id ?? 0
         let platform = Platform(
-            configuration: configuration, store: store, state: loaded, operatorToken: token, operatorTokenIsNew: isNew,
-            logger: logger, clock: clock)
+            configuration: configuration, store: store, state: loaded, tokens: tokens, lastAudit: lastAudit, operatorToken: token,
+            operatorTokenIsNew: isNew, logger: logger, clock: clock)
         if meta["prefix"] == nil {
             // The committer is not running yet; write directly.
             try await store.apply([.setMeta(key: "prefix", value: configuration.prefix.description)])
@@ -71,7 +78,7 @@ public final class Platform: Sendable {
     }
 
     private init(
-        configuration: PlatformConfiguration, store: any SuanliStore, state: PlatformState,
+        configuration: PlatformConfiguration, store: any SuanliStore, state: PlatformState, tokens: TokenBook, lastAudit: Int64,
         operatorToken: String, operatorTokenIsNew: Bool, logger: Logger, clock: @escaping @Sendable () -> Date
     ) {
         self.configuration = configuration
@@ -80,7 +87,8 @@ public final class Platform: Sendable {
         self.logs = LogStore(dataDirectory: configuration.dataDirectory)
         self.operatorToken = operatorToken
         self.operatorTokenIsNew = operatorTokenIsNew
-        self.operatorTokenHash = Tokens.hash(operatorToken)
+        self.tokens = Mutex(tokens)
+        self.audit = AuditLog(lastID: lastAudit)
         self.logger = logger
         self.clock = clock
         let reload = ReloadHook()
@@ -153,8 +161,13 @@ public final class Platform: Sendable {
     /// committer accept writes in the same critical section (no change can slip in between).
     func resynchronise() async throws {
         let fresh = try await Self.loadState(store: store, configuration: configuration, clock: clock)
+        var freshTokens = try await Self.loadTokens(store: store)
         state.withLock {
             $0 = fresh
+            tokens.withLock { book in
+                freshTokens.keepUsage(of: book)
+                book = freshTokens
+            }
             committer.repaired()
         }
     }

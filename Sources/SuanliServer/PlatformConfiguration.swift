@@ -26,6 +26,11 @@ public struct PlatformConfiguration: Sendable {
     /// arriving, is closed (idle keep-alive, partial and slowloris connections). Responses
     /// still being computed — agents' long polls — are never cut.
     public var idleTimeout: Double = 30
+    /// Days the audit log keeps its entries (`serve --audit-retention-days`); 0 keeps them forever.
+    public var auditRetentionDays: Int = 90
+    /// Addresses of reverse proxies whose `X-Forwarded-For` the audit log believes
+    /// (`serve --trusted-proxy`); from any other peer the header is ignored.
+    public var trustedProxies: Set<String> = []
 
     /// Creates a configuration.
     public init(

@@ -21,7 +21,6 @@ struct PlatformState: Sendable {
     /// The next consumer number.
     var nextConsumer: UInt64 = 1
     var consumers: [String: StoredConsumer] = [:]
-    var consumerByTokenHash: [String: String] = [:]
     /// Placement, reservations and the queue.
     var engine: SchedulerEngine
     /// Tasks, attempts, parts and per-provider assignments: the lifecycle state machine.
@@ -73,9 +72,7 @@ struct PlatformState: Sendable {
     }
 
     mutating func addConsumer(_ consumer: StoredConsumer) {
-        if let old = consumers[consumer.id] { consumerByTokenHash[old.tokenHash] = nil }
         consumers[consumer.id] = consumer
-        consumerByTokenHash[consumer.tokenHash] = consumer.id
     }
 
     func consumerRecord(_ id: String) -> ConsumerRecord? {

@@ -133,6 +133,30 @@ public final class SQLiteStore: SuanliStore, @unchecked Sendable {  // connectio
         }
     }
 
+    public func select<R: StoreRecord>(_ type: R.Type, _ query: StoreQuery) async throws -> [R] {
+        let table = try table(for: type)
+        try query.validate(for: R.table)
+        let (sql, arguments) = table.selectSQL(query)
+        return try await onQueue { [connection] in
+            let statement = try connection.statement(sql)
+            defer { statement.reset() }
+            for (index, value) in arguments.enumerated() { statement.bind(Int32(index + 1), value) }
+            let row = StoreRow(table: table.table) { statement.value(Int32($0)) }
+            let decode = R.rowDecoder()
+            var out: [R] = []
+            while try statement.step() {
+                do {
+                    out.append(try decode(row))
+                } catch let error as RecordDecodingError {
+                    throw error
+                } catch {
+                    throw RecordDecodingError(table: table.table.name, key: row.keyDescription, column: nil, reason: "does not decode: \(error)")
+                }
+            }
+            return out
+        }
+    }
+
     public func apply(_ mutations: [StoreMutation]) async throws {
         guard !mutations.isEmpty else { return }
         try await onQueue { [connection, tables] in
@@ -183,6 +207,29 @@ struct SQLiteTable: Sendable {
 
     static func quote(_ name: String) -> String { "\"\(name)\"" }
 
+    /// `SELECT columns FROM table WHERE … ORDER BY … LIMIT n` for `query` (every column by
+    /// default) and the values to bind, in order.
+    func selectSQL(_ query: StoreQuery, columns: [String]? = nil) -> (String, [StoreValue]) {
+        var arguments: [StoreValue] = []
+        func render(_ condition: StoreQuery.Condition) -> String {
+            switch condition {
+            case .compare(let column, let comparison, let value):
+                arguments.append(value)
+                return "\(Self.quote(column)) \(comparison.rawValue) ?\(arguments.count)"
+            case .any(let conditions):
+                return conditions.isEmpty ? "0" : "(" + conditions.map(render).joined(separator: " OR ") + ")"
+            }
+        }
+        var sql = "SELECT \((columns ?? table.columns).map(Self.quote).joined(separator: ", ")) FROM \(Self.quote(table.name))"
+        if !query.conditions.isEmpty { sql += " WHERE " + query.conditions.map(render).joined(separator: " AND ") }
+        let order = query.order.isEmpty ? table.orderBy.map { StoreQuery.Ordering($0) } : query.order
+        if !order.isEmpty {
+            sql += " ORDER BY " + order.map { Self.quote($0.column) + ($0.descending ? " DESC" : "") }.joined(separator: ", ")
+        }
+        if let limit = query.limit { sql += " LIMIT \(limit)" }
+        return (sql, arguments)
+    }
+
     func apply(_ mutation: StoreMutation, on db: SQLiteConnection) throws(StoreError) {
         let statement: SQLiteStatement
         switch mutation.operation {
@@ -207,6 +254,12 @@ struct SQLiteTable: Sendable {
             try checkKey(mutation)
             statement = try db.statement(deleteSQL)
             for (index, value) in mutation.key.enumerated() { statement.bind(Int32(index + 1), value) }
+        case .deleteMatching(let query):
+            try query.validate(for: table)
+            let (select, arguments) = selectSQL(query, columns: table.key)
+            let keys = table.key.map(Self.quote).joined(separator: ", ")
+            statement = try db.statement("DELETE FROM \(Self.quote(table.name)) WHERE (\(keys)) IN (\(select))")
+            for (index, value) in arguments.enumerated() { statement.bind(Int32(index + 1), value) }
         }
         try statement.run()
     }

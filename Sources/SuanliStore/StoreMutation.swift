@@ -12,6 +12,8 @@ public struct StoreMutation: Sendable, Hashable {
         case update(columns: [String])
         /// Deletes the row with the key; nothing when there is none.
         case delete
+        /// Deletes the rows a query selects (its order and limit bound how many: pruning in slices).
+        case deleteMatching(StoreQuery)
     }
 
     /// The record table written.
@@ -44,6 +46,11 @@ public struct StoreMutation: Sendable, Hashable {
     /// Deletes the `R` row whose key is `key`.
     public static func delete<R: StoreRecord>(_ type: R.Type, key: [StoreValue]) -> StoreMutation {
         StoreMutation(table: R.table.name, operation: .delete, values: [], key: key)
+    }
+
+    /// Deletes the `R` rows that `query` selects (at most its limit, in its order).
+    public static func deleteMatching<R: StoreRecord>(_ type: R.Type, _ query: StoreQuery) -> StoreMutation {
+        StoreMutation(table: R.table.name, operation: .deleteMatching(query), values: [], key: [])
     }
 }
 

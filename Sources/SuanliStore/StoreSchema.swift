@@ -12,7 +12,7 @@ public struct StoreSchema: Sendable {
     public init() {}
 
     /// The platform's records: settings, providers, resources with live state, measured
-    /// latencies, consumers and tasks.
+    /// latencies, consumers, tasks, tokens, auditors and the audit log.
     public static var core: StoreSchema {
         var schema = StoreSchema()
         schema.register(MetaRecord.self)
@@ -21,6 +21,9 @@ public struct StoreSchema: Sendable {
         schema.register(LatencyOverride.self)
         schema.register(StoredConsumer.self)
         schema.register(StoredTask.self)
+        schema.register(StoredToken.self)
+        schema.register(StoredAuditor.self)
+        schema.register(AuditEntry.self)
         return schema
     }
 

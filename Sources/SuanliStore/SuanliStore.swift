@@ -24,8 +24,21 @@ public protocol SuanliStore: Sendable {
     func load<R: StoreRecord>(_ type: R.Type) async throws -> [R]
     /// Applies `mutations` in order, in one transaction (all or nothing); returns once they are durable.
     func apply(_ mutations: [StoreMutation]) async throws
+    /// The `R` records that match `query`, in its order, at most its limit (for tables read
+    /// from storage rather than memory, such as the audit log).
+    func select<R: StoreRecord>(_ type: R.Type, _ query: StoreQuery) async throws -> [R]
     /// Releases the storage.
     func close() async
+}
+
+extension SuanliStore {
+    /// Loads every record and filters in memory: correct for any backend; SQL backends
+    /// answer with one indexed query instead.
+    public func select<R: StoreRecord>(_ type: R.Type, _ query: StoreQuery) async throws -> [R] {
+        try query.validate(for: R.table)
+        let matching = try await load(type).filter { query.matches($0.columnValues, in: R.table) }
+        return query.ordered(matching, in: R.table)
+    }
 }
 
 // The platform's loads, named as before.

@@ -48,6 +48,7 @@ struct TestPlatform {
     static func with<T>(
         directory: String? = nil, readAccess: PlatformConfiguration.ReadAccess = .open, heartbeatInterval: Double = 10,
         clock: ManualClock = ManualClock(), idleTimeout: Double = 30, modules: [any PlatformModule] = [],
+        configure: (inout PlatformConfiguration) -> Void = { _ in },
         modulesFor: (Platform) -> [any PlatformModule] = { _ in [] },
         _ body: (TestPlatform) async throws -> T
     ) async throws -> T {
@@ -58,6 +59,7 @@ struct TestPlatform {
         var configuration = PlatformConfiguration(
             dataDirectory: directory, heartbeatInterval: heartbeatInterval, operatorToken: operatorToken, readAccess: readAccess)
         configuration.idleTimeout = idleTimeout
+        configure(&configuration)
         let platform = try await Platform.open(
             configuration: configuration,
             store: store, logger: logger, clock: { clock.now })

@@ -92,7 +92,10 @@ func appliedMigrations(_ path: String) throws -> [String] {
     return names
 }
 
-let coreMigrations = ["meta.create", "providers.create", "resources.create", "latency.create", "consumers.create", "tasks.create"]
+let coreMigrations = [
+    "meta.create", "providers.create", "resources.create", "latency.create", "consumers.create", "tasks.create", "tokens.create",
+    "tokens.adopt-principal-tokens", "auditors.create", "audit.create",
+]
 
 @Suite("Named schema migrations")
 struct SchemaMigrationTests {

@@ -18,6 +18,17 @@ public enum Endpoints {
     /// `POST/GET /v1/consumers`.
     public static let consumers: PathTemplate = "/v1/consumers"
 
+    /// `POST/GET /v1/auditors`.
+    public static let auditors: PathTemplate = "/v1/auditors"
+    /// `GET/POST /v1/tokens`: list (without secrets) and create tokens.
+    public static let tokens: PathTemplate = "/v1/tokens"
+    /// `DELETE /v1/tokens/{id}`: revoke.
+    public static let token: PathTemplate = "/v1/tokens/{id}"
+    /// `POST /v1/tokens/{id}/rotate`.
+    public static let tokenRotation: PathTemplate = "/v1/tokens/{id}/rotate"
+    /// `GET /v1/audit`: the audit log.
+    public static let audit: PathTemplate = "/v1/audit"
+
     /// `POST/GET /v1/tasks`.
     public static let tasks: PathTemplate = "/v1/tasks"
     /// `GET /v1/tasks/stream`: the caller's task changes as server-sent events.

@@ -24,6 +24,10 @@ public struct SuanliError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let validation = Code("validation_failed")
         /// No or unknown credentials: 401.
         public static let unauthorized = Code("unauthorized")
+        /// The token was revoked: 401.
+        public static let tokenRevoked = Code("token_revoked")
+        /// The token has expired: 401.
+        public static let tokenExpired = Code("token_expired")
         /// Credentials valid but not allowed to do this: 403.
         public static let forbidden = Code("forbidden")
         /// The thing does not exist: 404.
@@ -49,7 +53,7 @@ public struct SuanliError: Error, Sendable, Hashable, CustomStringConvertible {
             switch self {
             case .badRequest, .invalidIdentifier: 400
             case .validation: 422
-            case .unauthorized: 401
+            case .unauthorized, .tokenRevoked, .tokenExpired: 401
             case .forbidden: 403
             case .notFound: 404
             case .conflict: 409

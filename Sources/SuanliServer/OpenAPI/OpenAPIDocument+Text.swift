@@ -57,6 +57,14 @@ extension OpenAPIDocument {
     {
       "name": "Metrics",
       "description": "Prometheus metrics (docs/api.md lists them)."
+    },
+    {
+      "name": "Tokens",
+      "description": "Roles and tokens: listing (never secrets), creation with an expiry, rotation, revocation; auditors."
+    },
+    {
+      "name": "Audit",
+      "description": "The audit log (operator and auditors)."
     }
   ],
   "security": [
@@ -458,7 +466,7 @@ extension OpenAPIDocument {
         ],
         "summary": "List consumers",
         "operationId": "listConsumers",
-        "description": "Operator token.",
+        "description": "Operator or auditor token.",
         "security": [
           {
             "bearerAuth": []
@@ -493,6 +501,470 @@ extension OpenAPIDocument {
           },
           "403": {
             "$ref": "#/components/responses/Forbidden"
+          }
+        }
+      }
+    },
+    "/v1/tokens": {
+      "get": {
+        "tags": [
+          "Tokens"
+        ],
+        "summary": "List tokens",
+        "operationId": "listTokens",
+        "description": "Any token: the operator and auditors see every token, a provider or consumer its own. Never a secret.",
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Tokens in creation order.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/TokenRecordList"
+                },
+                "example": {
+                  "items": [
+                    {
+                      "id": "tk_3f9a1c2b7d4e5f60",
+                      "role": "consumer",
+                      "owner": "c1",
+                      "name": "ci",
+                      "created_at": "2026-11-21T22:30:00.000Z",
+                      "expires_at": "2026-11-22T22:30:00.000Z",
+                      "last_used_at": null,
+                      "revoked_at": null
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          }
+        }
+      },
+      "post": {
+        "tags": [
+          "Tokens"
+        ],
+        "summary": "Create a token",
+        "operationId": "createToken",
+        "description": "The operator for anyone; a provider or consumer for itself; auditors 403. An empty body is `{}`.",
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/TokenRequest"
+              },
+              "example": {
+                "name": "ci",
+                "ttl_s": 86400
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "The token with its secret (shown once).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/TokenRecord"
+                },
+                "example": {
+                  "id": "tk_3f9a1c2b7d4e5f60",
+                  "role": "consumer",
+                  "owner": "c1",
+                  "name": "ci",
+                  "created_at": "2026-11-21T22:30:00.000Z",
+                  "expires_at": "2026-11-22T22:30:00.000Z",
+                  "last_used_at": null,
+                  "revoked_at": null,
+                  "token": "slc_7hd2…"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "422": {
+            "$ref": "#/components/responses/ValidationFailed"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/v1/tokens/{id}": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/TokenID"
+        }
+      ],
+      "delete": {
+        "tags": [
+          "Tokens"
+        ],
+        "summary": "Revoke a token",
+        "operationId": "revokeToken",
+        "description": "The operator any token, a provider or consumer its own (others 404); refused from the next request on. 409 for the last active operator token.",
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "204": {
+            "description": "Revoked (also when it already was)."
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/v1/tokens/{id}/rotate": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/TokenID"
+        }
+      ],
+      "post": {
+        "tags": [
+          "Tokens"
+        ],
+        "summary": "Rotate a token",
+        "operationId": "rotateToken",
+        "description": "A new token with the same role, owner, name and lifetime; the old one is revoked at once. 409 for a revoked or expired token and for the bootstrap `operator` token.",
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/TokenRotation"
+              },
+              "example": {
+                "ttl_s": 86400
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "The replacement with its secret (shown once).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/TokenRecord"
+                },
+                "example": {
+                  "id": "tk_3f9a1c2b7d4e5f60",
+                  "role": "consumer",
+                  "owner": "c1",
+                  "name": "ci",
+                  "created_at": "2026-11-21T22:30:00.000Z",
+                  "expires_at": "2026-11-22T22:30:00.000Z",
+                  "last_used_at": null,
+                  "revoked_at": null,
+                  "token": "slc_7hd2…"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "422": {
+            "$ref": "#/components/responses/ValidationFailed"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/v1/auditors": {
+      "post": {
+        "tags": [
+          "Tokens"
+        ],
+        "summary": "Register an auditor",
+        "operationId": "registerAuditor",
+        "description": "Operator token.",
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/AuditorRegistration"
+              },
+              "example": {
+                "name": "National Audit Office"
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "The auditor with its token (shown once).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/AuditorRecord"
+                },
+                "example": {
+                  "id": "a1",
+                  "name": "National Audit Office",
+                  "created_at": "2026-11-21T22:30:00.000Z",
+                  "token": "sla_9k2p…"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "422": {
+            "$ref": "#/components/responses/ValidationFailed"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      },
+      "get": {
+        "tags": [
+          "Tokens"
+        ],
+        "summary": "List auditors",
+        "operationId": "listAuditors",
+        "description": "Operator or auditor token.",
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Every auditor in id order.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/AuditorRecordList"
+                },
+                "example": {
+                  "items": [
+                    {
+                      "id": "a1",
+                      "name": "National Audit Office",
+                      "created_at": "2026-11-21T22:30:00.000Z"
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          }
+        }
+      }
+    },
+    "/v1/audit": {
+      "get": {
+        "tags": [
+          "Audit"
+        ],
+        "summary": "The audit log",
+        "operationId": "auditLog",
+        "description": "Operator or auditor token. Every write (POST, PUT, PATCH, DELETE), allowed or refused, newest first; agent calls and telemetry only when refused (401, 403); `POST /v1/resolve` never.",
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "parameters": [
+          {
+            "name": "since",
+            "in": "query",
+            "required": false,
+            "description": "Entries at or after this time.",
+            "schema": {
+              "$ref": "#/components/schemas/Timestamp"
+            }
+          },
+          {
+            "name": "until",
+            "in": "query",
+            "required": false,
+            "description": "Entries before this time.",
+            "schema": {
+              "$ref": "#/components/schemas/Timestamp"
+            }
+          },
+          {
+            "name": "actor",
+            "in": "query",
+            "required": false,
+            "description": "A token id, an owner (`c1`, `86.1.7`, `a1`, `operator`) or a role (`provider`, `anonymous`, …).",
+            "schema": {
+              "type": "string"
+            },
+            "example": "c1"
+          },
+          {
+            "name": "action",
+            "in": "query",
+            "required": false,
+            "description": "An exact action.",
+            "schema": {
+              "type": "string"
+            },
+            "example": "POST /v1/tasks"
+          },
+          {
+            "name": "limit",
+            "in": "query",
+            "required": false,
+            "description": "Page size (default 100).",
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 1000
+            }
+          },
+          {
+            "name": "cursor",
+            "in": "query",
+            "required": false,
+            "description": "`next_cursor` of the previous page.",
+            "schema": {
+              "type": "string",
+              "minLength": 1
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "One page, newest first.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/AuditEntryPage"
+                },
+                "example": {
+                  "items": [
+                    {
+                      "id": 17,
+                      "at": "2026-11-21T22:30:00.125Z",
+                      "token": "tk_3f9a1c2b7d4e5f60",
+                      "role": "consumer",
+                      "owner": "c1",
+                      "action": "DELETE /v1/tasks/{id}",
+                      "target": {
+                        "id": "t7"
+                      },
+                      "from": "203.0.113.9",
+                      "status": 200,
+                      "error": null
+                    }
+                  ],
+                  "next_cursor": null
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
           }
         }
       }
@@ -2597,6 +3069,17 @@ extension OpenAPIDocument {
           "minLength": 1
         },
         "example": "t1"
+      },
+      "TokenID": {
+        "name": "id",
+        "in": "path",
+        "required": true,
+        "description": "A token id (`GET /v1/tokens`).",
+        "schema": {
+          "type": "string",
+          "minLength": 1
+        },
+        "example": "tk_3f9a1c2b7d4e5f60"
       }
     },
     "responses": {
@@ -2611,7 +3094,7 @@ extension OpenAPIDocument {
         }
       },
       "Unauthorized": {
-        "description": "`unauthorized`: a token is needed and none was sent, the token is unknown, or the `Authorization` header is not `Bearer TOKEN`.",
+        "description": "`unauthorized`: a token is needed and none was sent, the token is unknown, or the `Authorization` header is not `Bearer TOKEN`; `token_revoked` / `token_expired`: the token was revoked or has expired (on every route, reads included).",
         "content": {
           "application/json": {
             "schema": {
@@ -2705,6 +3188,8 @@ extension OpenAPIDocument {
                   "bad_request",
                   "invalid_identifier",
                   "unauthorized",
+                  "token_expired",
+                  "token_revoked",
                   "forbidden",
                   "not_found",
                   "conflict",
@@ -4969,6 +5454,342 @@ extension OpenAPIDocument {
           "window_s",
           "kept_s",
           "points"
+        ],
+        "additionalProperties": false
+      },
+      "TokenRole": {
+        "type": "string",
+        "description": "`operator`, `provider`, `consumer`, `auditor` (reads everything, changes nothing); `peer` is reserved for federation and not issued yet.",
+        "enum": [
+          "operator",
+          "provider",
+          "consumer",
+          "auditor",
+          "peer"
+        ]
+      },
+      "TokenRecord": {
+        "type": "object",
+        "description": "A token, never with its secret except in the answer that creates it. `last_used_at` is kept in memory and stored at most once a minute.",
+        "properties": {
+          "id": {
+            "type": "string",
+            "description": "`tk_` and 16 hex digits; the bootstrap operator token is `operator`.",
+            "examples": [
+              "tk_3f9a1c2b7d4e5f60"
+            ]
+          },
+          "role": {
+            "$ref": "#/components/schemas/TokenRole"
+          },
+          "owner": {
+            "type": "string",
+            "description": "Provider prefix, consumer or auditor id, or `operator`."
+          },
+          "name": {
+            "type": "string",
+            "description": "A label given at creation; may be empty."
+          },
+          "created_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "expires_at": {
+            "oneOf": [
+              {
+                "$ref": "#/components/schemas/Timestamp"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "last_used_at": {
+            "oneOf": [
+              {
+                "$ref": "#/components/schemas/Timestamp"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "revoked_at": {
+            "oneOf": [
+              {
+                "$ref": "#/components/schemas/Timestamp"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "token": {
+            "type": "string",
+            "description": "The secret: only in the answer that creates the token (creation, rotation)."
+          }
+        },
+        "required": [
+          "id",
+          "role",
+          "owner",
+          "name",
+          "created_at",
+          "expires_at",
+          "last_used_at",
+          "revoked_at"
+        ],
+        "additionalProperties": false
+      },
+      "TokenRecordList": {
+        "type": "object",
+        "description": "Tokens in creation order.",
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/TokenRecord"
+            }
+          }
+        },
+        "required": [
+          "items"
+        ],
+        "additionalProperties": false
+      },
+      "TokenRequest": {
+        "type": "object",
+        "description": "The body of `POST /v1/tokens`; every field optional (`{}`: another token for the caller).",
+        "properties": {
+          "role": {
+            "oneOf": [
+              {
+                "$ref": "#/components/schemas/TokenRole"
+              },
+              {
+                "type": "null"
+              }
+            ],
+            "description": "Default: the caller's role."
+          },
+          "owner": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "Default: the caller (required when the role differs from the caller's)."
+          },
+          "name": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "At most 200 bytes, no control characters.",
+            "maxLength": 200,
+            "pattern": "^[^\\u0000-\\u001f\\u007f]*$"
+          },
+          "ttl_s": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "description": "Lifetime in seconds from now (1 s to 10 years); not with `expires_at`.",
+            "minimum": 1,
+            "maximum": 315360000
+          },
+          "expires_at": {
+            "oneOf": [
+              {
+                "$ref": "#/components/schemas/Timestamp"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          }
+        }
+      },
+      "TokenRotation": {
+        "type": "object",
+        "description": "The body of `POST /v1/tokens/{id}/rotate` (optional): the new token's lifetime; default the old token's (expiry − creation), from now.",
+        "properties": {
+          "ttl_s": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "description": "Lifetime in seconds from now (1 s to 10 years); not with `expires_at`.",
+            "minimum": 1,
+            "maximum": 315360000
+          },
+          "expires_at": {
+            "oneOf": [
+              {
+                "$ref": "#/components/schemas/Timestamp"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          }
+        }
+      },
+      "AuditorRegistration": {
+        "type": "object",
+        "description": "The body of `POST /v1/auditors`.",
+        "properties": {
+          "name": {
+            "type": "string",
+            "description": "1–200 bytes, no control characters.",
+            "minLength": 1,
+            "maxLength": 200,
+            "pattern": "^[^\\u0000-\\u001f\\u007f]*$"
+          }
+        },
+        "required": [
+          "name"
+        ]
+      },
+      "AuditorRecord": {
+        "type": "object",
+        "description": "An auditor: reads everything an operator can read, changes nothing.",
+        "properties": {
+          "id": {
+            "type": "string",
+            "description": "Platform-unique auditor id.",
+            "examples": [
+              "a1"
+            ]
+          },
+          "name": {
+            "type": "string"
+          },
+          "created_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "token": {
+            "type": "string",
+            "description": "The auditor's secret token: only in the answer to registration."
+          }
+        },
+        "required": [
+          "id",
+          "name",
+          "created_at"
+        ],
+        "additionalProperties": false
+      },
+      "AuditorRecordList": {
+        "type": "object",
+        "description": "Auditors in id order.",
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/AuditorRecord"
+            }
+          }
+        },
+        "required": [
+          "items"
+        ],
+        "additionalProperties": false
+      },
+      "AuditEntry": {
+        "type": "object",
+        "description": "One audited request.",
+        "properties": {
+          "id": {
+            "type": "integer",
+            "format": "int64",
+            "description": "Increasing with time.",
+            "minimum": 1
+          },
+          "at": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "token": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "The id of the token presented (also a revoked or expired one); null without a known token."
+          },
+          "role": {
+            "type": "string",
+            "description": "`operator`, `provider`, `consumer`, `auditor` or `anonymous`."
+          },
+          "owner": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "Provider prefix, consumer or auditor id, `operator`; null for anonymous callers."
+          },
+          "action": {
+            "type": "string",
+            "description": "Method and route template.",
+            "examples": [
+              "POST /v1/tasks"
+            ]
+          },
+          "target": {
+            "type": "object",
+            "description": "The path parameters.",
+            "additionalProperties": {
+              "type": "string"
+            }
+          },
+          "from": {
+            "type": "string",
+            "description": "The client address (`client (via proxy)` behind a trusted proxy)."
+          },
+          "status": {
+            "type": "integer",
+            "description": "The HTTP status answered."
+          },
+          "error": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "The error code when refused or failed."
+          }
+        },
+        "required": [
+          "id",
+          "at",
+          "token",
+          "role",
+          "owner",
+          "action",
+          "target",
+          "from",
+          "status",
+          "error"
+        ],
+        "additionalProperties": false
+      },
+      "AuditEntryPage": {
+        "type": "object",
+        "description": "One page of the audit log, newest first.",
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/AuditEntry"
+            }
+          },
+          "next_cursor": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "Pass as `cursor` for the next (older) page; null on the last page."
+          }
+        },
+        "required": [
+          "items",
+          "next_cursor"
         ],
         "additionalProperties": false
       }

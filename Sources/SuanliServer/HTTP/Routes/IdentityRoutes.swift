@@ -18,6 +18,7 @@ struct IdentityRoutes {
         case .operator: WhoAmI(kind: "operator", id: nil, platform: platformPrefix)
         case .provider(let prefix): WhoAmI(kind: "provider", id: prefix.description, platform: platformPrefix)
         case .consumer(let id): WhoAmI(kind: "consumer", id: id, platform: platformPrefix)
+        case .auditor(let id): WhoAmI(kind: "auditor", id: id, platform: platformPrefix)
         }
     }
 }
