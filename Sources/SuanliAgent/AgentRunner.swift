@@ -199,7 +199,7 @@ public final class AgentRunner: Service, Sendable {
             } catch {
                 if Task.isCancelled || Task.isShuttingDownGracefully { throw CancellationError() }
                 logger.warning("cannot register yet; retrying", metadata: ["error": "\(error)"])
-                await backoff.sleep()
+                await backoff.sleep(after: error)
             }
         }
     }
@@ -319,7 +319,7 @@ public final class AgentRunner: Service, Sendable {
             } catch {
                 if Task.isCancelled || Task.isShuttingDownGracefully { return }
                 logger.warning("work poll failed; retrying", metadata: ["error": "\(error)"])
-                await backoff.sleep()
+                await backoff.sleep(after: error)
             }
         }
     }
@@ -563,14 +563,16 @@ func withTimeout(_ limit: Duration, _ body: @escaping @Sendable () async throws 
     }
 }
 
-/// Exponential backoff from 0.1 s to 5 s.
+/// Exponential backoff from 0.1 s to 5 s; at least as long as a platform's `Retry-After`
+/// (429 rate limited, 503 unavailable).
 struct Backoff {
     var delay = 0.1
 
     mutating func reset() { delay = 0.1 }
 
-    mutating func sleep() async {
-        try? await Task.sleep(for: .milliseconds(Int(delay * 1000)))
+    mutating func sleep(after error: (any Error)? = nil) async {
+        let asked = (error as? ClientError)?.retryAfter ?? 0
+        try? await Task.sleep(for: .milliseconds(Int(max(delay, min(asked, 60)) * 1000)))
         delay = min(5, delay * 2)
     }
 }

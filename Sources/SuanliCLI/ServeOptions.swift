@@ -41,6 +41,12 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Address of a reverse proxy whose X-Forwarded-For the audit log believes (repeatable).")
     var trustedProxy: [String] = []
 
+    @Option(
+        help: ArgumentHelp(
+            "Requests per second allowed per client (token, else address) in a class: CLASS=RATE[:BURST] or CLASS=off, CLASS one of resolve, discovery, writes, agent (repeatable).",
+            discussion: "By default only discovery is limited, to 20/s with bursts of 40.", valueName: "class=rate[:burst]"))
+    var rateLimit: [String] = []
+
     @Option(help: "Seconds after which idle, partial and slow connections are closed (long polls in progress are kept).")
     var idleTimeout: Double = 30
 
@@ -61,6 +67,9 @@ struct ServeOptions: ParsableArguments {
         guard (0...36_500).contains(auditRetentionDays) else {
             throw ValidationError("--audit-retention-days must be between 0 (keep forever) and 36500")
         }
+        for value in rateLimit {
+            do { _ = try RateLimit.parse(value) } catch { throw ValidationError("--rate-limit: \(error.message)") }
+        }
         guard PlatformConfiguration.ReadAccess(rawValue: readAccess) != nil else {
             throw ValidationError("--read-access must be 'open' or 'token'")
         }
@@ -79,6 +88,9 @@ struct ServeOptions: ParsableArguments {
         configuration.idleTimeout = idleTimeout
         configuration.auditRetentionDays = auditRetentionDays
         configuration.trustedProxies = Set(trustedProxy)
+        for value in rateLimit {
+            if let (limitClass, limit) = try? RateLimit.parse(value) { configuration.rateLimits[limitClass] = limit }
+        }
         return configuration
     }
 

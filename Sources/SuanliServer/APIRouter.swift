@@ -23,6 +23,10 @@ public enum APIRouter {
         let api = router.group()
             .add(middleware: BodyLimitMiddleware(maxBytes: platform.configuration.maxBodyBytes))
             .add(middleware: BearerAuthenticator(platform: platform))
+            .add(
+                middleware: RateLimitMiddleware(
+                    limiter: RateLimiter(limits: platform.configuration.rateLimits),
+                    trustedProxies: platform.configuration.trustedProxies))
             .addRoutes(IdentityRoutes(platform: platform).collection)
             .addRoutes(ProviderRoutes(platform: platform).collection)
             .addRoutes(ConsumerRoutes(platform: platform).collection)
@@ -33,11 +37,11 @@ public enum APIRouter {
             .addRoutes(TaskStreamRoutes(platform: platform).collection)
             .addRoutes(AgentRoutes(platform: platform).collection)
             .addRoutes(UsageRoutes(platform: platform).collection)
+            .addRoutes(TokenRoutes(platform: platform).collection)
+            .addRoutes(AuditRoutes(platform: platform).collection)
         for module in modules {
             module.addRoutes(to: router, api: api)
         }
         return router
-            .addRoutes(TokenRoutes(platform: platform).collection)
-            .addRoutes(AuditRoutes(platform: platform).collection)
     }
 }

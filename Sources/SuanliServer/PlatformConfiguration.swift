@@ -31,6 +31,9 @@ public struct PlatformConfiguration: Sendable {
     /// Addresses of reverse proxies whose `X-Forwarded-For` the audit log believes
     /// (`serve --trusted-proxy`); from any other peer the header is ignored.
     public var trustedProxies: Set<String> = []
+    /// Request rates allowed per client and class (`serve --rate-limit`); by default only
+    /// discovery is limited (``RateLimit/defaults``).
+    public var rateLimits: [RateLimitClass: RateLimit] = RateLimit.defaults
 
     /// Creates a configuration.
     public init(

@@ -59,6 +59,8 @@ struct TestPlatform {
         var configuration = PlatformConfiguration(
             dataDirectory: directory, heartbeatInterval: heartbeatInterval, operatorToken: operatorToken, readAccess: readAccess)
         configuration.idleTimeout = idleTimeout
+        // Tests call discovery in tight loops: no limits unless a test configures them (RateLimitTests).
+        configuration.rateLimits = [:]
         configure(&configuration)
         let platform = try await Platform.open(
             configuration: configuration,

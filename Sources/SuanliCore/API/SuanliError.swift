@@ -40,6 +40,8 @@ public struct SuanliError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let methodNotAllowed = Code("method_not_allowed")
         /// The platform cannot serve the request now (e.g. storage failure): 503.
         public static let unavailable = Code("unavailable")
+        /// Too many requests of this class from this client: 429 with `Retry-After`.
+        public static let rateLimited = Code("rate_limited")
         /// A bug: 500.
         public static let `internal` = Code("internal")
         /// Client side only: the server could not be reached (status 0).
@@ -60,6 +62,7 @@ public struct SuanliError: Error, Sendable, Hashable, CustomStringConvertible {
             case .tooLarge: 413
             case .methodNotAllowed: 405
             case .unavailable: 503
+            case .rateLimited: 429
             case .transport: 0
             default: 500
             }
@@ -84,6 +87,8 @@ public struct SuanliError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The HTTP status: the one the server answers with, or the one a client received
     /// (0 when the server could not be reached).
     public var status: Int
+    /// Seconds after which a retry may succeed (`Retry-After`, sent with 429 and 503), if known.
+    public var retryAfter: Double?
 
     /// ``status`` under a name no other module's extension shadows (the server's
     /// `HTTPResponseError` conformance adds a `status` of its own type).
