@@ -223,6 +223,13 @@ def screenshots(base, operator, out):
                 "accept": [{"kind": kind, "run": {"command": ["sh", "-c", f"echo step {i} on $SUANLI_TASK_ID; sleep {3 + i}; echo done"]}}],
                 "data_location": "city.shanghai", "duration_s": 600}
         tasks.append(api(base, "/v1/tasks", token, body)["id"])
+    # Some load that lasts, so that utilisation shows on the map and in the plots.
+    cities = ["city.shanghai", "city.beijing", "city.guangzhou", "city.chengdu", "city.xian", "city.wuhan"]
+    for i in range(60):
+        kind, units = [("gpu", 8), ("npu", 8), ("gpu", 4), ("cpu", 64)][i % 4]
+        body = {"name": f"batch-{kind}-{i + 1}", "units": units, "data_location": cities[i % len(cities)],
+                "accept": [{"kind": kind, "run": {"command": ["sleep", "600"]}}], "duration_s": 900}
+        api(base, "/v1/tasks", token, body)
     driver = browser(1360, 1000)
     try:
         def shot(route, name, selector, height=None):
@@ -236,9 +243,9 @@ def screenshots(base, operator, out):
             driver.set_window_size(1360, 1000)
 
         driver.get(base + "/#token=" + token)
-        time.sleep(6)  # let the demo tasks run and the history gain a few samples
+        time.sleep(float(os.environ.get("SCREENSHOT_SETTLE_S", "6")))  # let the tasks run and the history gain samples
         shot("#/", "overview", "[data-stat]")
-        shot("#/map", "map", "g.hub-marker", 1000)
+        shot("#/map", "map", "g.hub-marker")
         shot("#/plots", "plots", "svg.plot")
         shot("#/providers", "providers", "#providers tbody tr", 1000)
         first_provider = driver.find_element(By.CSS_SELECTOR, "#providers tbody tr").get_attribute("data-provider")

@@ -102,9 +102,9 @@ function time(iso) {
   return d.toLocaleString('en-GB', { hour12: false, year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
 }
 
-function clock(iso) {
+function clock(iso, seconds) {
   const d = new Date(iso);
-  return d.toLocaleTimeString('en-GB', { hour12: false, hour: '2-digit', minute: '2-digit' });
+  return d.toLocaleTimeString('en-GB', { hour12: false, hour: '2-digit', minute: '2-digit', second: seconds ? '2-digit' : undefined });
 }
 
 function pill(state) {
@@ -454,7 +454,7 @@ async function renderMap(root, here) {
 }
 
 function mapView(stats, topo, shape) {
-  const W = 960, H = shape ? 720 : 560;
+  const W = 960;
   const locations = topo.locations;
   const hubs = locations.filter(l => l.kind === 'hub');
   // Equirectangular around 35° N; the whole country with the outline, the sites without.
@@ -463,6 +463,7 @@ function mapView(stats, topo, shape) {
     Math.min(...locations.map(l => l.lon)) - 3, Math.max(...locations.map(l => l.lon)) + 3,
     Math.min(...locations.map(l => l.lat)) - 2.5, Math.max(...locations.map(l => l.lat)) + 2.5];
   const pad = 24;
+  const H = Math.round(Math.min(760, Math.max(420, (W - 2 * pad) * (lat1 - lat0) / ((lon1 - lon0) * k) + 2 * pad)));
   const scale = Math.min((W - 2 * pad) / ((lon1 - lon0) * k), (H - 2 * pad) / (lat1 - lat0));
   const ox = (W - (lon1 - lon0) * k * scale) / 2, oy = (H - (lat1 - lat0) * scale) / 2;
   const X = lon => ox + (lon - lon0) * k * scale;
@@ -470,7 +471,7 @@ function mapView(stats, topo, shape) {
 
   const byLocation = stats.by_location || {};
   const maxPflops = Math.max(0.001, ...Object.values(byLocation).map(e => e.pflops || 0));
-  const radius = pflops => 4 + 38 * Math.sqrt((pflops || 0) / maxPflops); // area ∝ capacity
+  const radius = pflops => 28 * Math.sqrt((pflops || 0) / maxPflops) + 2; // area ∝ capacity (+2 px to stay visible)
   const { rtt } = locationIndex(topo);
 
   const svg = s('svg', { class: 'map', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-labelledby': 'map-title map-desc', id: 'map' },
@@ -529,15 +530,20 @@ function mapView(stats, topo, shape) {
     const e = (stats.by_hub || {})[hub.code] || {};
     const x = X(hub.lon), y = Y(hub.lat);
     const own = byLocation[locations.find(l => l.kind === 'cluster' && l.hub === hub.code && l.lat === hub.lat && l.lon === hub.lon)?.code];
-    const r = Math.max(12, (own && own.units ? radius(own.pflops) : 0) + 8);
+    const r = Math.max(12, (own && own.units ? radius(own.pflops) : 0) + 6);
     const [num, unit] = compute(e.pflops);
     const short = hub.name.replace(/ hub .*/, '');
+    // Label on the right unless another hub sits close on that side.
+    const crowded = hubs.some(o => o !== hub && o.lon > hub.lon && o.lon - hub.lon < 8 && Math.abs(o.lat - hub.lat) < 3);
+    const label = crowded
+      ? s('text', { class: 'hub-label', x: x - r - 3, y: y - r / 2, 'text-anchor': 'end' }, short)
+      : s('text', { class: 'hub-label', x: x + r + 3, y: y - r / 2 }, short);
     const marker = s('g', { class: 'hub-marker', 'data-hub': hub.code, tabindex: 0, role: 'button',
       'aria-label': `${hub.name}: ${num} ${unit}, utilisation ${percent(e.utilization)}; shows RTTs to the other hubs`,
       onmouseenter: () => showRtts(hub), onmouseleave: () => showRtts(null), onfocus: () => showRtts(hub), onblur: () => showRtts(null) },
       s('title', null, `${hub.name}: ${count(e.resources)} resources, ${count(e.units)} units, ${num} ${unit} peak (${basisName(e.basis)}), utilisation ${percent(e.utilization)}`),
       s('circle', { class: 'hub', cx: x, cy: y, r }),
-      s('text', { class: 'hub-label', x: x + r + 3, y: y - r / 2 }, short));
+      label);
     hubLayer.append(marker);
   }
   svg.append(hubLayer);
@@ -625,7 +631,7 @@ function plot(title, subtitle, t, series, unit, fixedMax) {
   }
   for (let i = 0; i <= 4 && t.length; i++) {
     const v = t0 + ((t1 - t0) * i) / 4;
-    svg.append(s('text', { x: X(v), y: H - 8, 'text-anchor': 'middle' }, clock(v)));
+    svg.append(s('text', { x: X(v), y: H - 8, 'text-anchor': i === 0 ? 'start' : i === 4 ? 'end' : 'middle' }, clock(v, t1 - t0 < 15 * 60000)));
   }
   for (const sr of series) {
     const d = sr.values.map((v, i) => `${i ? 'L' : 'M'}${fixed(X(t[i]), 1)},${fixed(Y(Number.isFinite(v) ? v : 0), 1)}`).join('');
