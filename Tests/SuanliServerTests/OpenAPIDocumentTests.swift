@@ -4,6 +4,7 @@ import Logging
 import SuanliCore
 import SuanliMetrics
 import SuanliServer
+import SuanliWeb
 import Testing
 
 /// The OpenAPI document (`docs/openapi.json`, served at `GET /openapi.json`) against the code:
@@ -17,7 +18,7 @@ import Testing
 struct OpenAPIDocumentTests {
     /// The platform modules whose routes the document describes besides the core's (add each
     /// ``PlatformModule`` that `suanli serve` runs).
-    static func modules(for platform: Platform) -> [any PlatformModule] { [MetricsModule(platform: platform)] }
+    static func modules(for platform: Platform) -> [any PlatformModule] { [MetricsModule(platform: platform), Dashboard()] }
 
     /// The document as JSON objects.
     static func document() throws -> [String: Any] {
@@ -147,7 +148,6 @@ struct OpenAPIDocumentTests {
         "ConsumerRegistration": ConsumerRegistration.self,
         "ConsumerRecord": ConsumerRecord.self,
         "ConsumerRecordList": ItemList<ConsumerRecord>.self,
-        "ResourceSpec": ResourceSpec.self,
         "TokenRecord": TokenRecord.self,
         "TokenRecordList": ItemList<TokenRecord>.self,
         "TokenRequest": TokenRequest.self,
@@ -156,6 +156,7 @@ struct OpenAPIDocumentTests {
         "AuditorRecord": AuditorRecord.self,
         "AuditorRecordList": ItemList<AuditorRecord>.self,
         "AuditEntryPage": Page<AuditEntry>.self,
+        "ResourceSpec": ResourceSpec.self,
         "ResourceRecord": ResourceRecord.self,
         "ResourceRecordPage": Page<ResourceRecord>.self,
         "ResolveBatch": ResolveBatch.self,
@@ -178,6 +179,11 @@ struct OpenAPIDocumentTests {
         "LogChunk": LogChunk.self,
         "UsageReport": UsageReport.self,
     ] }
+
+    /// JSON text with sorted keys, for comparing documents.
+    static func canonical(_ object: Any) throws -> String {
+        String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+    }
 
     @Test func examplesDecodeIntoTheWireTypes() throws {
         let document = try Self.document()
@@ -213,11 +219,11 @@ struct OpenAPIDocumentTests {
                     }
                     if isResponse {
                         // The server would send exactly this: nothing missing, nothing extra.
-                        let data = try SuanliJSON.encoder().encode(decoded)
-                        let encoded = try JSONSerialization.jsonObject(with: data)
+                        let encoded = try Self.canonical(JSONSerialization.jsonObject(with: SuanliJSON.encoder().encode(decoded)))
+                        let documented = try Self.canonical(example)
                         #expect(
-                            (encoded as? NSObject)?.isEqual(example) == true,
-                            "the example of the \(name) is not what the server sends: \(String(decoding: data, as: UTF8.self))")
+                            encoded == documented,
+                            "the example of the \(name) is not what the server sends:\n\(documented)\n\(encoded)")
                     }
                     checked += 1
                 }

@@ -96,9 +96,14 @@ struct SchemathesisTests {
         }
     }
 
-    /// A platform with data for schemathesis to meet: a provider with two GPU nodes and a CPU
-    /// node, a consumer with two scheduled tasks (whose parts wait for the provider's agent, so
-    /// its long polls answer at once) and one that ran, with output and metered usage.
+    /// A platform with data for schemathesis to meet: a provider with two GPU nodes, a CPU node
+    /// and an FPGA node, a consumer with three scheduled tasks and one that ran, with output and
+    /// metered usage.
+    ///
+    /// The FPGA node's identifier has two suffix segments, which schemathesis cannot write (the
+    /// document's suffix is one segment), and its task's part waits for the provider's agent
+    /// whatever schemathesis deletes, reports or lists as running: so the provider's long polls
+    /// always have work to hand out and answer at once, instead of waiting `wait_s`.
     static func seed(_ t: TestPlatform) async throws -> (provider: String, consumer: String) {
         let registered = try await t.operatorClient.registerProvider(
             ProviderRegistration(
@@ -115,6 +120,11 @@ struct SchemathesisTests {
             ResourceSpec(
                 kind: .cpu, arch: "x86_64", model: "AMD EPYC 9654", units: 96, memoryGiB: 4, tflops: TFLOPS(fp64: 0.05, fp32: 0.1),
                 location: "cluster.zhangjiakou", priceFenPerUnitHour: 20, labels: ["rack": "r1"]))
+        _ = try await provider.putResource(
+            "\(prefix)/rack-1/fpga-0",
+            ResourceSpec(
+                kind: .fpga, arch: "x86_64", model: "AMD Alveo U55C", units: 1, memoryGiB: 16, location: "cluster.zhangjiakou",
+                priceFenPerUnitHour: 300))
         let consumerRecord = try await t.operatorClient.registerConsumer(ConsumerRegistration(name: "Schemathesis Lab"))
         let consumerToken = try #require(consumerRecord.token)
         let consumer = t.client(consumerToken)
@@ -122,14 +132,18 @@ struct SchemathesisTests {
         let cpu = TaskSpec.Alternative(kind: .cpu, run: TaskSpec.Run(command: ["echo", "hi"]))
         _ = try await consumer.submit(TaskSpec(name: "train", units: 4, accept: [gpu]))
         _ = try await consumer.submit(TaskSpec(name: "prep", units: 4, accept: [cpu], dataLocation: "city.beijing", maxRttMs: 20))
+        let pinned = try await consumer.submit(
+            TaskSpec(name: "pinned", units: 1, accept: [TaskSpec.Alternative(kind: .fpga, run: TaskSpec.Run(command: ["true"]))]))
+        #expect(pinned.placement?.parts.map(\.resource) == ["\(prefix)/rack-1/fpga-0"])
         let done = try await consumer.submit(TaskSpec(name: "done", units: 2, accept: [gpu]))
+        #expect(done.id == "t4", "the document's examples name t4, a task that ran")
         let part = try #require(done.placement?.parts.first)
         let event = { (phase: AttemptEvent.Phase) in
             AttemptEvent(task: done.id, attempt: 1, resource: part.resource, phase: phase, exitCode: phase == .succeeded ? 0 : nil)
         }
         try await provider.report(events: [event(.starting), event(.running)])
         try await provider.appendLog(LogChunk(task: done.id, attempt: 1, stream: "stdout", data: "hello\n"))
-        t.clock.advance(60)
+        t.clock.advance(5)  // metered time, well within the lease (30 s): the provider stays live
         try await provider.report(events: [event(.succeeded)])
         return (providerToken, consumerToken)
     }

@@ -27,6 +27,10 @@ extension OpenAPIDocument {
       "description": "Liveness, this document, the caller."
     },
     {
+      "name": "Dashboard",
+      "description": "The web dashboard at `/` and its assets (docs/dashboard.md)."
+    },
+    {
       "name": "Providers",
       "description": "Registration (operator), listing and lookup, token rotation."
     },
@@ -120,6 +124,506 @@ extension OpenAPIDocument {
                     "openapi",
                     "paths"
                   ]
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/": {
+      "get": {
+        "tags": [
+          "Dashboard"
+        ],
+        "summary": "The dashboard page",
+        "operationId": "dashboardPage",
+        "description": "Public: needs no token and ignores any sent (docs/dashboard.md).",
+        "parameters": [
+          {
+            "name": "If-None-Match",
+            "in": "header",
+            "required": false,
+            "description": "ETags of a cached copy; a match (or `*`) answers 304.",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "The page (HTML); it loads only its own assets and the public API, and asks for a token for task views.",
+            "headers": {
+              "ETag": {
+                "description": "A strong tag of the asset's bytes (changes with the binary).",
+                "schema": {
+                  "type": "string"
+                }
+              },
+              "Cache-Control": {
+                "description": "`no-cache`: revalidate with `If-None-Match`.",
+                "schema": {
+                  "type": "string",
+                  "const": "no-cache"
+                }
+              }
+            },
+            "content": {
+              "text/html": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "304": {
+            "description": "The cached copy with that ETag is current.",
+            "headers": {
+              "ETag": {
+                "description": "A strong tag of the asset's bytes (changes with the binary).",
+                "schema": {
+                  "type": "string"
+                }
+              },
+              "Cache-Control": {
+                "description": "`no-cache`: revalidate with `If-None-Match`.",
+                "schema": {
+                  "type": "string",
+                  "const": "no-cache"
+                }
+              }
+            }
+          }
+        }
+      },
+      "head": {
+        "tags": [
+          "Dashboard"
+        ],
+        "summary": "The dashboard page (headers only)",
+        "operationId": "dashboardPageHead",
+        "description": "Public: needs no token and ignores any sent (docs/dashboard.md).",
+        "parameters": [
+          {
+            "name": "If-None-Match",
+            "in": "header",
+            "required": false,
+            "description": "ETags of a cached copy; a match (or `*`) answers 304.",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "The headers of the GET answer, without a body.",
+            "headers": {
+              "ETag": {
+                "description": "A strong tag of the asset's bytes (changes with the binary).",
+                "schema": {
+                  "type": "string"
+                }
+              },
+              "Cache-Control": {
+                "description": "`no-cache`: revalidate with `If-None-Match`.",
+                "schema": {
+                  "type": "string",
+                  "const": "no-cache"
+                }
+              }
+            }
+          },
+          "304": {
+            "description": "The cached copy with that ETag is current.",
+            "headers": {
+              "ETag": {
+                "description": "A strong tag of the asset's bytes (changes with the binary).",
+                "schema": {
+                  "type": "string"
+                }
+              },
+              "Cache-Control": {
+                "description": "`no-cache`: revalidate with `If-None-Match`.",
+                "schema": {
+                  "type": "string",
+                  "const": "no-cache"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/dashboard/app.js": {
+      "get": {
+        "tags": [
+          "Dashboard"
+        ],
+        "summary": "The dashboard's script",
+        "operationId": "dashboardScript",
+        "description": "Public: needs no token and ignores any sent (docs/dashboard.md).",
+        "parameters": [
+          {
+            "name": "If-None-Match",
+            "in": "header",
+            "required": false,
+            "description": "ETags of a cached copy; a match (or `*`) answers 304.",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "The page's JavaScript.",
+            "headers": {
+              "ETag": {
+                "description": "A strong tag of the asset's bytes (changes with the binary).",
+                "schema": {
+                  "type": "string"
+                }
+              },
+              "Cache-Control": {
+                "description": "`no-cache`: revalidate with `If-None-Match`.",
+                "schema": {
+                  "type": "string",
+                  "const": "no-cache"
+                }
+              }
+            },
+            "content": {
+              "text/javascript": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "304": {
+            "description": "The cached copy with that ETag is current.",
+            "headers": {
+              "ETag": {
+                "description": "A strong tag of the asset's bytes (changes with the binary).",
+                "schema": {
+                  "type": "string"
+                }
+              },
+              "Cache-Control": {
+                "description": "`no-cache`: revalidate with `If-None-Match`.",
+                "schema": {
+                  "type": "string",
+                  "const": "no-cache"
+                }
+              }
+            }
+          }
+        }
+      },
+      "head": {
+        "tags": [
+          "Dashboard"
+        ],
+        "summary": "The dashboard's script (headers only)",
+        "operationId": "dashboardScriptHead",
+        "description": "Public: needs no token and ignores any sent (docs/dashboard.md).",
+        "parameters": [
+          {
+            "name": "If-None-Match",
+            "in": "header",
+            "required": false,
+            "description": "ETags of a cached copy; a match (or `*`) answers 304.",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "The headers of the GET answer, without a body.",
+            "headers": {
+              "ETag": {
+                "description": "A strong tag of the asset's bytes (changes with the binary).",
+                "schema": {
+                  "type": "string"
+                }
+              },
+              "Cache-Control": {
+                "description": "`no-cache`: revalidate with `If-None-Match`.",
+                "schema": {
+                  "type": "string",
+                  "const": "no-cache"
+                }
+              }
+            }
+          },
+          "304": {
+            "description": "The cached copy with that ETag is current.",
+            "headers": {
+              "ETag": {
+                "description": "A strong tag of the asset's bytes (changes with the binary).",
+                "schema": {
+                  "type": "string"
+                }
+              },
+              "Cache-Control": {
+                "description": "`no-cache`: revalidate with `If-None-Match`.",
+                "schema": {
+                  "type": "string",
+                  "const": "no-cache"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/dashboard/style.css": {
+      "get": {
+        "tags": [
+          "Dashboard"
+        ],
+        "summary": "The dashboard's style sheet",
+        "operationId": "dashboardStyle",
+        "description": "Public: needs no token and ignores any sent (docs/dashboard.md).",
+        "parameters": [
+          {
+            "name": "If-None-Match",
+            "in": "header",
+            "required": false,
+            "description": "ETags of a cached copy; a match (or `*`) answers 304.",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "The page's CSS.",
+            "headers": {
+              "ETag": {
+                "description": "A strong tag of the asset's bytes (changes with the binary).",
+                "schema": {
+                  "type": "string"
+                }
+              },
+              "Cache-Control": {
+                "description": "`no-cache`: revalidate with `If-None-Match`.",
+                "schema": {
+                  "type": "string",
+                  "const": "no-cache"
+                }
+              }
+            },
+            "content": {
+              "text/css": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "304": {
+            "description": "The cached copy with that ETag is current.",
+            "headers": {
+              "ETag": {
+                "description": "A strong tag of the asset's bytes (changes with the binary).",
+                "schema": {
+                  "type": "string"
+                }
+              },
+              "Cache-Control": {
+                "description": "`no-cache`: revalidate with `If-None-Match`.",
+                "schema": {
+                  "type": "string",
+                  "const": "no-cache"
+                }
+              }
+            }
+          }
+        }
+      },
+      "head": {
+        "tags": [
+          "Dashboard"
+        ],
+        "summary": "The dashboard's style sheet (headers only)",
+        "operationId": "dashboardStyleHead",
+        "description": "Public: needs no token and ignores any sent (docs/dashboard.md).",
+        "parameters": [
+          {
+            "name": "If-None-Match",
+            "in": "header",
+            "required": false,
+            "description": "ETags of a cached copy; a match (or `*`) answers 304.",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "The headers of the GET answer, without a body.",
+            "headers": {
+              "ETag": {
+                "description": "A strong tag of the asset's bytes (changes with the binary).",
+                "schema": {
+                  "type": "string"
+                }
+              },
+              "Cache-Control": {
+                "description": "`no-cache`: revalidate with `If-None-Match`.",
+                "schema": {
+                  "type": "string",
+                  "const": "no-cache"
+                }
+              }
+            }
+          },
+          "304": {
+            "description": "The cached copy with that ETag is current.",
+            "headers": {
+              "ETag": {
+                "description": "A strong tag of the asset's bytes (changes with the binary).",
+                "schema": {
+                  "type": "string"
+                }
+              },
+              "Cache-Control": {
+                "description": "`no-cache`: revalidate with `If-None-Match`.",
+                "schema": {
+                  "type": "string",
+                  "const": "no-cache"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/dashboard/china.json": {
+      "get": {
+        "tags": [
+          "Dashboard"
+        ],
+        "summary": "The map's outline of China",
+        "operationId": "dashboardOutline",
+        "description": "Public: needs no token and ignores any sent (docs/dashboard.md).",
+        "parameters": [
+          {
+            "name": "If-None-Match",
+            "in": "header",
+            "required": false,
+            "description": "ETags of a cached copy; a match (or `*`) answers 304.",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "The outline the map draws (`rings` of `[lon,lat]`, `bbox`, `source`); empty rings when none is shipped.",
+            "headers": {
+              "ETag": {
+                "description": "A strong tag of the asset's bytes (changes with the binary).",
+                "schema": {
+                  "type": "string"
+                }
+              },
+              "Cache-Control": {
+                "description": "`no-cache`: revalidate with `If-None-Match`.",
+                "schema": {
+                  "type": "string",
+                  "const": "no-cache"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object"
+                }
+              }
+            }
+          },
+          "304": {
+            "description": "The cached copy with that ETag is current.",
+            "headers": {
+              "ETag": {
+                "description": "A strong tag of the asset's bytes (changes with the binary).",
+                "schema": {
+                  "type": "string"
+                }
+              },
+              "Cache-Control": {
+                "description": "`no-cache`: revalidate with `If-None-Match`.",
+                "schema": {
+                  "type": "string",
+                  "const": "no-cache"
+                }
+              }
+            }
+          }
+        }
+      },
+      "head": {
+        "tags": [
+          "Dashboard"
+        ],
+        "summary": "The map's outline of China (headers only)",
+        "operationId": "dashboardOutlineHead",
+        "description": "Public: needs no token and ignores any sent (docs/dashboard.md).",
+        "parameters": [
+          {
+            "name": "If-None-Match",
+            "in": "header",
+            "required": false,
+            "description": "ETags of a cached copy; a match (or `*`) answers 304.",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "The headers of the GET answer, without a body.",
+            "headers": {
+              "ETag": {
+                "description": "A strong tag of the asset's bytes (changes with the binary).",
+                "schema": {
+                  "type": "string"
+                }
+              },
+              "Cache-Control": {
+                "description": "`no-cache`: revalidate with `If-None-Match`.",
+                "schema": {
+                  "type": "string",
+                  "const": "no-cache"
+                }
+              }
+            }
+          },
+          "304": {
+            "description": "The cached copy with that ETag is current.",
+            "headers": {
+              "ETag": {
+                "description": "A strong tag of the asset's bytes (changes with the binary).",
+                "schema": {
+                  "type": "string"
+                }
+              },
+              "Cache-Control": {
+                "description": "`no-cache`: revalidate with `If-None-Match`.",
+                "schema": {
+                  "type": "string",
+                  "const": "no-cache"
                 }
               }
             }
@@ -2845,7 +3349,7 @@ extension OpenAPIDocument {
                 "$ref": "#/components/schemas/LogChunk"
               },
               "example": {
-                "task": "t7",
+                "task": "t4",
                 "attempt": 1,
                 "stream": "stdout",
                 "data": "epoch 1: loss 0.71\n"
@@ -3068,7 +3572,7 @@ extension OpenAPIDocument {
           "type": "string",
           "minLength": 1
         },
-        "example": "t1"
+        "example": "t4"
       },
       "TokenID": {
         "name": "id",
