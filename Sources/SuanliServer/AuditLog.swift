@@ -36,9 +36,25 @@ final class AuditLog: Sendable {
     }
 
     private let lastID: Mutex<Int64>
+    /// The success status each action answered with last (what a request's entry is written with
+    /// in its write's batch, before the answer is known).
+    private let successes = Mutex<[String: Int]>([:])
 
     /// Continues the numbering after the last stored entry.
     init(lastID: Int64) { self.lastID = Mutex(lastID) }
+
+    /// The status `action` is expected to answer with: the last success seen, else by method
+    /// (`POST` 201, `DELETE` 204, others 200).
+    func expectedStatus(for action: String) -> Int {
+        if let known = successes.withLock({ $0[action] }) { return known }
+        return action.hasPrefix("POST ") ? 201 : action.hasPrefix("DELETE ") ? 204 : 200
+    }
+
+    /// Remembers a success status of `action`.
+    func learn(_ action: String, status: Int) {
+        guard status < 400 else { return }
+        successes.withLock { if $0[action] != status { $0[action] = status } }
+    }
 
     /// The next entry's id.
     func nextID() -> Int64 {

@@ -29,20 +29,37 @@ public struct AuditQuery: Sendable, Hashable {
 }
 
 extension Platform {
-    /// Stores one audit entry and returns once it is durable. A failure to store it is logged
-    /// (the request it describes has been answered by its own durable write already).
-    func recordAudit(
-        token: String?, role: String, owner: String?, action: String, target: [String: String], from: String, status: Int,
-        error: String?
-    ) async {
-        let entry = AuditEntry(
+    /// A new entry for a request (numbered now; time and result are set when it is written).
+    func auditEntry(token: String?, role: String, owner: String?, action: String, target: [String: String], from: String)
+        -> AuditEntry
+    {
+        AuditEntry(
             id: audit.nextID(), at: clock(), token: token, role: role, owner: owner, action: action, target: target, from: from,
-            status: status, error: error)
+            status: audit.expectedStatus(for: action), error: nil)
+    }
+
+    /// Makes `entry` durable with the request's result and returns once it is: if `scope` put it
+    /// into the batch of the request's write, waits for that batch and corrects the status if the
+    /// answer differs; otherwise writes it now. A failure to store it is logged (the request's
+    /// own write, if any, is durable already).
+    func completeAudit(_ entry: AuditEntry, scope: AuditScope?, status: Int, error: String?) async {
+        audit.learn(entry.action, status: status)
         do {
+            if let (written, ticket) = scope?.attached, (try? await committer.waitDurable(ticket)) != nil {
+                guard written.status != status || written.error != error else { return }
+                try await persistAside([
+                    .update(AuditEntry.self, key: [.integer(written.id)], set: ["status": .integer(status), "error": .text(error)])
+                ])
+                return
+            }
+            var entry = entry
+            entry.at = clock()
+            entry.status = status
+            entry.error = error
             try await persistAside([.put(entry)])
         } catch {
             logger.error(
-                "audit entry not stored", metadata: ["action": "\(action)", "status": "\(status)", "error": "\(error.message)"])
+                "audit entry not stored", metadata: ["action": "\(entry.action)", "status": "\(status)", "error": "\(error.message)"])
         }
     }
 

@@ -183,6 +183,7 @@ public final class Platform: Sendable {
             guard !mutations.isEmpty else { return (value, nil, woken, []) }
             do throws(SuanliErrorBox) {
                 let ticket = try committer.enqueue(mutations)
+                AuditScope.current?.attach(to: committer, at: clock())  // the request's audit entry, same batch
                 return (value, ticket, woken, taskFeed.updates(for: mutations, in: state))
             } catch {
                 switch error {

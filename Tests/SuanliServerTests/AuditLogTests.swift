@@ -58,6 +58,22 @@ struct AuditLogTests {
         }
     }
 
+    /// An entry is written in its write's batch with the status the action answered last time;
+    /// when the answer differs (a replace after a create) it is corrected before the response.
+    @Test func theRecordedStatusIsTheAnswersEvenWhenItDiffersFromTheLastOne() async throws {
+        try await TestPlatform.with { test in
+            let (prefix, provider) = try await test.provider()
+            let id = "\(prefix)/rack-1/gpu-1"
+            #expect(try await provider.putResource(id, gpuSpec()).created)
+            #expect(try await !provider.putResource(id, gpuSpec(price: 1)).created)
+            #expect(try await provider.putResource("\(prefix)/rack-1/gpu-2", gpuSpec()).created)
+            try await provider.deleteResource(id)
+            let entries = try await test.operatorClient.audit(actor: prefix).items
+            #expect(entries.map(\.status) == [204, 201, 200, 201])
+            #expect(entries.map(\.target["id"]) == [id, "\(prefix)/rack-1/gpu-2", id, id])
+        }
+    }
+
     @Test func refusedTokensAreAuditedWithTheirIdAndXForwardedForIsNotTrustedByDefault() async throws {
         try await TestPlatform.with(configure: { $0.trustedProxies = [] }) { test in
             let consumerRecord = try await test.operatorClient.registerConsumer(ConsumerRegistration(name: "lab"))

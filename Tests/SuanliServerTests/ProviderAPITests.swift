@@ -69,7 +69,7 @@ struct ProviderAPITests {
             _ = try await old.putResource("\(prefix)/n1", gpuSpec())
             let rotated = try await t.operatorClient.raw(.POST, "/v1/providers/\(prefix)/token", body: nil)
             let record = try SuanliJSON.decoder().decode(ProviderRecord.self, from: rotated.1)
-            await expectAPIError(401, "unauthorized") { _ = try await old.putResource("\(prefix)/n2", gpuSpec()) }
+            await expectAPIError(401, "token_revoked") { _ = try await old.putResource("\(prefix)/n2", gpuSpec()) }
             _ = try await t.client(record.token).putResource("\(prefix)/n2", gpuSpec())
         }
     }

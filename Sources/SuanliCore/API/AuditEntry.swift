@@ -2,7 +2,7 @@ import Foundation
 
 /// One audited request (`GET /v1/audit`): who did what, to what, when, from where, and the result.
 public struct AuditEntry: Sendable, Codable, Hashable {
-    /// Increasing with time; also the paging cursor.
+    /// Increasing in the order requests arrived; also the paging cursor.
     public var id: Int64
     /// When the platform answered.
     public var at: Date

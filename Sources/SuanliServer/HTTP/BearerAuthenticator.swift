@@ -12,7 +12,8 @@ import SuanliCore
 /// unknown, revoked or expired token ends the request with 401.
 ///
 /// Auditing sits here because only here are both the refused token (401) and the final status
-/// known: an audited request's entry is durable before its response is sent.
+/// known: an audited request's entry is durable before its response is sent, and joins the
+/// batch of the request's own write (``AuditScope``).
 struct BearerAuthenticator<Context: PrincipalRequestContext>: RouterMiddleware {
     let platform: Platform
 
@@ -36,38 +37,45 @@ struct BearerAuthenticator<Context: PrincipalRequestContext>: RouterMiddleware {
             context.tokenID = credential.tokenID
         case .failure(let refused)?:
             if policy.records(401) {
-                await audit(
+                let entry = auditEntry(
                     request, context, token: refused.token?.id, role: refused.token?.role.rawValue ?? "anonymous",
-                    owner: refused.token?.owner, status: 401, error: refused.error.code.rawValue)
+                    owner: refused.token?.owner)
+                await platform.completeAudit(entry, scope: nil, status: 401, error: refused.error.code.rawValue)
             }
             throw refused.error
         }
         guard policy != .never else { return try await next(request, context) }
+        // Every write is audited: the entry rides in the batch of the request's own write.
+        let entry =
+            policy == .always
+            ? auditEntry(request, context, token: context.tokenID, role: context.principal.role?.rawValue ?? "anonymous", owner: context.principal.owner)
+            : nil
+        let scope = entry.map(AuditScope.init(entry:))
         let response: Response
         do {
-            response = try await next(request, context)
+            response = try await AuditScope.$current.withValue(scope) { try await next(request, context) }
         } catch {
             let (status, code) = Self.outcome(of: error)
-            if policy.records(status) {
-                await audit(
-                    request, context, token: context.tokenID, role: context.principal.role?.rawValue ?? "anonymous",
-                    owner: context.principal.owner, status: status, error: code)
-            }
+            await complete(entry, scope: scope, request, context, status: status, error: code, policy: policy)
             throw error
         }
-        let status = Int(response.status.code)
-        if policy.records(status) {
-            await audit(
-                request, context, token: context.tokenID, role: context.principal.role?.rawValue ?? "anonymous",
-                owner: context.principal.owner, status: status, error: nil)
-        }
+        await complete(entry, scope: scope, request, context, status: Int(response.status.code), error: nil, policy: policy)
         return response
     }
 
-    /// Records the request; returns once the entry is durable.
-    private func audit(
-        _ request: Request, _ context: Context, token: String?, role: String, owner: String?, status: Int, error: String?
+    /// Makes the request's entry durable with its result (a refused agent call gets one now).
+    private func complete(
+        _ entry: AuditEntry?, scope: AuditScope?, _ request: Request, _ context: Context, status: Int, error: String?, policy: AuditLog.Policy
     ) async {
+        guard policy.records(status) else { return }
+        let entry =
+            entry
+            ?? auditEntry(request, context, token: context.tokenID, role: context.principal.role?.rawValue ?? "anonymous", owner: context.principal.owner)
+        await platform.completeAudit(entry, scope: scope, status: status, error: error)
+    }
+
+    /// A new entry describing the request (action, target, client) and its caller.
+    private func auditEntry(_ request: Request, _ context: Context, token: String?, role: String, owner: String?) -> AuditEntry {
         let route = context.endpointPath
         var target: [String: String] = [:]
         for (key, value) in context.parameters where key != "**" && key != ":**:" {
@@ -79,9 +87,8 @@ struct BearerAuthenticator<Context: PrincipalRequestContext>: RouterMiddleware {
         let from = AuditLog.client(
             peer: context.remoteAddress?.ipAddress, forwardedFor: request.headers[.xForwardedFor],
             trustedProxies: platform.configuration.trustedProxies)
-        await platform.recordAudit(
-            token: token, role: role, owner: owner, action: AuditLog.action(method: request.method, route: route), target: target,
-            from: from, status: status, error: error)
+        return platform.auditEntry(
+            token: token, role: role, owner: owner, action: AuditLog.action(method: request.method, route: route), target: target, from: from)
     }
 
     /// The status and error code an error will be answered with (see ``ErrorMiddleware``).
