@@ -119,14 +119,16 @@ extension SchedulerEngine {
         }
     }
 
-    /// Records that a task fits but only by delaying `head`: retried when the head changes or
-    /// its shapes gain any capacity.
+    /// Records that a task fits but only by delaying `head`: retried when the head changes, its
+    /// shapes gain any capacity, or the head's estimated start or spare units change
+    /// (``reservationMoved(_:head:now:)``).
     mutating func noteBlocked(_ t: Int32, behind head: Int32?) {
         let c = tasks[Int(t)].compiled
         tasks[Int(t)].generationSeen = generation(of: c)
         tasks[Int(t)].increaseSeen = increase(of: c)
         tasks[Int(t)].deficit = 1
         tasks[Int(t)].blockedBehind = head ?? -1
+        tasks[Int(t)].blockedShadow = headShadow?.generation ?? 0
     }
 
     /// Records that a task failed for lack of capacity (after a `plan` that set `lastCapacitySeen`).

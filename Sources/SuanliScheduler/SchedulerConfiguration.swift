@@ -17,11 +17,16 @@ public struct SchedulerConfiguration: Sendable, Hashable {
     public var batchCandidates: Int
     /// Most improvement passes of the batch optimiser's local search.
     public var batchPasses: Int
+    /// Whether tasks behind a blocked queue head may start when that does not delay it (EASY
+    /// backfilling, the default). `false`: strict queue order — a drain stops at the first task
+    /// that does not fit, and a submission that ranks behind a waiting task is queued.
+    public var backfill: Bool
 
     /// Creates a configuration.
     public init(
         seed: UInt64 = 0x5CA1_AB1E, latencyScaleMs: Double = 20, defaultDurationS: Double = 3600,
-        maxDrainAttempts: Int = 20_000, batchMinimum: Int = 2, batchCandidates: Int = 64, batchPasses: Int = 12
+        maxDrainAttempts: Int = 20_000, batchMinimum: Int = 2, batchCandidates: Int = 64, batchPasses: Int = 12,
+        backfill: Bool = true
     ) {
         self.seed = seed
         self.latencyScaleMs = latencyScaleMs
@@ -30,5 +35,6 @@ public struct SchedulerConfiguration: Sendable, Hashable {
         self.batchMinimum = batchMinimum
         self.batchCandidates = batchCandidates
         self.batchPasses = batchPasses
+        self.backfill = backfill
     }
 }

@@ -65,6 +65,12 @@ struct HeadShadow: Sendable {
     var poolOf: [Int32: Int32]
     /// Units of each pool that tasks still running at `start` may take without delaying the head.
     var extra: [Int32]
+    /// When it was computed, and the earliest expected end among the reservations it counted:
+    /// it stays exact while `now` is at most that (no counted task has passed its estimate).
+    var at: Double = 0
+    var firstEnd = Double.infinity
+    /// Changes when a recomputation gives a different estimate (tasks it kept back retry then).
+    var generation: UInt64 = 0
 }
 
 /// What a placement attempt must respect besides capacity: the head's protected units.

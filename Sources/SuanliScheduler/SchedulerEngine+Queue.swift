@@ -85,7 +85,11 @@ extension SchedulerEngine {
                 prepare(&c)
                 tasks[Int(t)].compiled = c
             }
-            if !worthRetrying(t, head: head) {
+            if head != nil && !configuration.backfill {
+                kept.append(t)  // strict order: nothing starts behind a blocked head
+                continue
+            }
+            if !worthRetrying(t, head: head) && !reservationMoved(t, head: head, now: now) {
                 if head == nil { head = t }
                 kept.append(t)
                 continue
@@ -162,21 +166,39 @@ extension SchedulerEngine {
         return true
     }
 
-    /// The blocked head's estimated start and protected units (cached until capacity grows or the head changes).
+    /// The blocked head's estimated start and protected units (cached until capacity grows, the
+    /// head changes, or a task it counted passes its estimated end, which moves the estimate).
     mutating func shadow(for head: Int32, now: Double) -> HeadShadow {
-        if let cached = headShadow, cached.task == head { return cached }
+        if let cached = headShadow, cached.task == head, cached.at == now || now <= cached.firstEnd { return cached }
         counters.shadows += 1
-        let computed = computeShadow(head, now: now)
+        var computed = computeShadow(head, now: now)
+        if let old = headShadow, old.task == head, old.start == computed.start, old.poolOf == computed.poolOf,
+            old.extra == computed.extra
+        {
+            computed.generation = old.generation
+        } else {
+            shadowGeneration &+= 1
+            computed.generation = shadowGeneration
+        }
         headShadow = computed
         return computed
+    }
+
+    /// Whether the head that kept `t` back (it fit, but only by delaying the head) has another
+    /// estimate now: tasks that passed their estimated ends move the head's start and spare units
+    /// even when no capacity changed.
+    mutating func reservationMoved(_ t: Int32, head: Int32?, now: Double) -> Bool {
+        guard let head, tasks[Int(t)].blockedBehind == head else { return false }
+        return shadow(for: head, now: now).generation != tasks[Int(t)].blockedShadow
     }
 
     /// Estimates when the head could start: for each resource it could use, its effective free
     /// units now plus the units of reservations expected to end by then (tasks past their
     /// estimate are assumed to end now). Gang: the earliest resource with enough; split: the
-    /// earliest time the sum is enough.
+    /// earliest time the sum is enough. The units spare then count every reservation ending at
+    /// that very time, not only those needed to reach the head's units.
     mutating func computeShadow(_ head: Int32, now: Double) -> HeadShadow {
-        var none = HeadShadow(task: head, start: .infinity, poolOf: [:], extra: [])
+        var none = HeadShadow(task: head, start: .infinity, poolOf: [:], extra: [], at: now)
         guard tasks[Int(head)].alive else { return none }
         var c = tasks[Int(head)].compiled
         prepare(&c)
@@ -198,14 +220,20 @@ extension SchedulerEngine {
                 let now0 = min(r.reportedFree - r.pending, r.units - r.reserved)
                 if c.gang {
                     guard r.reserved > 0 else { continue }
-                    var ends = reservationsOn[Int(slot)].map { (max(now, tasks[Int($0.task)].expectedEnd), $0.units) }
+                    var ends = reservationsOn[Int(slot)].map { reservation in
+                        let end = tasks[Int(reservation.task)].expectedEnd
+                        none.firstEnd = min(none.firstEnd, end)
+                        return (max(now, end), reservation.units)
+                    }
                     ends.sort { $0.0 < $1.0 }
                     var free = now0
-                    for (time, units) in ends {
+                    for (k, (time, units)) in ends.enumerated() {
                         if time > bestTime { break }
                         free += units
                         if free >= u {
                             if time < bestTime {
+                                // Every reservation ending at that same time frees its units then too.
+                                for (later, more) in ends[(k + 1)...] where later == time { free += more }
                                 bestTime = time
                                 bestSlot = slot
                                 bestFree = free
@@ -217,8 +245,9 @@ extension SchedulerEngine {
                     guard now0 > 0 || r.reserved > 0 else { continue }
                     base[slot] = now0
                     for reservation in reservationsOn[Int(slot)] {
-                        let end = max(now, tasks[Int(reservation.task)].expectedEnd)
-                        events.append((end, slot, reservation.units))
+                        let end = tasks[Int(reservation.task)].expectedEnd
+                        none.firstEnd = min(none.firstEnd, end)
+                        events.append((max(now, end), slot, reservation.units))
                     }
                 }
             }
@@ -236,13 +265,12 @@ extension SchedulerEngine {
         var total: Int64 = base.values.reduce(0) { $0 + Int64(max(0, $1)) }
         var start = Double.infinity
         for event in events {
+            // Past the start: every reservation ending at that same time has been counted too.
+            if event.time > start { break }
             let before = max(0, level[event.slot] ?? 0)
             level[event.slot, default: 0] += event.units
             total += Int64(max(0, level[event.slot]!) - before)
-            if total >= Int64(u) {
-                start = event.time
-                break
-            }
+            if total >= Int64(u) && !start.isFinite { start = event.time }
         }
         guard start.isFinite else { return none }
         none.start = start

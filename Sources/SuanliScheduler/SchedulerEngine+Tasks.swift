@@ -13,7 +13,9 @@ extension SchedulerEngine {
         let compiled = try admit(id, spec: spec, now: now)
         var head: Int32? = nil
         if let first = queue.first, ranks(tasks[Int(first)], before: compiled.priority, seq: nextSeq) { head = first }
-        let outcome = attempt(compiled, behind: head, now: now)
+        var outcome = attempt(compiled, behind: head, now: now)
+        // Strict order (no backfill): nothing starts while a task ahead of it waits.
+        if head != nil && !configuration.backfill, case .placeable = outcome { outcome = .blocked }
         if case .noCapacity = outcome, let explanation = impossibility(compiled, spec: spec) { return .impossible(explanation) }
         let t = newTask(id, spec: spec, compiled: compiled)
         if case .placeable(let plan, _) = outcome, let placement = commit(t, plan, now: now) {
@@ -202,10 +204,13 @@ extension SchedulerEngine {
         tasks[Int(t)].placement = placement
         tasks[Int(t)].placedAt = now
         tasks[Int(t)].expectedEnd = end
-        // Keep the blocked head's protected capacity honest.
-        if var shadow = headShadow, shadow.task != t, end > shadow.start {
-            for part in plan.parts {
-                if let pool = shadow.poolOf[part.slot] { shadow.extra[Int(pool)] -= part.units }
+        // Keep the blocked head's protected capacity honest, and its estimate's validity.
+        if var shadow = headShadow, shadow.task != t {
+            shadow.firstEnd = min(shadow.firstEnd, end)
+            if end > shadow.start {
+                for part in plan.parts {
+                    if let pool = shadow.poolOf[part.slot] { shadow.extra[Int(pool)] -= part.units }
+                }
             }
             headShadow = shadow
         }

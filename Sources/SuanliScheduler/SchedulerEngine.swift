@@ -137,6 +137,8 @@ public struct SchedulerEngine: Sendable {
         var deficit: Int64 = 0
         /// The blocked head this task could not be backfilled behind (-1: none).
         var blockedBehind: Int32 = -1
+        /// The generation of that head's estimate then (``HeadShadow/generation``).
+        var blockedShadow: UInt64 = 0
         /// Whether the slot holds a task (slots are reused).
         var alive: Bool
     }
@@ -149,6 +151,8 @@ public struct SchedulerEngine: Sendable {
     var queue: [Int32] = []
     /// The blocked head's estimated start and protected capacity, while valid.
     var headShadow: HeadShadow?
+    /// Last ``HeadShadow/generation`` handed out.
+    var shadowGeneration: UInt64 = 0
 
     /// Work counters (drains that ran, placement attempts, shadow computations, queue length seen).
     package var counters = (drains: 0, attempts: 0, shadows: 0, queued: 0, batches: 0)
