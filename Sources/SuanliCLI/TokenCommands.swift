@@ -154,14 +154,14 @@ struct AuditCommand: AsyncParsableCommand {
             if client.json { return try printJSON(Page(items: entries, nextCursor: cursor)) }
             var table = Table("ID", "AT", "ACTOR", "TOKEN", "ACTION", "TARGET", "FROM", "STATUS", rightAligned: [0, 7])
             for e in entries {
-                let actor = e.owner.map { "\(e.role) \($0)" } ?? e.role
+                let actor = e.owner.map { $0 == e.role ? $0 : "\(e.role) \($0)" } ?? e.role
                 let target = e.target.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
                 table.add(
                     String(e.id), Timestamp.format(e.at), actor, e.token ?? "-", e.action, target, e.from,
                     String(e.status) + (e.error.map { " \($0)" } ?? ""))
             }
             print(table.render())
-            if let cursor { print("more: --cursor is not needed, use --all (next_cursor \(cursor))") }
+            if cursor != nil { print("(more entries: add --all)") }
         }
     }
 }
