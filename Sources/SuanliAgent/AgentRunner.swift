@@ -379,11 +379,16 @@ public final class AgentRunner: Service, Sendable {
             state.running[ref]?.devices = taken
             return taken
         }
+        // A split task may have several parts of one attempt here: each gets its own key and directory.
+        let shared = state.withLock { state in
+            state.running.keys.contains { $0.task == ref.task && $0.attempt == ref.attempt && $0.resource != ref.resource }
+        }
         let job = configuration.layout.job(
             taskID: assignment.task, attempt: assignment.attempt, command: assignment.run.command,
             environment: assignment.run.env.merging(["SUANLI_RESOURCE": assignment.resource]) { _, new in new },
             kind: assignment.kind, units: assignment.units,
-            devices: assignment.kind == .cpu ? nil : devices, cpus: assignment.kind == .cpu ? devices : nil)
+            devices: assignment.kind == .cpu ? nil : devices, cpus: assignment.kind == .cpu ? devices : nil,
+            part: shared ? assignment.resource : nil)
         let started: RunningJob
         do {
             started = try await executor.start(job)
@@ -518,8 +523,9 @@ public final class AgentRunner: Service, Sendable {
     /// Sends whatever the part wrote since the last shipment.
     func shipLogs(_ ref: AttemptRef) async {
         guard let running = state.withLock({ $0.running[ref] }) else { return }
-        let job = configuration.layout.job(
-            taskID: ref.task, attempt: ref.attempt, command: [], kind: running.assignment.kind, units: 1)
+        let job =
+            running.job?.job
+            ?? configuration.layout.job(taskID: ref.task, attempt: ref.attempt, command: [], kind: running.assignment.kind, units: 1)
         for (stream, path) in [("stdout", job.stdoutPath), ("stderr", job.stderrPath)] {
             let offset = running.shipped[stream] ?? 0
             guard let handle = FileHandle(forReadingAtPath: path) else { continue }

@@ -31,6 +31,9 @@ public struct Job: Sendable, Codable, Hashable {
     public var stdoutPath: String
     /// Where standard error goes (truncated at start).
     public var stderrPath: String
+    /// The resource this part runs on, when one attempt has several parts on this agent (a
+    /// split task): it keeps their keys, directories and logs apart. `nil` for a lone part.
+    public var part: String?
 
     enum CodingKeys: String, CodingKey {
         case taskID = "task_id"
@@ -40,6 +43,7 @@ public struct Job: Sendable, Codable, Hashable {
         case timeLimitSeconds = "time_limit_seconds"
         case stdoutPath = "stdout_path"
         case stderrPath = "stderr_path"
+        case part
     }
 
     /// Creates a job description.
@@ -47,7 +51,7 @@ public struct Job: Sendable, Codable, Hashable {
         taskID: String, attempt: Int, command: [String], environment: [String: String] = [:],
         workingDirectory: String, checkpointDirectory: String, kind: ResourceKind, units: Int,
         devices: [Int]? = nil, cpus: [Int]? = nil, timeLimitSeconds: Double? = nil,
-        stdoutPath: String, stderrPath: String
+        stdoutPath: String, stderrPath: String, part: String? = nil
     ) {
         self.taskID = taskID
         self.attempt = attempt
@@ -62,10 +66,11 @@ public struct Job: Sendable, Codable, Hashable {
         self.timeLimitSeconds = timeLimitSeconds
         self.stdoutPath = stdoutPath
         self.stderrPath = stderrPath
+        self.part = part
     }
 
     /// The key executors index running jobs by.
-    public var key: JobKey { JobKey(taskID: taskID, attempt: attempt) }
+    public var key: JobKey { JobKey(taskID: taskID, attempt: attempt, part: part) }
 
     /// Checks what every executor needs, naming the first problem.
     public func validate() throws(ExecutorError) {
@@ -94,18 +99,21 @@ public struct Job: Sendable, Codable, Hashable {
     }
 }
 
-/// Identifies one attempt of one task.
+/// Identifies one attempt of one task (and the part, when the attempt has several here).
 public struct JobKey: Sendable, Codable, Hashable, CustomStringConvertible {
     /// The platform's task id.
     public var taskID: String
     /// The attempt number.
     public var attempt: Int
+    /// The resource of the part, when the attempt has several parts on this agent (``Job/part``).
+    public var part: String?
 
     /// Creates a key.
-    public init(taskID: String, attempt: Int) {
+    public init(taskID: String, attempt: Int, part: String? = nil) {
         self.taskID = taskID
         self.attempt = attempt
+        self.part = part
     }
 
-    public var description: String { "\(taskID)#\(attempt)" }
+    public var description: String { "\(taskID)#\(attempt)" + (part.map { "@" + $0 } ?? "") }
 }

@@ -394,7 +394,8 @@ public final class ProcessExecutor: Executor {
     }
 
     static func recordPath(in directory: String, prefix: String, key: JobKey) -> String {
-        directory + "/" + prefix + WorkLayout.directoryName(forTask: key.taskID) + ".\(key.attempt).json"
+        directory + "/" + prefix + WorkLayout.directoryName(forTask: key.taskID) + ".\(key.attempt)"
+            + (key.part.map { "." + WorkLayout.directoryName(forTask: $0) } ?? "") + ".json"
     }
 
     static func writeRecord(_ running: RunningJob, to path: String, directory: String, logger: Logger) {

@@ -7,6 +7,7 @@ import SuanliCore
 /// WORK/<task>/attempt<N>/            working directory of attempt N
 /// WORK/<task>/attempt<N>/stdout.log  its standard output
 /// WORK/<task>/attempt<N>/stderr.log  its standard error
+/// WORK/<task>/attempt<N>-<resource>/ one part's directory, when the attempt has several parts here
 /// WORK/<task>/checkpoint/            SUANLI_CHECKPOINT_DIR, shared by all attempts
 /// WORK/.jobs/                        executors' records of running jobs (for recovery)
 /// ```
@@ -55,17 +56,26 @@ public struct WorkLayout: Sendable, Hashable {
     /// `WORK/.jobs`: where executors keep records of running jobs (``ProcessExecutor/Configuration/stateDirectory``).
     public var stateDirectory: String { root + "/.jobs" }
 
-    /// A job with this layout's directories and log paths.
+    /// `WORK/<task>/attempt<N>-<resource>`: one part's directory when the attempt has several here.
+    public func partDirectory(taskID: String, attempt: Int, part: String) -> String {
+        attemptDirectory(taskID: taskID, attempt: attempt) + "-" + Self.directoryName(forTask: part)
+    }
+
+    /// A job with this layout's directories and log paths; a `part` (a split task's resource,
+    /// when the attempt has several parts here) gets a directory of its own.
     public func job(
         taskID: String, attempt: Int, command: [String], environment: [String: String] = [:],
-        kind: ResourceKind, units: Int, devices: [Int]? = nil, cpus: [Int]? = nil, timeLimitSeconds: Double? = nil
+        kind: ResourceKind, units: Int, devices: [Int]? = nil, cpus: [Int]? = nil, timeLimitSeconds: Double? = nil,
+        part: String? = nil
     ) -> Job {
-        let dir = attemptDirectory(taskID: taskID, attempt: attempt)
+        let dir =
+            part.map { partDirectory(taskID: taskID, attempt: attempt, part: $0) }
+            ?? attemptDirectory(taskID: taskID, attempt: attempt)
         return Job(
             taskID: taskID, attempt: attempt, command: command, environment: environment, workingDirectory: dir,
             checkpointDirectory: checkpointDirectory(taskID: taskID), kind: kind, units: units, devices: devices,
             cpus: cpus, timeLimitSeconds: timeLimitSeconds, stdoutPath: dir + "/stdout.log",
-            stderrPath: dir + "/stderr.log")
+            stderrPath: dir + "/stderr.log", part: part)
     }
 }
 
