@@ -427,8 +427,10 @@ public final class AgentRunner: Service, Sendable {
             task: ref.task, attempt: ref.attempt, resource: ref.resource, phase: phase,
             exitCode: outcome.exitStatus.map { Int($0.shellCode) }, message: outcome.detail, at: outcome.endedAt)
         // Queued before the part is forgotten, so that polls list it throughout. A cancelled part
-        // is not reported: the platform already knows, or re-places it by the lease.
-        let report = state.withLock { !($0.running[ref]?.cancelled ?? false) }
+        // is not reported: the platform already knows, or re-places it by the lease. Nor is one
+        // whose outcome is unknown (it ended while no agent watched it, e.g. it died with a killed
+        // agent): no longer listed, it is lost, and the platform places it again.
+        let report = outcome.result != .unknown && state.withLock { !($0.running[ref]?.cancelled ?? false) }
         if report { enqueue(event) }
         finish(ref)
     }

@@ -22,7 +22,8 @@ import Glibc
 ///   no `taskset` needed); `devices` → `CUDA_VISIBLE_DEVICES` (gpu) or
 ///   `ASCEND_RT_VISIBLE_DEVICES` (npu), see ``Configuration/deviceVariables``.
 /// - **Ending**: when the main process exits, any process it left in its group is killed
-///   (SIGKILL), as batch systems do. ``cancel(_:)`` and time limits send SIGTERM (and SIGCONT)
+///   (SIGKILL), as batch systems do. When the agent dies, even by SIGKILL, every job's group
+///   is killed by its ``Lifeline`` watcher. ``cancel(_:)`` and time limits send SIGTERM (and SIGCONT)
 ///   to the group, then SIGKILL after ``Configuration/terminationGrace``.
 /// - **Recovery**: with a ``Configuration/stateDirectory``, a JSON record of each running job
 ///   is kept there until it is reaped; ``recover()`` returns the records a previous agent
@@ -213,6 +214,11 @@ public final class ProcessExecutor: Executor {
             return
         }
         let startedAt = Date()
+        // The job's group dies with the agent, even with a kill -9 (see ``Lifeline``).
+        let watcher = Lifeline.watch(pid)
+        if watcher == nil {
+            logger.warning("job not guarded: it would outlive a killed agent", metadata: ["job": "\(job.key)", "pid": "\(pid)"])
+        }
         let ticks = Spawner.processStartTicks(pid) ?? 0
         let running = RunningJob(job: job, handle: .process(pid: pid, startTicks: ticks), startedAt: startedAt)
         state.withLock { s in
@@ -228,10 +234,13 @@ public final class ProcessExecutor: Executor {
         }
         started.resume(returning: running)
 
-        let status = Spawner.waitForExit(pid)
+        // While the ended leader is unreaped its group id cannot be reused: release the
+        // watcher and kill whatever the job left behind in its group, then reap.
+        Spawner.waitUntilEnded(pid)
         let endedAt = Date()
-        // Whatever the job left behind in its group goes with it.
+        if let watcher { Lifeline.release(watcher) }
         kill(-pid, SIGKILL)
+        let status = Spawner.waitForExit(pid)
         let exit = status == -1 ? nil : Spawner.exitStatus(fromWaitStatus: status)
         removeRecordFile(job.key)
         let (waiters, timer, outcome) = state.withLock { s -> ([CheckedContinuation<JobOutcome, any Error>], Task<Void, Never>?, JobOutcome) in

@@ -147,6 +147,14 @@ enum Spawner {
         return status
     }
 
+    /// Blocks until `pid` has ended, leaving it unreaped (a zombie keeps its PID and group id taken).
+    static func waitUntilEnded(_ pid: pid_t) {
+        var info = siginfo_t()
+        while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) == -1 {
+            if errno != EINTR { return }
+        }
+    }
+
     /// Decodes a raw wait status (`WIFEXITED`/`WEXITSTATUS`/`WTERMSIG` are macros Swift cannot import).
     static func exitStatus(fromWaitStatus status: Int32) -> ExitStatus {
         let low = status & 0x7F
