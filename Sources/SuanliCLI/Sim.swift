@@ -26,7 +26,10 @@ struct Sim: AsyncParsableCommand {
     @Option(help: "Resources in the synthetic network.") var resources = 2000
     @Option(help: "Tasks in the stream.") var tasks = 20_000
     @Option(help: "Seed of network and task stream.") var seed: UInt64 = 1
-    @Option(help: "Offered accelerator load relative to accelerator capacity (with --trace --network: load on the network's CPU cores; default 0.9, or the trace's own).")
+    @Option(
+        help:
+            "Offered accelerator load relative to accelerator capacity (default 0.9); with --trace --network, the load on the network's CPU cores (default: the trace's own)."
+    )
     var load: Double?
     @Flag(help: "Greedy placement only (no batch optimiser when draining the queue).") var noBatch = false
     @Flag(help: "Print the figures as one JSON object.") var json = false
@@ -39,12 +42,15 @@ struct Sim: AsyncParsableCommand {
 
     func validate() throws {
         if trace == nil {
-            for (flag, given) in [("--order", order != nil), ("--backfill", backfill != nil), ("--from", from != nil), ("--jobs", jobs != nil), ("--network", network)]
-            where given {
-                throw ValidationError("\(flag) needs --trace FILE")
-            }
+            let traceOnly = [
+                ("--order", order != nil), ("--backfill", backfill != nil), ("--from", from != nil), ("--jobs", jobs != nil),
+                ("--network", network),
+            ]
+            for (flag, given) in traceOnly where given { throw ValidationError("\(flag) needs --trace FILE") }
         }
-        if let order, TraceReplay.Order(rawValue: order) == nil { throw ValidationError("--order must be fcfs or sjf, got '\(order)'") }
+        if let order, TraceReplay.Order(rawValue: order) == nil {
+            throw ValidationError("--order must be fcfs or sjf, got '\(order)'")
+        }
         if let backfill, TraceReplay.Backfill(rawValue: backfill) == nil {
             throw ValidationError("--backfill must be easy or none, got '\(backfill)'")
         }
@@ -91,7 +97,8 @@ struct Sim: AsyncParsableCommand {
             slice = try TraceReplay.slice(parsed.jobs, from: from ?? 0, count: jobs)
             outcome = try TraceReplay.run(slice, processors: parsed.machineProcessors, options: options)
             if network {
-                networkReport = try TraceNetworkReplay(.init(load: load)).run(slice, machineProcessors: parsed.machineProcessors, options: options)
+                networkReport = try TraceNetworkReplay(.init(load: load)).run(
+                    slice, machineProcessors: parsed.machineProcessors, options: options)
             }
         } catch {
             fail("\(path): \(error.description)")
@@ -107,23 +114,35 @@ struct Sim: AsyncParsableCommand {
         let r = outcome.report
         let skipped = parsed.skipped
         let name = URL(fileURLWithPath: path).lastPathComponent
-        print("Trace replay: \(name), \(parsed.machineProcessors) processors, \(parsed.records) records, \(parsed.jobs.count) jobs after cleaning")
+        print(
+            "Trace replay: \(name), \(parsed.machineProcessors) processors, \(parsed.records) records, \(parsed.jobs.count) jobs after cleaning"
+        )
         print(
             "  skipped: \(skipped.nonPositiveRunTime) with run time ≤ 0, \(skipped.noProcessors) without processors, \(skipped.tooManyProcessors) larger than the machine"
         )
         let start = from ?? 0
-        print("  replayed: jobs \(start)..<\(start + slice.count) (\(r.jobs)), \(options.order.rawValue) order, \(options.backfill == .easy ? "EASY backfilling" : "no backfilling"), through the scheduler engine")
-        print(String(format: "  wait: mean %.0f s, max %.0f s; mean bounded slowdown %.2f", r.meanWaitS, r.maxWaitS, r.meanBoundedSlowdown))
-        print(String(format: "  utilization %.1f%%, makespan %.0f s (%.1f days)", r.utilization * 100, r.makespanS, r.makespanS / 86_400))
+        print(
+            "  replayed: jobs \(start)..<\(start + slice.count) (\(r.jobs)), \(options.order.rawValue) order, \(options.backfill == .easy ? "EASY backfilling" : "no backfilling"), through the scheduler engine"
+        )
+        print(
+            String(
+                format: "  wait: mean %.0f s, max %.0f s; mean bounded slowdown %.2f", r.meanWaitS, r.maxWaitS,
+                r.meanBoundedSlowdown))
+        print(
+            String(
+                format: "  utilization %.1f%%, makespan %.0f s (%.1f days)", r.utilization * 100, r.makespanS,
+                r.makespanS / 86_400))
         if let n = networkReport {
             print(
                 String(
-                    format: "  national network: %d CPU nodes, %d cores of %d providers; submissions %.1f× faster (offered load %.1f%%); %d jobs out of regional reach left out",
+                    format:
+                        "  national network: %d CPU nodes, %d cores of %d providers; submissions %.1f× faster (offered load %.1f%%); %d jobs out of regional reach left out",
                     n.cpuResources, n.cpuCores, n.providers, n.timeCompression, n.offeredLoad * 100, n.outOfRegionalReach))
             for (label, run) in [("within \(Int(n.regionalRttMs)) ms of home", n.regional), ("cross-region", n.crossRegion)] {
                 print(
                     String(
-                        format: "    %@: mean wait %.0f s, max %.0f s, bounded slowdown %.2f, utilization %.1f%%, mean RTT %.1f ms, %.1f%% outside the home hub",
+                        format:
+                            "    %@: mean wait %.0f s, max %.0f s, bounded slowdown %.2f, utilization %.1f%%, mean RTT %.1f ms, %.1f%% outside the home hub",
                         label, run.meanWaitS, run.maxWaitS, run.meanBoundedSlowdown, run.utilization * 100, run.meanRttMs,
                         run.outsideHomeHub * 100))
             }

@@ -102,7 +102,9 @@ public struct SWFTrace: Sendable, Hashable {
                 guard key == "maxprocs" || key == "maxnodes" else { continue }
                 let value = body[body.index(after: colon)...].trimmingCharacters(in: .whitespaces)
                 guard let n = Int(value) else {
-                    throw ParseError(line: lineNumber, "\(key == "maxprocs" ? "MaxProcs" : "MaxNodes") is not an integer: '\(Self.excerpt(value))'")
+                    throw ParseError(
+                        line: lineNumber,
+                        "\(key == "maxprocs" ? "MaxProcs" : "MaxNodes") is not an integer: '\(Self.excerpt(value))'")
                 }
                 if key == "maxprocs" { maxProcs = n } else { maxNodes = n }
                 continue
@@ -119,7 +121,8 @@ public struct SWFTrace: Sendable, Hashable {
             for i in 0..<Self.neededFields {
                 guard let v = Double(fields[i]), v.isFinite else {
                     throw ParseError(
-                        line: lineNumber, "field \(i + 1) (\(Self.fieldNames[i])) is not a number: '\(Self.excerpt(String(fields[i])))'")
+                        line: lineNumber,
+                        "field \(i + 1) (\(Self.fieldNames[i])) is not a number: '\(Self.excerpt(String(fields[i])))'")
                 }
                 values.append(v)
             }
@@ -141,7 +144,11 @@ public struct SWFTrace: Sendable, Hashable {
             }
             let estimate = values[8] > 0 ? values[8] : run
             jobs.append(
-                (Job(id: Int(values[0]), submitS: values[1], runS: run, processors: processors < 1e15 ? Int(processors) : .max, requestedS: estimate), lineNumber))
+                (
+                    Job(
+                        id: Int(values[0]), submitS: values[1], runS: run, processors: processors < 1e15 ? Int(processors) : .max,
+                        requestedS: estimate), lineNumber
+                ))
         }
         let machine = (maxProcs ?? 0) > 0 ? maxProcs! : (maxNodes ?? 0)
         guard machine > 0 else {

@@ -181,7 +181,8 @@ public struct TraceNetworkReplay: Sendable {
         }
         return Report(
             providers: network.providers.count, resources: p.resources, cpuResources: resources.count, cpuCores: cores,
-            timeCompression: compression, offeredLoad: offered, regionalRttMs: p.regionalRttMs, outOfRegionalReach: jobs.count - kept.count,
+            timeCompression: compression, offeredLoad: offered, regionalRttMs: p.regionalRttMs,
+            outOfRegionalReach: jobs.count - kept.count,
             regional: try replay(regional: true), crossRegion: try replay(regional: false))
     }
 }

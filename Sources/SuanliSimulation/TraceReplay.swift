@@ -69,8 +69,9 @@ public struct TraceReplay: Sendable {
         }
 
         /// Creates a report.
-        public init(jobs: Int, meanWaitS: Double, meanBoundedSlowdown: Double, maxWaitS: Double, utilization: Double, makespanS: Double)
-        {
+        public init(
+            jobs: Int, meanWaitS: Double, meanBoundedSlowdown: Double, maxWaitS: Double, utilization: Double, makespanS: Double
+        ) {
             self.jobs = jobs
             self.meanWaitS = meanWaitS
             self.meanBoundedSlowdown = meanBoundedSlowdown
@@ -228,11 +229,14 @@ public struct TraceReplay: Sendable {
                     busy[part.resource, default: 0] += part.units
                     if busy[part.resource]! > units[part.resource] ?? 0 {
                         throw Failure(
-                            "the engine over-committed \(part.resource) at t=\(now): \(busy[part.resource]!) of \(units[part.resource] ?? 0) units")
+                            "the engine over-committed \(part.resource) at t=\(now): \(busy[part.resource]!) of \(units[part.resource] ?? 0) units"
+                        )
                     }
                 }
                 guard task.placement.units == jobs[i].processors else {
-                    throw Failure("the engine placed \(task.placement.units) units for job \(jobs[i].id), which asked \(jobs[i].processors)")
+                    throw Failure(
+                        "the engine placed \(task.placement.units) units for job \(jobs[i].id), which asked \(jobs[i].processors)"
+                    )
                 }
                 starts[i] = now
                 placements[i] = task.placement
@@ -240,7 +244,8 @@ public struct TraceReplay: Sendable {
             }
         }
         if let stuck = starts.firstIndex(where: \.isNaN) {
-            throw Failure("job \(jobs[stuck].id) never started (\(engine.queuedCount) still queued when nothing was left running)")
+            throw Failure(
+                "job \(jobs[stuck].id) never started (\(engine.queuedCount) still queued when nothing was left running)")
         }
         return (starts, placements)
     }

@@ -64,7 +64,9 @@ struct ReferenceEASY {
             }
             if position < waiting.count && backfill {
                 let head = waiting[position]
-                let ends = running.map { (time: max(now, $0.estimatedEnd), procs: jobs[$0.job].procs) }.sorted { $0.time < $1.time }
+                let ends = running.map { (time: max(now, $0.estimatedEnd), procs: jobs[$0.job].procs) }.sorted {
+                    $0.time < $1.time
+                }
                 var available = free
                 var shadow = Double.infinity
                 for e in ends {

@@ -53,12 +53,12 @@ import Testing
                 return error.description
             }
         }
-        #expect(message("1 0 -1 10 4 -1 -1 4 10\n") .contains("MaxProcs"))
+        #expect(message("1 0 -1 10 4 -1 -1 4 10\n").contains("MaxProcs"))
         #expect(message("; MaxProcs: many\n") == "line 1: MaxProcs is not an integer: 'many'")
-        #expect(message("; MaxProcs: 8\n\n1 0 -1 10 4\n") .hasPrefix("line 3: a job line needs at least 9 fields"))
+        #expect(message("; MaxProcs: 8\n\n1 0 -1 10 4\n").hasPrefix("line 3: a job line needs at least 9 fields"))
         #expect(message("; MaxProcs: 8\n1 0 -1 ten 4 -1 -1 4 10\n") == "line 2: field 4 (run time) is not a number: 'ten'")
         #expect(message("; MaxProcs: 8\n1.5 0 -1 10 4 -1 -1 4 10\n") == "line 2: field 1 (job number) is not an integer: '1.5'")
-        #expect(message("; MaxProcs: 0\n; MaxNodes: -1\n") .contains("no machine size"))
+        #expect(message("; MaxProcs: 0\n; MaxNodes: -1\n").contains("no machine size"))
     }
 
     @Test func unreadableFileIsAnError() {

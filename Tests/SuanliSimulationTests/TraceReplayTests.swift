@@ -19,8 +19,11 @@ func bothReplays(
     _ text: String, order: TraceReplay.Order = .fcfs, backfill: TraceReplay.Backfill = .easy
 ) throws -> (engine: [Int: Double], reference: [Int: Double], report: TraceReplay.Report, figures: [String: Double]) {
     let trace = try SWFTrace(parsing: text)
-    let outcome = try TraceReplay.run(trace.jobs, processors: trace.machineProcessors, options: .init(order: order, backfill: backfill))
-    let jobs = trace.jobs.map { ReferenceEASY.Job(submit: $0.submitS, run: $0.runS, procs: $0.processors, estimate: $0.requestedS) }
+    let outcome = try TraceReplay.run(
+        trace.jobs, processors: trace.machineProcessors, options: .init(order: order, backfill: backfill))
+    let jobs = trace.jobs.map {
+        ReferenceEASY.Job(submit: $0.submitS, run: $0.runS, procs: $0.processors, estimate: $0.requestedS)
+    }
     let reference = ReferenceEASY(machine: trace.machineProcessors, sjf: order == .sjf, backfill: backfill == .easy)
     let starts = reference.simulate(jobs)
     let ids = trace.jobs.map(\.id)
@@ -31,7 +34,9 @@ func bothReplays(
 }
 
 /// Checks that the engine-based replay equals the reference on every start and every figure.
-func expectAgreement(_ r: (engine: [Int: Double], reference: [Int: Double], report: TraceReplay.Report, figures: [String: Double])) {
+func expectAgreement(
+    _ r: (engine: [Int: Double], reference: [Int: Double], report: TraceReplay.Report, figures: [String: Double])
+) {
     #expect(r.engine == r.reference)
     let report = r.report
     #expect(Double(report.jobs) == r.figures["jobs"])
@@ -45,7 +50,9 @@ func expectAgreement(_ r: (engine: [Int: Double], reference: [Int: Double], repo
 }
 
 @Suite("Trace replay") struct TraceReplayTests {
-    static let combinations: [(TraceReplay.Order, TraceReplay.Backfill)] = [(.fcfs, .easy), (.fcfs, .none), (.sjf, .easy), (.sjf, .none)]
+    static let combinations: [(TraceReplay.Order, TraceReplay.Backfill)] = [
+        (.fcfs, .easy), (.fcfs, .none), (.sjf, .easy), (.sjf, .none),
+    ]
 
     @Test func backfillThatEndsBeforeTheReservationStarts() throws {
         // 10 processors. Job 2 (8) waits for job 1 (6) to end at 100: its reservation. Job 3 (4)
@@ -132,7 +139,9 @@ func expectAgreement(_ r: (engine: [Int: Double], reference: [Int: Double], repo
         // job 4 (2, long), arriving then, starts, and job 3 (4) still may not. (Regression: the
         // engine kept the estimate made at t=2 and left job 4 waiting.)
         let r = try bothReplays(
-            swf(maxProcs: 10, [(0, 0, 400, 2, 140), (1, 0, 300, 4, 100), (2, 1, 10, 8, 10), (3, 2, 1000, 4, 1000), (4, 150, 1000, 2, 1000)]))
+            swf(
+                maxProcs: 10,
+                [(0, 0, 400, 2, 140), (1, 0, 300, 4, 100), (2, 1, 10, 8, 10), (3, 2, 1000, 4, 1000), (4, 150, 1000, 2, 1000)]))
         #expect(r.engine == [0: 0, 1: 0, 2: 400, 3: 410, 4: 150])
         expectAgreement(r)
     }
@@ -142,7 +151,9 @@ func expectAgreement(_ r: (engine: [Int: Double], reference: [Int: Double], repo
         // start at t=150, when job 4's arrival makes an event and 2 are spare. (Regression: the
         // engine did not retry a job kept back while neither the head nor the capacity changed.)
         let r = try bothReplays(
-            swf(maxProcs: 10, [(0, 0, 400, 2, 140), (1, 0, 300, 4, 100), (2, 1, 10, 8, 10), (3, 2, 1000, 2, 1000), (4, 150, 10, 6, 10)]))
+            swf(
+                maxProcs: 10,
+                [(0, 0, 400, 2, 140), (1, 0, 300, 4, 100), (2, 1, 10, 8, 10), (3, 2, 1000, 2, 1000), (4, 150, 10, 6, 10)]))
         #expect(r.engine == [0: 0, 1: 0, 2: 400, 3: 150, 4: 410])
         expectAgreement(r)
     }
@@ -177,7 +188,9 @@ func expectAgreement(_ r: (engine: [Int: Double], reference: [Int: Double], repo
         #expect(abs(r.report.utilization - (400.0 + 10 + 40) / (4 * 120)) < 1e-12)
         expectAgreement(r)
         let json = String(decoding: try JSONEncoder().encode(r.report), as: UTF8.self)
-        for key in ["\"jobs\"", "\"mean_wait_s\"", "\"mean_bounded_slowdown\"", "\"max_wait_s\"", "\"utilization\"", "\"makespan_s\""] {
+        for key in [
+            "\"jobs\"", "\"mean_wait_s\"", "\"mean_bounded_slowdown\"", "\"max_wait_s\"", "\"utilization\"", "\"makespan_s\"",
+        ] {
             #expect(json.contains(key), "\(key) in \(json)")
         }
     }
@@ -250,9 +263,12 @@ struct PublicTraceReplayTests {
         let text = try String(contentsOfFile: publicTracePath!, encoding: .utf8)
         let trace = try SWFTrace(parsing: text)
         let slice = try TraceReplay.slice(trace.jobs, from: from, count: count)
-        let jobs = slice.map { ReferenceEASY.Job(submit: $0.submitS, run: $0.runS, procs: $0.processors, estimate: $0.requestedS) }
+        let jobs = slice.map {
+            ReferenceEASY.Job(submit: $0.submitS, run: $0.runS, procs: $0.processors, estimate: $0.requestedS)
+        }
         for (order, backfill) in TraceReplayTests.combinations {
-            let outcome = try TraceReplay.run(slice, processors: trace.machineProcessors, options: .init(order: order, backfill: backfill))
+            let outcome = try TraceReplay.run(
+                slice, processors: trace.machineProcessors, options: .init(order: order, backfill: backfill))
             let reference = ReferenceEASY(machine: trace.machineProcessors, sjf: order == .sjf, backfill: backfill == .easy)
             let starts = reference.simulate(jobs)
             let differing = slice.indices.filter { outcome.starts[$0] != starts[$0] }
