@@ -739,6 +739,9 @@ extension OpenAPIDocument {
           "422": {
             "$ref": "#/components/responses/ValidationFailed"
           },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
           "503": {
             "$ref": "#/components/responses/Unavailable"
           }
@@ -893,6 +896,9 @@ extension OpenAPIDocument {
           "404": {
             "$ref": "#/components/responses/NotFound"
           },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
           "503": {
             "$ref": "#/components/responses/Unavailable"
           }
@@ -958,6 +964,9 @@ extension OpenAPIDocument {
           },
           "422": {
             "$ref": "#/components/responses/ValidationFailed"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
           },
           "503": {
             "$ref": "#/components/responses/Unavailable"
@@ -1118,6 +1127,9 @@ extension OpenAPIDocument {
           "422": {
             "$ref": "#/components/responses/ValidationFailed"
           },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
           "503": {
             "$ref": "#/components/responses/Unavailable"
           }
@@ -1160,6 +1172,9 @@ extension OpenAPIDocument {
           },
           "409": {
             "$ref": "#/components/responses/Conflict"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
           },
           "503": {
             "$ref": "#/components/responses/Unavailable"
@@ -1241,6 +1256,9 @@ extension OpenAPIDocument {
           "422": {
             "$ref": "#/components/responses/ValidationFailed"
           },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
           "503": {
             "$ref": "#/components/responses/Unavailable"
           }
@@ -1304,6 +1322,9 @@ extension OpenAPIDocument {
           },
           "422": {
             "$ref": "#/components/responses/ValidationFailed"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
           },
           "503": {
             "$ref": "#/components/responses/Unavailable"
@@ -1488,7 +1509,16 @@ extension OpenAPIDocument {
             "required": false,
             "description": "Only this kind.",
             "schema": {
-              "$ref": "#/components/schemas/ResourceKind"
+              "anyOf": [
+                {
+                  "$ref": "#/components/schemas/ResourceKind"
+                },
+                {
+                  "type": "string",
+                  "const": "",
+                  "description": "Empty: the same as not given."
+                }
+              ]
             }
           },
           {
@@ -1497,7 +1527,16 @@ extension OpenAPIDocument {
             "required": false,
             "description": "Exact architecture.",
             "schema": {
-              "type": "string"
+              "anyOf": [
+                {
+                  "type": "string"
+                },
+                {
+                  "type": "string",
+                  "const": "",
+                  "description": "Empty: the same as not given."
+                }
+              ]
             }
           },
           {
@@ -1506,7 +1545,16 @@ extension OpenAPIDocument {
             "required": false,
             "description": "Exact hardware model.",
             "schema": {
-              "type": "string"
+              "anyOf": [
+                {
+                  "type": "string"
+                },
+                {
+                  "type": "string",
+                  "const": "",
+                  "description": "Empty: the same as not given."
+                }
+              ]
             }
           },
           {
@@ -1515,7 +1563,16 @@ extension OpenAPIDocument {
             "required": false,
             "description": "A location code; a hub code matches every location in the hub.",
             "schema": {
-              "type": "string"
+              "anyOf": [
+                {
+                  "type": "string"
+                },
+                {
+                  "type": "string",
+                  "const": "",
+                  "description": "Empty: the same as not given."
+                }
+              ]
             },
             "example": "cluster.zhangjiakou"
           },
@@ -1525,7 +1582,16 @@ extension OpenAPIDocument {
             "required": false,
             "description": "With `max_rtt_ms`: keep resources within that RTT of this location.",
             "schema": {
-              "type": "string"
+              "anyOf": [
+                {
+                  "type": "string"
+                },
+                {
+                  "type": "string",
+                  "const": "",
+                  "description": "Empty: the same as not given."
+                }
+              ]
             },
             "example": "city.beijing"
           },
@@ -1535,9 +1601,18 @@ extension OpenAPIDocument {
             "required": false,
             "description": "With `near`: the largest RTT in ms.",
             "schema": {
-              "type": "number",
-              "minimum": 0,
-              "maximum": 100000
+              "anyOf": [
+                {
+                  "type": "number",
+                  "minimum": 0,
+                  "maximum": 100000
+                },
+                {
+                  "type": "string",
+                  "const": "",
+                  "description": "Empty: the same as not given."
+                }
+              ]
             }
           },
           {
@@ -1546,9 +1621,18 @@ extension OpenAPIDocument {
             "required": false,
             "description": "At least this many free units now.",
             "schema": {
-              "type": "integer",
-              "minimum": 0,
-              "maximum": 1000000
+              "anyOf": [
+                {
+                  "type": "integer",
+                  "minimum": 0,
+                  "maximum": 1000000
+                },
+                {
+                  "type": "string",
+                  "const": "",
+                  "description": "Empty: the same as not given."
+                }
+              ]
             }
           },
           {
@@ -1557,10 +1641,19 @@ extension OpenAPIDocument {
             "required": false,
             "description": "At most this many fen per unit-hour.",
             "schema": {
-              "type": "integer",
-              "format": "int64",
-              "minimum": 0,
-              "maximum": 1000000000000000
+              "anyOf": [
+                {
+                  "type": "integer",
+                  "format": "int64",
+                  "minimum": 0,
+                  "maximum": 1000000000000000
+                },
+                {
+                  "type": "string",
+                  "const": "",
+                  "description": "Empty: the same as not given."
+                }
+              ]
             }
           },
           {
@@ -1569,9 +1662,18 @@ extension OpenAPIDocument {
             "required": false,
             "description": "Renewable share at least this.",
             "schema": {
-              "type": "number",
-              "minimum": 0,
-              "maximum": 1
+              "anyOf": [
+                {
+                  "type": "number",
+                  "minimum": 0,
+                  "maximum": 1
+                },
+                {
+                  "type": "string",
+                  "const": "",
+                  "description": "Empty: the same as not given."
+                }
+              ]
             }
           },
           {
@@ -1580,14 +1682,23 @@ extension OpenAPIDocument {
             "required": false,
             "description": "Include unhealthy or stale resources (default false).",
             "schema": {
-              "type": "string",
-              "enum": [
-                "true",
-                "false",
-                "1",
-                "0",
-                "yes",
-                "no"
+              "anyOf": [
+                {
+                  "type": "string",
+                  "enum": [
+                    "true",
+                    "false",
+                    "1",
+                    "0",
+                    "yes",
+                    "no"
+                  ]
+                },
+                {
+                  "type": "string",
+                  "const": "",
+                  "description": "Empty: the same as not given."
+                }
               ]
             }
           },
@@ -1597,9 +1708,18 @@ extension OpenAPIDocument {
             "required": false,
             "description": "Page size (default 100).",
             "schema": {
-              "type": "integer",
-              "minimum": 1,
-              "maximum": 1000
+              "anyOf": [
+                {
+                  "type": "integer",
+                  "minimum": 1,
+                  "maximum": 1000
+                },
+                {
+                  "type": "string",
+                  "const": "",
+                  "description": "Empty: the same as not given."
+                }
+              ]
             }
           },
           {
@@ -1608,7 +1728,16 @@ extension OpenAPIDocument {
             "required": false,
             "description": "`next_cursor` of the previous page (of the same order).",
             "schema": {
-              "type": "string"
+              "anyOf": [
+                {
+                  "type": "string"
+                },
+                {
+                  "type": "string",
+                  "const": "",
+                  "description": "Empty: the same as not given."
+                }
+              ]
             }
           },
           {
@@ -1617,12 +1746,21 @@ extension OpenAPIDocument {
             "required": false,
             "description": "Order: registration (default), nearest to `near` first (needs `near`), cheapest first, greenest first; ties in registration order.",
             "schema": {
-              "type": "string",
-              "enum": [
-                "registered",
-                "rtt",
-                "price",
-                "renewable"
+              "anyOf": [
+                {
+                  "type": "string",
+                  "enum": [
+                    "registered",
+                    "rtt",
+                    "price",
+                    "renewable"
+                  ]
+                },
+                {
+                  "type": "string",
+                  "const": "",
+                  "description": "Empty: the same as not given."
+                }
               ]
             }
           }
@@ -1689,6 +1827,9 @@ extension OpenAPIDocument {
           },
           "422": {
             "$ref": "#/components/responses/ValidationFailed"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
           }
         }
       }
@@ -1910,6 +2051,9 @@ extension OpenAPIDocument {
           "422": {
             "$ref": "#/components/responses/ValidationFailed"
           },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
           "503": {
             "$ref": "#/components/responses/Unavailable"
           }
@@ -1942,6 +2086,9 @@ extension OpenAPIDocument {
           },
           "404": {
             "$ref": "#/components/responses/NotFound"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
           },
           "503": {
             "$ref": "#/components/responses/Unavailable"
@@ -2023,6 +2170,9 @@ extension OpenAPIDocument {
           },
           "404": {
             "$ref": "#/components/responses/NotFound"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
           }
         }
       }
@@ -2112,6 +2262,9 @@ extension OpenAPIDocument {
           },
           "413": {
             "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
           }
         }
       }
@@ -2180,6 +2333,9 @@ extension OpenAPIDocument {
           },
           "422": {
             "$ref": "#/components/responses/ValidationFailed"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
           },
           "503": {
             "$ref": "#/components/responses/Unavailable"
@@ -2273,6 +2429,9 @@ extension OpenAPIDocument {
           },
           "422": {
             "$ref": "#/components/responses/ValidationFailed"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
           },
           "503": {
             "$ref": "#/components/responses/Unavailable"
@@ -2555,6 +2714,9 @@ extension OpenAPIDocument {
           },
           "422": {
             "$ref": "#/components/responses/ValidationFailed"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
           },
           "503": {
             "$ref": "#/components/responses/Unavailable"
@@ -2974,6 +3136,9 @@ extension OpenAPIDocument {
           "409": {
             "$ref": "#/components/responses/Conflict"
           },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
           "503": {
             "$ref": "#/components/responses/Unavailable"
           }
@@ -3256,6 +3421,9 @@ extension OpenAPIDocument {
           "422": {
             "$ref": "#/components/responses/ValidationFailed"
           },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
           "503": {
             "$ref": "#/components/responses/Unavailable"
           }
@@ -3327,6 +3495,9 @@ extension OpenAPIDocument {
           "422": {
             "$ref": "#/components/responses/ValidationFailed"
           },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
           "503": {
             "$ref": "#/components/responses/Unavailable"
           }
@@ -3383,6 +3554,9 @@ extension OpenAPIDocument {
           },
           "422": {
             "$ref": "#/components/responses/ValidationFailed"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
           },
           "503": {
             "$ref": "#/components/responses/Unavailable"
@@ -3658,6 +3832,25 @@ extension OpenAPIDocument {
       },
       "ValidationFailed": {
         "description": "`validation_failed`: well-formed, but a field breaks a rule; the message names it.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/APIErrorBody"
+            }
+          }
+        }
+      },
+      "TooManyRequests": {
+        "description": "`rate_limited`: this client (its token, else its address) sent more requests of this class (resolve, discovery, writes, agent) than the platform's limit (`serve --rate-limit`; by default discovery only); nothing was done.",
+        "headers": {
+          "Retry-After": {
+            "description": "Whole seconds to wait before retrying (at least 1).",
+            "schema": {
+              "type": "integer",
+              "minimum": 1
+            }
+          }
+        },
         "content": {
           "application/json": {
             "schema": {
