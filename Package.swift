@@ -138,6 +138,16 @@ let package = Package(
             name: "suanli",
             dependencies: ["SuanliCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // libFuzzer harnesses of the pure parsers (scripts/fuzz.sh, docs/testing.md). Built with
+        // `-sanitize=fuzzer,address -DFUZZING` in .build-fuzz; a normal build makes a corpus replayer.
+        .executableTarget(
+            name: "suanli-fuzz",
+            dependencies: [
+                "SuanliCore", "SuanliRegistry", "SuanliScheduler", "SuanliOrchestration", "SuanliSimulation",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            path: "Fuzz/SuanliFuzz"
+        ),
         .testTarget(
             name: "SuanliCoreTests",
             dependencies: [
