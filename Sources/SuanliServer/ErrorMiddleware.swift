@@ -2,11 +2,12 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOHTTP1
 import SuanliCore
 
 /// Turns every error into `{"error":{"code","message"}}` with the matching status: a
 /// ``SuanliError`` renders itself (`HTTPResponseError`), Hummingbird's own errors (no route,
-/// body too large) are mapped to a code, and anything else is a logged 500.
+/// body too large) are mapped to a code, a malformed body is a 400, and anything else is a logged 500.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let logger: Logger
 
@@ -23,6 +24,10 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 ? "no endpoint \(request.method) \(ExactPathMiddleware<Context>.excerpt(request.uri.path)); see docs/api.md"
                 : (error.body ?? error.status.reasonPhrase)
             return Self.error(for: error.status, message).response()
+        } catch let error as HTTPParserError {
+            // A body that breaks HTTP/1.1 (a bad chunk size, conflicting lengths) or ends early
+            // is only found while the handler reads it.
+            return SuanliError(.badRequest, "the request is not valid HTTP/1.1: \(error.debugDescription)").response()
         } catch let error as any HTTPResponseError {
             return Self.error(for: error.status, error.status.reasonPhrase).response()
         } catch {

@@ -1,0 +1,1 @@
+../../Sources/SuanliCLI/TaskFile.swift
