@@ -24,8 +24,9 @@ import Synchronization
 ///
 /// On graceful shutdown the agent stops its running work (SIGTERM, SIGKILL after at most one
 /// second): only a live agent can honour the lease, so work does not outlive it. After a crash
-/// (`kill -9`) a restarted agent recovers the jobs its executor recorded and the platform says
-/// which to keep.
+/// (`kill -9`) local jobs die with the agent (``ProcessExecutor``'s lifeline); a restarted
+/// agent recovers the jobs its executor recorded — Slurm's survive — and the platform says
+/// which to keep; one that ended unseen is not reported, so the platform re-places it as lost.
 public final class AgentRunner: Service, Sendable {
     /// How the agent runs.
     public struct Configuration: Sendable {
@@ -348,6 +349,13 @@ public final class AgentRunner: Service, Sendable {
                 task: ref.task, attempt: ref.attempt, resource: ref.resource, units: job.job.units, kind: job.job.kind,
                 alternative: 0, run: TaskSpec.Run(command: job.job.command, env: job.job.environment), durationS: nil)
             state.withLock { $0.running[ref] = Running(assignment: assignment, job: job) }
+            if case .finished(let outcome)? = try? await executor.status(job), outcome.result == .unknown {
+                // Ended unseen (it died with the earlier run): ship its output, never list it,
+                // so that the first work poll already lets the platform re-place it as lost.
+                await shipLogs(ref)
+                finish(ref)
+                continue
+            }
             logger.info("following work from an earlier run", metadata: ["task": "\(ref.task)", "attempt": "\(ref.attempt)"])
             startQueue.yield(.follow(job, ref))
         }
