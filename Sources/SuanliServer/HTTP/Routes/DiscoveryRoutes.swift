@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import SuanliCore
 
@@ -24,10 +25,18 @@ struct DiscoveryRoutes {
         return try platform.discover(query)
     }
 
-    /// `GET /v1/resolve/{id}`.
-    @Sendable func resolve(_ request: Request, context: SuanliRequestContext) async throws -> SuanliCore.ResourceRecord {
-        try platform.resolve(try request.rest(of: Endpoints.resolve))
+    /// `GET /v1/resolve/{id}`: the record written straight into the response buffer
+    /// (``ResourceRecordJSON``), the same JSON the response encoder would produce.
+    @Sendable func resolve(_ request: Request, context: SuanliRequestContext) async throws -> Response {
+        let record = try platform.resolve(try request.rest(of: Endpoints.resolve))
+        guard let body = ResourceRecordJSON.body(record) else {
+            return try context.responseEncoder.encode(record, from: request, context: context)
+        }
+        return Response(status: .ok, headers: Self.jsonHeaders, body: ResponseBody(byteBuffer: body))
     }
+
+    /// The headers of a JSON response, built once.
+    static let jsonHeaders: HTTPFields = [.contentType: "application/json; charset=utf-8"]
 
     /// `POST /v1/resolve`: records in request order, null for unknown identifiers.
     @Sendable func resolveBatch(_ request: Request, context: SuanliRequestContext) async throws -> ResolveBatchResult {
