@@ -169,7 +169,14 @@ let package = Package(
             name: "SuanliOrchestrationTests", dependencies: ["SuanliCore", "SuanliScheduler", "SuanliOrchestration"]),
         .testTarget(name: "SuanliStoreTests", dependencies: ["SuanliCore", "SuanliStore"]),
         // The command line: parsing, usage hints, task files and the examples.
-        .testTarget(name: "SuanliCLITests", dependencies: ["SuanliCLI", "SuanliCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .testTarget(
+            name: "SuanliCLITests",
+            dependencies: [
+                "SuanliCLI", "SuanliCore", "SuanliServer", "SuanliStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         .testTarget(name: "SuanliAgentTests", dependencies: ["SuanliCore", "SuanliAgent"]),
         .testTarget(
             name: "SuanliServerTests",

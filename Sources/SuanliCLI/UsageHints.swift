@@ -35,7 +35,9 @@ enum UsageHints {
 
         /// Every spelling of every option and flag, plus the parser's built-ins.
         var optionNames: Set<String> {
-            var names: Set<String> = ["-h", "--help", "-help", "--version", "--experimental-dump-help"]
+            var names: Set<String> = [
+                "-h", "--help", "-help", "--version", "--experimental-dump-help", "--generate-completion-script",
+            ]
             for argument in arguments ?? [] where argument.kind != "positional" {
                 for name in argument.names ?? [] { names.insert(name.spelled) }
             }
@@ -44,7 +46,7 @@ enum UsageHints {
 
         /// Spellings of the options that take a value (not flags).
         var valueOptionNames: Set<String> {
-            var names: Set<String> = []
+            var names: Set<String> = ["--generate-completion-script"]
             for argument in arguments ?? [] where argument.kind == "option" {
                 for name in argument.names ?? [] { names.insert(name.spelled) }
             }
@@ -66,7 +68,8 @@ enum UsageHints {
     /// A clearer message for `error`, raised while parsing `arguments` (without the program
     /// name), or `nil` to keep the parser's.
     static func rewrite(_ error: any Error, arguments: [String], root: ParsableCommand.Type = SuanliCommand.self) -> Rewrite? {
-        guard let tree = tree(of: root) else { return nil }
+        // Help, version and completion scripts arrive as "errors" that end the program successfully.
+        guard root.exitCode(for: error) != .success, let tree = tree(of: root) else { return nil }
         let parserMessage = root.message(for: error)
         let options = arguments.prefix { $0 != "--" }
         // Walk down the subcommands named on the line.

@@ -50,6 +50,9 @@ struct CommandLineTests {
         #expect(hint(["resolv", "86.1.1/x"])?.contains("Did you mean 'suanli resolve'?") == true)
         #expect(hint(["providers", "lsit"])?.contains("Did you mean 'suanli providers list'?") == true)
         #expect(hint(["bench", "registy"])?.contains("Did you mean 'suanli bench registry'?") == true)
+        // Help, version and completion scripts end well and keep their output.
+        #expect(hint(["--generate-completion-script", "bash"]) == nil)
+        #expect(hint(["--version"]) == nil)
         let nothingClose = hint(["xyzzy"])
         #expect(nothingClose?.contains("unknown command 'xyzzy'") == true && nothingClose?.contains("Did you mean") == false)
     }
