@@ -1,1 +1,0 @@
-../../Sources/SuanliCLI/TaskFile.swift
