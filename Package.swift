@@ -122,14 +122,18 @@ let package = Package(
                 .embedInCode("Assets/china.json"),
             ]
         ),
+        // Task files (`suanli submit FILE`): the task spec as JSON or YAML, with line and field in errors.
+        .target(
+            name: "SuanliTaskFiles",
+            dependencies: ["SuanliCore", .product(name: "Yams", package: "Yams")]),
         // The command tree (serve, up, resolve, find, bench, …).
         .target(
             name: "SuanliCLI",
             dependencies: [
                 "SuanliCore", "SuanliRegistry", "SuanliScheduler", "SuanliStore", "SuanliServer", "SuanliClient",
                 "SuanliAgent", "SuanliSimulation", "SuanliDemo", "SuanliBenchmarks", "SuanliWeb", "SuanliMetrics",
+                "SuanliTaskFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -144,7 +148,7 @@ let package = Package(
             name: "suanli-fuzz",
             dependencies: [
                 "SuanliCore", "SuanliRegistry", "SuanliScheduler", "SuanliOrchestration", "SuanliSimulation",
-                .product(name: "Yams", package: "Yams"),
+                "SuanliTaskFiles",
             ],
             path: "Fuzz/SuanliFuzz"
         ),
@@ -172,7 +176,7 @@ let package = Package(
         .testTarget(
             name: "SuanliCLITests",
             dependencies: [
-                "SuanliCLI", "SuanliCore", "SuanliServer", "SuanliStore",
+                "SuanliCLI", "SuanliCore", "SuanliServer", "SuanliStore", "SuanliTaskFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

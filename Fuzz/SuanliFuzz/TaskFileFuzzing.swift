@@ -1,8 +1,9 @@
 import Foundation
 import SuanliCore
+import SuanliTaskFiles
 
-/// Task files of `suanli submit FILE`, through the CLI's own parser (`TaskFile.swift`, linked
-/// here from Sources/SuanliCLI): as YAML and as JSON.
+/// Task files of `suanli submit FILE`, through the CLI's own parser (the SuanliTaskFiles
+/// module): as YAML and as JSON.
 ///
 /// Invariants: no trap; an accepted file is a valid spec; a problem names a line inside the
 /// file when it names one, and is not much longer than the file.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SuanliClient
 import SuanliCore
+import SuanliTaskFiles
 
 /// `suanli submit FILE` or `suanli submit [flags] -- COMMAND…`.
 struct Submit: AsyncParsableCommand {

@@ -5,18 +5,20 @@ import Yams
 /// Task files for `suanli submit FILE`: the task spec of `POST /v1/tasks` as JSON, or the same
 /// fields in YAML. A file is checked here, before anything is sent, with the platform's own
 /// validation; a YAML file's errors name the line and the field (`task.yaml:7: accept[0].kind: …`).
-enum TaskFile {
+public enum TaskFile {
     /// What is wrong with a task file, and where.
-    struct Problem: Error, Equatable, CustomStringConvertible {
+    public struct Problem: Error, Equatable, Sendable, CustomStringConvertible {
         /// The file as the user named it (`-` for standard input).
-        var file: String
+        public var file: String
         /// 1-based line, when known.
-        var line: Int?
+        public var line: Int?
         /// The spec field at fault, e.g. `accept[1].run.command`.
-        var field: String?
-        var message: String
+        public var field: String?
+        /// What is wrong.
+        public var message: String
 
-        var description: String {
+        /// `file:line: field: message`.
+        public var description: String {
             let place = file + (line.map { ":\($0)" } ?? "")
             let prefix = field.map { message.hasPrefix($0) ? "" : "\($0): " } ?? ""
             return "\(place): \(prefix)\(message)"
@@ -34,7 +36,7 @@ enum TaskFile {
     static let objectiveKeys: Set<String> = ["price", "latency", "carbon"]
 
     /// Reads and checks the task file at `path` (`-`: standard input).
-    static func load(path: String) throws(Problem) -> TaskSpec {
+    public static func load(path: String) throws(Problem) -> TaskSpec {
         let data: Data
         if path == "-" {
             data = FileHandle.standardInput.readDataToEndOfFile()
@@ -55,7 +57,7 @@ enum TaskFile {
     }
 
     /// YAML by extension (`.yaml`, `.yml`), JSON for `.json`, else JSON if it starts with `{`.
-    static func isYAML(path: String, text: String) -> Bool {
+    public static func isYAML(path: String, text: String) -> Bool {
         let lower = path.lowercased()
         if lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") { return true }
         if lower.hasSuffix(".json") { return false }
@@ -63,7 +65,7 @@ enum TaskFile {
     }
 
     /// Parses and validates a task spec (`now` for the deadline check).
-    static func parse(_ text: String, file: String, yaml: Bool, now: Date = Date()) throws(Problem) -> TaskSpec {
+    public static func parse(_ text: String, file: String, yaml: Bool, now: Date = Date()) throws(Problem) -> TaskSpec {
         if !yaml {
             let spec: TaskSpec
             do {

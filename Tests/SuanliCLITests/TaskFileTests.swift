@@ -1,6 +1,7 @@
 import Foundation
 import SuanliCore
 import Testing
+@testable import SuanliTaskFiles
 
 @testable import SuanliCLI
 
