@@ -71,7 +71,9 @@ struct Sim: AsyncParsableCommand {
         let parameters = Simulation.Parameters(
             providers: providers, resources: resources, tasks: tasks, seed: seed, load: load ?? 0.9, batch: !noBatch)
         var report: Simulation.Report?
-        let wall = ContinuousClock().measure { report = Simulation(parameters).run() }
+        let progress = ProgressLine("simulating: tasks arrived", total: tasks)
+        let wall = ContinuousClock().measure { report = Simulation(parameters).run { arrived, _ in progress.update(arrived) } }
+        progress.finish()
         guard let report else { return }
         if json {
             print(String(decoding: try SuanliJSON.encoder(pretty: false).encode(report), as: UTF8.self))

@@ -14,7 +14,6 @@ public struct Registry: Sendable {
 
     var providers: [ProviderEntry] = []
     var providerByPrefix: [Prefix: Int32] = [:]
-    var providerByTokenHash: [String: Int32] = [:]
 
     var entries: [Entry] = []
     var index = IdentifierIndex()
@@ -80,22 +79,7 @@ public struct Registry: Sendable {
         providers.append(
             ProviderEntry(stored: provider, resources: 0, prefix: provider.prefix, renewable: provider.registration.renewable))
         providerByPrefix[provider.prefix] = index
-        providerByTokenHash[provider.tokenHash] = index
         byProvider.append([])
-    }
-
-    /// Replaces a provider's token hash (rotation).
-    public mutating func setTokenHash(_ hash: String, for prefix: Prefix) -> StoredProvider? {
-        guard let i = providerByPrefix[prefix] else { return nil }
-        providerByTokenHash[providers[Int(i)].stored.tokenHash] = nil
-        providers[Int(i)].stored.tokenHash = hash
-        providerByTokenHash[hash] = i
-        return providers[Int(i)].stored
-    }
-
-    /// The provider whose token hashes to `hash`.
-    public func provider(tokenHash hash: String) -> Prefix? {
-        providerByTokenHash[hash].map { providers[Int($0)].stored.prefix }
     }
 
     /// Whether `prefix` is a registered provider.

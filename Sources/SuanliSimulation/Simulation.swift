@@ -144,8 +144,8 @@ public struct Simulation: Sendable {
         }
     }
 
-    /// Runs the simulation.
-    public func run() -> Report {
+    /// Runs the simulation; `progress` is told how many tasks of the stream have arrived.
+    public func run(progress: (_ arrived: Int, _ total: Int) -> Void = { _, _ in }) -> Report {
         let p = parameters
         let topology = Topology.national
         let network = SyntheticNetwork(providers: p.providers, resources: p.resources, seed: p.seed)
@@ -256,12 +256,16 @@ public struct Simulation: Sendable {
             }
         }
 
+        var arrived = 0
+        let progressStep = max(1, p.tasks / 200)
         while let event = events.popMin() {
             now = event.time
             truth.advance(to: now)
             switch event.kind {
             case .arrival:
                 let i = event.index
+                arrived += 1
+                if arrived % progressStep == 0 || arrived == p.tasks { progress(arrived, p.tasks) }
                 var spec = workload.spec(i)
                 // Latency-bound inference is worthless if it waits more than half an hour.
                 if workload.taskClass(i) == .inference { spec.deadline = Date(timeIntervalSince1970: now + 1800) }

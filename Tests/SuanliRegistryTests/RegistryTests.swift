@@ -25,22 +25,15 @@ struct RegistryTests {
     // MARK: Providers and ownership
 
     @Test func providers() {
-        var r = sample()
+        let r = sample()
         #expect(r.providerCount == 2)
         #expect(r.hasProvider(prefix("86.1.1")))
         #expect(!r.hasProvider(prefix("86.1.3")))
-        #expect(r.provider(tokenHash: "hash-86.1.2") == prefix("86.1.2"))
-        #expect(r.provider(tokenHash: "nope") == nil)
         let p = r.provider(prefix("86.1.1"))
         #expect(p?.resources == 2)
         #expect(p?.renewable == 0.2)
         #expect(p?.token == nil)
         #expect(r.allProviders().map(\.prefix) == [prefix("86.1.1"), prefix("86.1.2")])
-        // Token rotation.
-        #expect(r.setTokenHash("new", for: prefix("86.1.1"))?.tokenHash == "new")
-        #expect(r.provider(tokenHash: "hash-86.1.1") == nil)
-        #expect(r.provider(tokenHash: "new") == prefix("86.1.1"))
-        #expect(r.setTokenHash("x", for: prefix("9.9")) == nil)
     }
 
     @Test func ownerOfSubPrefixes() {
