@@ -1,5 +1,9 @@
+import AsyncHTTPClient
 import Foundation
 import Logging
+import SuanliAgent
+import SuanliClient
+import SuanliCore
 import SuanliServer
 import SuanliStore
 
@@ -83,5 +87,29 @@ public enum BenchSupport {
             portContinuation.finish()
         }
         return (platform, server, ports)
+    }
+
+    /// Registers two providers (Shanghai and Gui'an), each with one CPU resource of `units`
+    /// cores, and returns one in-process agent per provider that runs tasks as local processes
+    /// under `directory/agent-N` (run them with `DemoAgents`).
+    static func cpuAgents(
+        name: String, units: Int, operator op: SuanliClient, url: String, http: HTTPClient, directory: String, logger: Logger
+    ) async throws -> [AgentRunner] {
+        var agents: [AgentRunner] = []
+        for (i, location) in ["city.shanghai", "cluster.guian"].enumerated() {
+            let provider = try await op.registerProvider(
+                ProviderRegistration(name: "\(name)-\(i)", contact: "bench", location: location, renewable: 0.5, pue: 1.2))
+            let spec = ResourceSpec(
+                kind: .cpu, arch: "x86_64", model: "\(name)-cpu", units: units, memoryGiB: 1, location: location,
+                priceFenPerUnitHour: 10)
+            let work = directory + "/agent-\(i)"
+            agents.append(
+                AgentRunner(
+                    client: SuanliClient(server: url, token: provider.token, httpClient: http),
+                    executor: ProcessExecutor(configuration: .init(stateDirectory: WorkLayout(root: work).stateDirectory), logger: logger),
+                    resources: [AgentResource(suffix: "\(name)/cpu", spec: spec)],
+                    configuration: .init(heartbeatInterval: 5, workDirectory: work, logInterval: 5), logger: logger))
+        }
+        return agents
     }
 }

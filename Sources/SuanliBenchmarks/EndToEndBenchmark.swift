@@ -59,21 +59,8 @@ public struct EndToEndBenchmark: Sendable {
             for await p in ports { port = p }
             let url = "http://127.0.0.1:\(port)"
             let op = SuanliClient(server: url, token: operatorToken, httpClient: http)
-            var agents: [AgentRunner] = []
-            for (i, location) in ["city.shanghai", "cluster.guian"].enumerated() {
-                let provider = try await op.registerProvider(
-                    ProviderRegistration(name: "bench-\(i)", contact: "bench", location: location, renewable: 0.5, pue: 1.2))
-                let spec = ResourceSpec(
-                    kind: .cpu, arch: "x86_64", model: "bench-cpu", units: units, memoryGiB: 1, location: location,
-                    priceFenPerUnitHour: 10)
-                let work = directory + "/agent-\(i)"
-                agents.append(
-                    AgentRunner(
-                        client: SuanliClient(server: url, token: provider.token, httpClient: http),
-                        executor: ProcessExecutor(configuration: .init(stateDirectory: WorkLayout(root: work).stateDirectory), logger: logger),
-                        resources: [AgentResource(suffix: "bench/cpu", spec: spec)],
-                        configuration: .init(heartbeatInterval: 5, workDirectory: work, logInterval: 5), logger: logger))
-            }
+            let agents = try await BenchSupport.cpuAgents(
+                name: "bench", units: units, operator: op, url: url, http: http, directory: directory, logger: logger)
             agentsContinuation.yield(agents)
             agentsContinuation.finish()
             while !agents.allSatisfy(\.isRegistered) { try await Task.sleep(for: .milliseconds(20)) }

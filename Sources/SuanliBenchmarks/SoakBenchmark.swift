@@ -95,20 +95,8 @@ public struct SoakBenchmark: Sendable {
             let op = SuanliClient(server: url, token: operatorToken, httpClient: http)
 
             // Agents with CPU resources for the submitted tasks.
-            var agents: [AgentRunner] = []
-            for (i, location) in ["city.shanghai", "cluster.guian"].enumerated() {
-                let provider = try await op.registerProvider(
-                    ProviderRegistration(name: "soak-agent-\(i)", contact: "bench", location: location, renewable: 0.5, pue: 1.2))
-                let spec = ResourceSpec(
-                    kind: .cpu, arch: "x86_64", model: "soak-cpu", units: 16, memoryGiB: 1, location: location, priceFenPerUnitHour: 10)
-                let work = directory + "/agent-\(i)"
-                agents.append(
-                    AgentRunner(
-                        client: SuanliClient(server: url, token: provider.token, httpClient: http),
-                        executor: ProcessExecutor(configuration: .init(stateDirectory: WorkLayout(root: work).stateDirectory), logger: logger),
-                        resources: [AgentResource(suffix: "soak/cpu", spec: spec)],
-                        configuration: .init(heartbeatInterval: 5, workDirectory: work, logInterval: 5), logger: logger))
-            }
+            let agents = try await BenchSupport.cpuAgents(
+                name: "soak", units: 16, operator: op, url: url, http: http, directory: directory, logger: logger)
             agentsContinuation.yield(agents)
             agentsContinuation.finish()
             while !agents.allSatisfy(\.isRegistered) { try await Task.sleep(for: .milliseconds(20)) }

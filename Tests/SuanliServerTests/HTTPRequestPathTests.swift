@@ -21,33 +21,13 @@ func exactRequest(port: Int, _ target: String, headers: [String] = []) async thr
 }
 
 private func blockingRequest(port: Int, _ target: String, headers: [String]) throws -> (status: Int, text: String) {
-    #if canImport(Glibc)
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    #else
-    let fd = socket(AF_INET, SOCK_STREAM, 0)
-    #endif
-    guard fd >= 0 else { throw SuanliError(.transport, "socket() failed") }
-    defer { close(fd) }
     // A bound on a broken server, not a timing assertion.
-    var timeout = timeval(tv_sec: 60, tv_usec: 0)
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let connected = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    guard connected == 0 else { throw SuanliError(.transport, "connect() failed") }
+    let fd = try LoopbackSocket.connect(port: port, timeout: 60)
+    defer { close(fd) }
     let request = (["GET \(target) HTTP/1.1", "Host: 127.0.0.1", "Connection: close"] + headers + ["", ""])
         .joined(separator: "\r\n")
     let bytes = Array(request.utf8)
-    var sent = 0
-    while sent < bytes.count {
-        let n = bytes[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
-        guard n > 0 else { throw SuanliError(.transport, "send() failed") }
-        sent += n
-    }
+    guard LoopbackSocket.send(fd, bytes) == bytes.count else { throw SuanliError(.transport, "send() failed") }
     var answer: [UInt8] = []
     var buffer = [UInt8](repeating: 0, count: 4096)
     while true {

@@ -287,26 +287,9 @@ enum RawHTTP {
     static func exchange(_ t: TestPlatform, _ request: [UInt8]) async throws -> Response {
         let port = t.port
         return try await NIOThreadPool.singleton.runIfActive {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            guard fd >= 0 else { throw SocketFailure("socket: errno \(errno)") }
+            let fd = try LoopbackSocket.connect(port: port, timeout: 5)
             defer { close(fd) }
-            var timeout = timeval(tv_sec: 5, tv_usec: 0)
-            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-            setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = in_port_t(UInt16(port).bigEndian)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            guard connected == 0 else { throw SocketFailure("connect: errno \(errno)") }
-            var sent = 0
-            while sent < request.count {
-                let n = request[sent...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-                if n <= 0 { break }  // the server may close before reading everything
-                sent += n
-            }
+            _ = LoopbackSocket.send(fd, request)  // the server may close before reading everything
             var raw: [UInt8] = []
             var buffer = [UInt8](repeating: 0, count: 65_536)
             var timedOut = false
