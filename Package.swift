@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // SQLite from the system (Debian: libsqlite3-dev), used through its C API.
@@ -49,6 +50,15 @@ let package = Package(
         .target(name: "SuanliOrchestration", dependencies: ["SuanliCore", "SuanliScheduler"]),
         // Durable storage behind one protocol (SQLite now, PostgreSQL later).
         .target(name: "SuanliStore", dependencies: ["SuanliCore", "CSQLite"]),
+        // The PostgreSQL store (`serve --database postgres://…`): the same records and migrations on postgres-nio.
+        .target(
+            name: "SuanliPostgres",
+            dependencies: [
+                "SuanliCore", "SuanliStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         // The platform: state + store + HTTP API + auth.
         .target(
             name: "SuanliServer",
@@ -132,7 +142,7 @@ let package = Package(
             dependencies: [
                 "SuanliCore", "SuanliRegistry", "SuanliScheduler", "SuanliStore", "SuanliServer", "SuanliClient",
                 "SuanliAgent", "SuanliSimulation", "SuanliDemo", "SuanliBenchmarks", "SuanliWeb", "SuanliMetrics",
-                "SuanliTaskFiles",
+                "SuanliTaskFiles", "SuanliPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -171,7 +181,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SuanliOrchestrationTests", dependencies: ["SuanliCore", "SuanliScheduler", "SuanliOrchestration"]),
-        .testTarget(name: "SuanliStoreTests", dependencies: ["SuanliCore", "SuanliStore"]),
+        .testTarget(name: "SuanliStoreTests", dependencies: ["SuanliCore", "SuanliStore", "SuanliPostgres"]),
         // The command line: parsing, usage hints, task files and the examples.
         .testTarget(
             name: "SuanliCLITests",
@@ -186,6 +196,7 @@ let package = Package(
             name: "SuanliServerTests",
             dependencies: [
                 "SuanliCore", "SuanliServer", "SuanliClient", "SuanliStore", "SuanliRegistry", "SuanliWeb", "SuanliMetrics",
+                "SuanliPostgres",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
