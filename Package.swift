@@ -48,6 +48,8 @@ let package = Package(
             dependencies: ["SuanliCore", "SuanliScheduler", .product(name: "HeapModule", package: "swift-collections")]),
         // The task lifecycle as a pure state machine (tasks, attempts, parts, assignments). No I/O.
         .target(name: "SuanliOrchestration", dependencies: ["SuanliCore", "SuanliScheduler"]),
+        // The market's pure rules: quotes and their offers (holds live in the engine). No I/O.
+        .target(name: "SuanliMarket", dependencies: ["SuanliCore", "SuanliScheduler"]),
         // Durable storage behind one protocol (SQLite now, PostgreSQL later).
         .target(name: "SuanliStore", dependencies: ["SuanliCore", "CSQLite"]),
         // The PostgreSQL store (`serve --database postgres://…`): the same records and migrations on postgres-nio.
@@ -63,7 +65,7 @@ let package = Package(
         .target(
             name: "SuanliServer",
             dependencies: [
-                "SuanliCore", "SuanliRegistry", "SuanliScheduler", "SuanliOrchestration", "SuanliStore",
+                "SuanliCore", "SuanliRegistry", "SuanliScheduler", "SuanliOrchestration", "SuanliStore", "SuanliMarket",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -181,6 +183,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SuanliOrchestrationTests", dependencies: ["SuanliCore", "SuanliScheduler", "SuanliOrchestration"]),
+        .testTarget(name: "SuanliMarketTests", dependencies: ["SuanliCore", "SuanliScheduler", "SuanliMarket"]),
         .testTarget(name: "SuanliStoreTests", dependencies: ["SuanliCore", "SuanliStore", "SuanliPostgres"]),
         // The command line: parsing, usage hints, task files and the examples.
         .testTarget(

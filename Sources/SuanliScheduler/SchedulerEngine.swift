@@ -116,6 +116,8 @@ public struct SchedulerEngine: Sendable {
     var locationCount: Int
     /// Number of live resources.
     public private(set) var resourceCount = 0
+    /// Capacity held for quotes, by hold identifier (``hold(_:spec:expiresAt:now:)``).
+    var holds: [String: Hold] = [:]
 
     // MARK: Tasks
 
@@ -296,6 +298,7 @@ public struct SchedulerEngine: Sendable {
             tasks[t] = task
             affected.append(task.id)
         }
+        dropHolds(onSlot: slot)
         reservationsOn[s] = []
         slots[s].reserved = 0
         slots[s].pending = 0

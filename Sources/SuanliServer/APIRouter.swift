@@ -34,6 +34,7 @@ public enum APIRouter {
             .addRoutes(DiscoveryRoutes(platform: platform).collection)
             .addRoutes(TopologyRoutes(platform: platform).collection)
             .addRoutes(TaskRoutes(platform: platform).collection)
+            .addRoutes(QuoteRoutes(platform: platform).collection)
             .addRoutes(TaskStreamRoutes(platform: platform).collection)
             .addRoutes(AgentRoutes(platform: platform).collection)
             .addRoutes(UsageRoutes(platform: platform).collection)

@@ -46,7 +46,7 @@ public final class Platform: Sendable {
     /// same `ServiceGroup` as the HTTP server.
     public var services: [any Service] {
         [committer, LivenessSweeper(platform: self), SchedulerService(platform: self), StatsSampler(platform: self),
-         TokenUsageRecorder(platform: self), AuditPruner(platform: self)]
+         TokenUsageRecorder(platform: self), AuditPruner(platform: self), QuoteExpiry(platform: self)]
     }
 
     /// Opens a platform on `store`, loading its state into memory.
@@ -113,6 +113,8 @@ public final class Platform: Sendable {
         state.registry.forEachRecord(now: now) { resources.append(SchedulerResource(record: $0)) }
         _ = state.engine.upsertResources(resources, now: now.timeIntervalSince1970)
         // Loading never drops a record silently: one that does not decode or no longer fits stops the start.
+        // Quotes first: open ones hold their capacity again before tasks are restored and the queue drains.
+        try state.restoreQuotes(try await store.load(StoredQuote.self), next: meta["next_quote"], now: now)
         try state.restoreTasks(try await store.loadTasks(), now: now)
         // From now on the scheduler service drains the queue, off the request path.
         state.engine.drainsAutomatically = false

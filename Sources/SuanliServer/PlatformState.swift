@@ -1,5 +1,6 @@
 import Foundation
 import SuanliCore
+import SuanliMarket
 import SuanliOrchestration
 import SuanliRegistry
 import SuanliScheduler
@@ -37,6 +38,8 @@ struct PlatformState: Sendable {
     var startupRepairs: [LifecycleAction] = []
     /// Placements not yet taken by the platform's metrics.
     var placements = PlacementTally()
+    /// Quotes and which engine holds are theirs (`Platform+Quotes.swift`).
+    var quotes = QuoteBook()
 
     init(registry: Registry, engine: SchedulerEngine = SchedulerEngine()) {
         self.registry = registry

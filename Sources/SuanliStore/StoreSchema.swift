@@ -24,6 +24,7 @@ public struct StoreSchema: Sendable {
         schema.register(StoredToken.self)
         schema.register(StoredAuditor.self)
         schema.register(AuditEntry.self)
+        schema.register(StoredQuote.self)
         return schema
     }
 

@@ -52,6 +52,13 @@ public enum Endpoints {
     /// `GET /v1/usage`.
     public static let usage: PathTemplate = "/v1/usage"
 
+    /// `POST /v1/quotes`: offers whose capacity is held.
+    public static let quotes: PathTemplate = "/v1/quotes"
+    /// `DELETE /v1/quotes/{id}`: release early.
+    public static let quote: PathTemplate = "/v1/quotes/{id}"
+    /// `POST /v1/quotes/{id}/accept`: take an offer.
+    public static let quoteAcceptance: PathTemplate = "/v1/quotes/{id}/accept"
+
     /// `GET /v1/resources?…` (discovery).
     public static let resources: PathTemplate = "/v1/resources"
     /// `PUT/GET/DELETE /v1/resources/{id}`: the identifier is the rest of the path, slashes included.

@@ -34,6 +34,8 @@ public struct SuanliError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let notFound = Code("not_found")
         /// The request conflicts with current state: 409.
         public static let conflict = Code("conflict")
+        /// The thing existed but has ended for good (an expired or released quote): 410.
+        public static let gone = Code("gone")
         /// The body is larger than allowed: 413.
         public static let tooLarge = Code("payload_too_large")
         /// Method not allowed on this path: 405.
@@ -59,6 +61,7 @@ public struct SuanliError: Error, Sendable, Hashable, CustomStringConvertible {
             case .forbidden: 403
             case .notFound: 404
             case .conflict: 409
+            case .gone: 410
             case .tooLarge: 413
             case .methodNotAllowed: 405
             case .unavailable: 503
