@@ -197,6 +197,9 @@ extension Registry {
         case .rtt: near.map { topology.rttMs($0, Int(e.location)) } ?? 0
         case .price: Double(e.price)
         case .renewable: -(e.renewableOverride.isNaN ? providers[Int(e.provider)].renewable : e.renewableOverride)
+        case .pricePerStandard:
+            // Unrated resources last, with a finite key so that cursors can carry it.
+            e.standardPerUnit.isNaN ? .greatestFiniteMagnitude : Double(e.price) / e.standardPerUnit
         }
     }
 
@@ -234,6 +237,7 @@ extension Registry {
         case .rtt: "r"
         case .price: "p"
         case .renewable: "g"
+        case .pricePerStandard: "u"
         }
     }
 

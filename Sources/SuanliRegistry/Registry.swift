@@ -129,6 +129,8 @@ public struct Registry: Sendable {
         var fp32: Double
         var fp16: Double
         var int8: Double
+        /// Standard TFLOPS per unit (``StandardUnit``); NaN: unrated.
+        var standardPerUnit: Double
         var renewableOverride: Double  // NaN: use the provider's
         var utilization: Double  // NaN: not reported
         var provider: Int32
@@ -265,6 +267,7 @@ public struct Registry: Sendable {
             seq: seq, createdAt: now, updatedAt: now, version: 1, price: spec.priceFenPerUnitHour,
             memoryGiB: spec.memoryGiB, heartbeatAt: now, fp64: spec.tflops.fp64 ?? .nan,
             fp32: spec.tflops.fp32 ?? .nan, fp16: spec.tflops.fp16 ?? .nan, int8: spec.tflops.int8 ?? .nan,
+            standardPerUnit: spec.standardTFLOPSPerUnit ?? .nan,
             renewableOverride: spec.renewable ?? .nan, utilization: .nan, provider: provider,
             arch: archs.intern(spec.arch), model: models.intern(spec.model), labels: labelSets.intern(spec.labels),
             units: Int32(spec.units), freeUnits: Int32(spec.units),
@@ -319,7 +322,9 @@ public struct Registry: Sendable {
             state: LiveState(
                 freeUnits: Int(e.freeUnits), healthy: e.healthy, utilization: e.utilization.isNaN ? nil : e.utilization,
                 heartbeatAt: Date(timeIntervalSince1970: e.heartbeatAt)),
-            available: isAvailable(e, now: now), unavailableReason: unavailableReason(e, now: now))
+            available: isAvailable(e, now: now), unavailableReason: unavailableReason(e, now: now),
+            priceFenPerStandardHour: StandardUnit.price(
+                fenPerUnitHour: e.price, standardPerUnit: e.standardPerUnit.isNaN ? nil : e.standardPerUnit))
     }
 
     /// Why the resource in `entry` is unavailable at `now`, or `nil` when it is available.

@@ -261,6 +261,7 @@ struct DiscoveryModelTests {
                 state: LiveState(freeUnits: m.freeUnits, healthy: m.healthy, utilization: m.utilization,
                                  heartbeatAt: Date(timeIntervalSince1970: m.heartbeatAt)),
                 available: model.available(m, now: now))
+            want.priceFenPerStandardHour = m.spec.priceFenPerStandardHour
             if let near {
                 want.rttMs = (model.topology.rttMs(from: near, to: m.spec.location)! * 10).rounded() / 10
             }

@@ -19,6 +19,8 @@ struct DiscoverySortTests {
         case .rtt: return world.model.topology.rttMs(from: q.near!, to: r.spec.location)!
         case .price: return Double(r.spec.priceFenPerUnitHour)
         case .renewable: return -world.model.renewable(r)
+        case .pricePerStandard:
+            return r.spec.standardTFLOPSPerUnit.map { Double(r.spec.priceFenPerUnitHour) / $0 } ?? .greatestFiniteMagnitude
         }
     }
 
@@ -31,7 +33,7 @@ struct DiscoverySortTests {
 
     static func sortedQuery(_ world: inout World) -> DiscoveryQuery {
         var q = world.randomQuery()
-        q.sort = [.rtt, .price, .renewable].randomElement(using: &world.rng)!
+        q.sort = [.rtt, .price, .renewable, .pricePerStandard].randomElement(using: &world.rng)!
         if q.sort == .rtt && q.near == nil {
             q.near = world.codes.randomElement(using: &world.rng)!
             q.maxRttMs = Double(Int.random(in: 5...400, using: &world.rng)) / 10

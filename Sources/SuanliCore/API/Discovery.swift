@@ -8,6 +8,8 @@ public enum DiscoverySort: String, Sendable, Hashable, CaseIterable {
     case price
     /// Highest renewable share first.
     case renewable
+    /// Cheapest per standard TFLOPS-hour first (``StandardUnit``); unrated resources last.
+    case pricePerStandard = "price_per_standard"
 }
 
 /// The filters of `GET /v1/resources`, parsed and validated.

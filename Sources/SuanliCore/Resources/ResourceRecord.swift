@@ -48,6 +48,8 @@ public struct ResourceRecord: Sendable, Codable, Hashable {
     public var tflops: TFLOPS
     public var location: String
     public var priceFenPerUnitHour: Int64
+    /// Fen per standard TFLOPS-hour (see ``StandardUnit``); absent when the resource is unrated.
+    public var priceFenPerStandardHour: Double?
     public var labels: [String: String]
     /// The renewable share in force: the resource's override, else its provider's.
     public var renewable: Double
@@ -63,14 +65,17 @@ public struct ResourceRecord: Sendable, Codable, Hashable {
     public var unavailableReason: String?
     /// The round-trip time in ms from a discovery query's `near` location (0.1 ms steps); absent otherwise.
     public var rttMs: Double?
+    /// The prefix of the platform that owns the resource (set by resolve); absent elsewhere.
+    public var platform: Prefix?
 
     enum CodingKeys: String, CodingKey {
-        case id, provider, kind, arch, model, units, tflops, location, labels, renewable, version, state, available
+        case id, provider, kind, arch, model, units, tflops, location, labels, renewable, version, state, available, platform
         case unavailableReason = "unavailable_reason"
         case rttMs = "rtt_ms"
         case computeClass = "class"
         case memoryGiB = "memory_gib"
         case priceFenPerUnitHour = "price_fen_per_unit_hour"
+        case priceFenPerStandardHour = "price_fen_per_standard_hour"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
     }
@@ -81,7 +86,7 @@ public struct ResourceRecord: Sendable, Codable, Hashable {
         model: String, units: Int, memoryGiB: Double, tflops: TFLOPS, location: String,
         priceFenPerUnitHour: Int64, labels: [String: String], renewable: Double, version: UInt64,
         createdAt: Date, updatedAt: Date, state: LiveState, available: Bool, unavailableReason: String? = nil,
-        rttMs: Double? = nil
+        rttMs: Double? = nil, priceFenPerStandardHour: Double? = nil
     ) {
         self.id = id
         self.provider = provider
@@ -103,5 +108,6 @@ public struct ResourceRecord: Sendable, Codable, Hashable {
         self.available = available
         self.unavailableReason = unavailableReason
         self.rttMs = rttMs
+        self.priceFenPerStandardHour = priceFenPerStandardHour
     }
 }

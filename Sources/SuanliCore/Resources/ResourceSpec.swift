@@ -89,5 +89,6 @@ public struct ResourceSpec: Sendable, Codable, Hashable {
         if let renewable {
             try Validation.fraction(renewable, field: "renewable")
         }
+        try StandardUnit.validate(labels: labels)
     }
 }

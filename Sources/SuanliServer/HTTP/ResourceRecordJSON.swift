@@ -60,6 +60,10 @@ enum ResourceRecordJSON {
         string(r.location, &b)
         b.writeStaticString(",\"price_fen_per_unit_hour\":")
         integer(r.priceFenPerUnitHour, &b)
+        if let standard = r.priceFenPerStandardHour {
+            b.writeStaticString(",\"price_fen_per_standard_hour\":")
+            guard double(standard, &b) else { return false }
+        }
         b.writeStaticString(",\"labels\":{")
         first = true
         for (key, value) in r.labels {
@@ -95,6 +99,10 @@ enum ResourceRecordJSON {
         if let rtt = r.rttMs {
             b.writeStaticString(",\"rtt_ms\":")
             guard double(rtt, &b) else { return false }
+        }
+        if let platform = r.platform {
+            b.writeStaticString(",\"platform\":")
+            string(platform.description, &b)
         }
         b.writeInteger(UInt8(ascii: "}"))
         return true

@@ -1744,7 +1744,7 @@ extension OpenAPIDocument {
             "name": "sort",
             "in": "query",
             "required": false,
-            "description": "Order: registration (default), nearest to `near` first (needs `near`), cheapest first, greenest first; ties in registration order.",
+            "description": "Order: registration (default), nearest to `near` first (needs `near`), cheapest first, greenest first, cheapest per standard TFLOPS-hour first (unrated resources last); ties in registration order.",
             "schema": {
               "anyOf": [
                 {
@@ -1753,7 +1753,8 @@ extension OpenAPIDocument {
                     "registered",
                     "rtt",
                     "price",
-                    "renewable"
+                    "renewable",
+                    "price_per_standard"
                   ]
                 },
                 {
@@ -4225,6 +4226,11 @@ extension OpenAPIDocument {
             "type": "integer",
             "format": "int64",
             "minimum": 0
+          },
+          "price_fen_per_standard_hour": {
+            "type": "number",
+            "minimum": 0,
+            "description": "Fen per standard TFLOPS-hour: the unit-hour price ÷ (rated peak per unit at the class's precision — general FP32, intelligent and edge FP16, supercomputing FP64 — × the `efficiency` label, if any), rounded to 0.01 fen; the peak is the resource's `tflops`, else the built-in chip table's. Absent when the resource is unrated (see docs/market.md)."
           },
           "labels": {
             "type": "object",
