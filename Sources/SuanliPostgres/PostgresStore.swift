@@ -1,30 +1,327 @@
+import Foundation
 import Logging
 import PostgresNIO
 import SuanliCore
 import SuanliStore
+import Synchronization
 
-/// The PostgreSQL store: the platform's records in one PostgreSQL database (or schema), for
-/// several instances sharing one platform.
+/// The PostgreSQL store: the platform's records in one PostgreSQL database (in a schema of its
+/// own when the URL names one), so that several instances can share one platform. The same
+/// record types and named migrations as ``SQLiteStore`` (translated by ``PostgresDialect``),
+/// recorded in `schema_migrations`; ``apply(_:)`` is one transaction, durable (committed) when it
+/// returns; ``select(_:_:)`` is one indexed query; loads stream rows.
+///
+/// Connections come from a postgres-nio pool that runs inside ``withStore(_:schema:logger:_:)``
+/// (structured: the pool stops when the body returns). Every PostgreSQL failure, including an
+/// unreachable server, surfaces as a ``StoreError`` within ``PostgresConfiguration/connectionTimeout``
+/// (the platform answers 503); the pool reconnects by itself when the server is back.
 public final class PostgresStore: SuanliStore, Sendable {
+    /// Where the store is connected.
+    public let configuration: PostgresConfiguration
     /// The record types and migrations the store was opened with.
     public let schema: StoreSchema
+    /// The connection pool (for raw SQL beyond the record tables: ``withConnection(_:)``, ``query(_:_:)``).
+    public let client: PostgresClient
+    private let tables: Mutex<[String: PostgresTable]>
+    private let transactionGuard = Mutex<(@Sendable (PostgresConnection) async throws -> Void)?>(nil)
+    private let closed = Atomic<Bool>(false)
+    private let logger: Logger
 
-    /// A store for `schema` (not yet connected).
-    public init(schema: StoreSchema = .core) {
+    private init(configuration: PostgresConfiguration, schema: StoreSchema, client: PostgresClient, logger: Logger) {
+        self.configuration = configuration
         self.schema = schema
+        self.client = client
+        self.logger = logger
+        tables = Mutex([:])
     }
 
+    /// Connects to the database, applies `schema`'s pending migrations, runs `body` with the
+    /// store, and closes the pool when `body` returns or throws. Fails with a ``StoreError``
+    /// that names the server when it cannot be reached within the connection timeout, and when
+    /// the database records migrations this build does not know.
+    public static func withStore<T>(
+        _ configuration: PostgresConfiguration, schema: StoreSchema = .core, logger: Logger = Logger(label: "suanli.postgres"),
+        _ body: (PostgresStore) async throws -> T
+    ) async throws -> T {
+        try schema.validate()
+        var backgroundLogger = logger
+        backgroundLogger.logLevel = max(logger.logLevel, .error)
+        let client = PostgresClient(configuration: configuration.clientConfiguration, backgroundLogger: backgroundLogger)
+        let store = PostgresStore(configuration: configuration, schema: schema, client: client, logger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            try await store.open()
+            return try await body(store)
+        }
+    }
+
+    /// Creates the schema when the configuration names one, applies pending migrations and reads the column types.
+    private func open() async throws {
+        if let name = configuration.schema {
+            try await query("CREATE SCHEMA IF NOT EXISTS \(PostgresTable.quote(name))")
+        }
+        try await migrate()
+        let rows = try await query(
+            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+                + "AND data_type IN ('text', 'character varying', 'character')", [])
+        var textColumns: [String: Set<String>] = [:]
+        for row in rows {
+            if case .text(let table) = row[0], case .text(let column) = row[1] { textColumns[table, default: []].insert(column) }
+        }
+        let derived = schema.tables.mapValues { PostgresTable($0, textColumns: textColumns[$0.name] ?? []) }
+        tables.withLock { $0 = derived }
+    }
+
+    /// Applies the schema's pending migrations, each in its own transaction with its record, under
+    /// an advisory lock so that instances starting together migrate once.
+    private func migrate() async throws {
+        let migrator = schema.migrator
+        try await withConnection { [logger] connection in
+            try await Self.run("SELECT pg_advisory_lock(\(Self.migrationLock))", on: connection, logger: logger)
+            do {
+                try await Self.run(
+                    "CREATE TABLE IF NOT EXISTS schema_migrations(name TEXT PRIMARY KEY, applied_at DOUBLE PRECISION NOT NULL)",
+                    on: connection, logger: logger)
+                var applied: Set<String> = []
+                for try await (name) in try await connection.query("SELECT name FROM schema_migrations", logger: logger).decode(String.self) {
+                    applied.insert(name)
+                }
+                for migration in try migrator.pending(applied: applied) {
+                    let recorder = RecordingSchemaDatabase()
+                    do {
+                        try migration.run(recorder)
+                        try await Self.inTransaction(connection, logger: logger) {
+                            for sql in recorder.statements { try await Self.run(sql, on: connection, logger: logger) }
+                            try await connection.query(
+                                "INSERT INTO schema_migrations(name, applied_at) VALUES(\(migration.name), \(Date().timeIntervalSince1970))",
+                                logger: logger)
+                        }
+                    } catch {
+                        throw StoreError("schema migration '\(migration.name)' failed: \(Self.describe(error))")
+                    }
+                }
+            } catch {
+                try? await Self.run("SELECT pg_advisory_unlock(\(Self.migrationLock))", on: connection, logger: logger)
+                throw error
+            }
+            try await Self.run("SELECT pg_advisory_unlock(\(Self.migrationLock))", on: connection, logger: logger)
+        }
+    }
+
+    /// The advisory lock key that serialises migrations (`'suanli.migrations'` hashed by hand: any fixed number).
+    static let migrationLock: Int64 = 0x5375_616e_6c69_4d67
+
+    private static func run(_ sql: String, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+    }
+
+    private static func inTransaction(
+        _ connection: PostgresConnection, logger: Logger, _ body: () async throws -> Void
+    ) async throws {
+        try await run("BEGIN", on: connection, logger: logger)
+        do {
+            try await body()
+            try await run("COMMIT", on: connection, logger: logger)
+        } catch {
+            try? await run("ROLLBACK", on: connection, logger: logger)
+            throw error
+        }
+    }
+
+    private func table<R: StoreRecord>(for type: R.Type) throws(StoreError) -> PostgresTable {
+        guard schema.contains(type), let table = tables.withLock({ $0[R.table.name] }) else {
+            throw StoreError("record type \(R.self) (table \(R.table.name)) is not registered in this store's schema")
+        }
+        return table
+    }
+
+    // MARK: Raw SQL (for leader election, fencing and tests)
+
+    /// Runs `body` with a pooled connection (leased within the connection timeout). Errors become
+    /// ``StoreError``s that name the failure; `body` must not keep the connection.
+    public func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        guard !closed.load(ordering: .relaxed) else { throw StoreError("the PostgreSQL store is closed") }
+        let leased = LeaseFlag()
+        let timeout = configuration.connectionTimeout
+        do {
+            return try await withThrowingTaskGroup(of: T?.self) { group in
+                group.addTask { [client] in
+                    try await client.withConnection { connection in
+                        leased.value.store(true, ordering: .relaxed)
+                        return try await body(connection)
+                    }
+                }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    return nil
+                }
+                while let result = try await group.next() {
+                    if let result {
+                        group.cancelAll()
+                        return result
+                    }
+                    if !leased.value.load(ordering: .relaxed) {
+                        group.cancelAll()
+                        throw StoreError(
+                            "PostgreSQL at \(configuration.host):\(configuration.port) gave no connection within \(timeout) (is it running?)")
+                    }
+                }
+                throw CancellationError()
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch let error as RecordDecodingError {
+            throw error
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            throw StoreError(Self.describe(error, configuration: configuration))
+        }
+    }
+
+    /// Runs `body` in one transaction on a pooled connection: committed when it returns, rolled back when it throws.
+    public func withTransaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        try await withConnection { [logger] connection in
+            try await Self.run("BEGIN", on: connection, logger: logger)
+            do {
+                let result = try await body(connection)
+                try await Self.run("COMMIT", on: connection, logger: logger)
+                return result
+            } catch {
+                try? await Self.run("ROLLBACK", on: connection, logger: logger)
+                throw error
+            }
+        }
+    }
+
+    /// Sets a check that runs first in every ``apply(_:)`` transaction, on its connection (fencing:
+    /// e.g. that this instance still holds the leader lease); when it throws, nothing is applied
+    /// and ``apply(_:)`` fails with its error as a ``StoreError``. `nil` removes it.
+    public func setTransactionGuard(_ check: (@Sendable (PostgresConnection) async throws -> Void)?) {
+        transactionGuard.withLock { $0 = check }
+    }
+
+    /// Runs one SQL statement with `$1…` bound to `arguments`; returns every row's values.
+    @discardableResult
+    public func query(_ sql: String, _ arguments: [StoreValue] = []) async throws -> [[StoreValue]] {
+        try await withConnection { [logger] connection in
+            var rows: [[StoreValue]] = []
+            for try await row in try await connection.query(PostgresQuery(unsafeSQL: sql, binds: .init(storeValues: arguments)), logger: logger) {
+                rows.append(try row.map(StoreValue.init(cell:)))
+            }
+            return rows
+        }
+    }
+
+    // MARK: SuanliStore
+
     public func forEach<R: StoreRecord>(_ type: R.Type, _ body: @escaping @Sendable (R) throws -> Void) async throws {
-        throw StoreError("PostgresStore is not implemented yet")
+        let table = try table(for: type)
+        try await stream(type, PostgresQuery(unsafeSQL: table.selectSQL), table: table, body)
     }
 
     public func load<R: StoreRecord>(_ type: R.Type) async throws -> [R] {
-        throw StoreError("PostgresStore is not implemented yet")
+        let table = try table(for: type)
+        let collected = Mutex<[R]>([])
+        try await stream(type, PostgresQuery(unsafeSQL: table.selectSQL), table: table) { record in
+            collected.withLock { $0.append(record) }
+        }
+        return collected.withLock { $0 }
+    }
+
+    public func select<R: StoreRecord>(_ type: R.Type, _ query: StoreQuery) async throws -> [R] {
+        let table = try table(for: type)
+        try query.validate(for: R.table)
+        let (sql, arguments) = table.selectSQL(query)
+        let collected = Mutex<[R]>([])
+        try await stream(type, PostgresQuery(unsafeSQL: sql, binds: .init(storeValues: arguments)), table: table) { record in
+            collected.withLock { $0.append(record) }
+        }
+        return collected.withLock { $0 }
+    }
+
+    /// Runs `query` and decodes each row as it arrives; a row that does not decode throws.
+    private func stream<R: StoreRecord>(
+        _ type: R.Type, _ query: PostgresQuery, table: PostgresTable, _ body: @escaping @Sendable (R) throws -> Void
+    ) async throws {
+        try await withConnection { [logger] connection in
+            let decode = R.rowDecoder()
+            for try await row in try await connection.query(query, logger: logger) {
+                let cells = Array(row)
+                var values: [StoreValue] = []
+                values.reserveCapacity(cells.count)
+                for cell in cells { values.append(try StoreValue(cell: cell)) }
+                let storeRow = StoreRow(table: table.table) { values[$0] }
+                let record: R
+                do {
+                    record = try decode(storeRow)
+                } catch let error as RecordDecodingError {
+                    throw error
+                } catch {
+                    throw RecordDecodingError(
+                        table: table.table.name, key: storeRow.keyDescription, column: nil, reason: "does not decode: \(error)")
+                }
+                try body(record)
+            }
+        }
     }
 
     public func apply(_ mutations: [StoreMutation]) async throws {
-        throw StoreError("PostgresStore is not implemented yet")
+        guard !mutations.isEmpty else { return }
+        let tables = tables.withLock { $0 }
+        var statements: [PostgresQuery] = []
+        statements.reserveCapacity(mutations.count)
+        for mutation in mutations {
+            guard let table = tables[mutation.table] else {
+                throw StoreError("no record type for table '\(mutation.table)' is registered in this store's schema")
+            }
+            statements.append(try table.statement(for: mutation))
+        }
+        let check = transactionGuard.withLock { $0 }
+        try await withTransaction { [logger, statements] connection in
+            try await check?(connection)
+            for statement in statements { try await connection.query(statement, logger: logger) }
+        }
     }
 
-    public func close() async {}
+    /// Refuses further operations; the pool itself closes when ``withStore(_:schema:logger:_:)``'s body returns.
+    public func close() async {
+        closed.store(true, ordering: .relaxed)
+    }
+
+    // MARK: Errors
+
+    /// A one-line description of a postgres-nio error: the server's message and SQLSTATE, or what failed on the connection.
+    static func describe(_ error: any Error, configuration: PostgresConfiguration? = nil) -> String {
+        if let error = error as? StoreError { return error.message }
+        if let error = error as? PostgresTransactionError {
+            if let inner = error.closureError ?? error.beginError ?? error.commitError { return describe(inner, configuration: configuration) }
+        }
+        if let error = error as? PSQLError {
+            if let info = error.serverInfo, let message = info[.message] {
+                return "PostgreSQL: \(message)" + (info[.sqlState].map { " (SQLSTATE \($0))" } ?? "")
+            }
+            let server = configuration.map { " at \($0.host):\($0.port)" } ?? ""
+            let underlying = error.underlying.map { ": \($0)" } ?? ""
+            return "PostgreSQL\(server): \(error.code)\(underlying)"
+        }
+        return "PostgreSQL: \(error)"
+    }
+}
+
+/// Whether an operation has its connection (then the connection timeout no longer applies).
+private final class LeaseFlag: Sendable {
+    let value = Atomic<Bool>(false)
+}
+
+/// Collects a migration's SQL (translated, split into statements) to run it afterwards on a connection.
+final class RecordingSchemaDatabase: SchemaDatabase {
+    private(set) var statements: [String] = []
+
+    var dialect: StoreDialect { .postgresql }
+
+    func execute(_ sql: String) throws {
+        statements += PostgresDialect.statements(PostgresDialect.translate(sql))
+    }
 }

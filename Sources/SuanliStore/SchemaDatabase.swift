@@ -2,7 +2,7 @@
 public enum StoreDialect: String, Sendable, Hashable {
     /// SQLite 3 (``SQLiteStore``).
     case sqlite
-    /// PostgreSQL (a later multi-instance store).
+    /// PostgreSQL (`PostgresStore` in SuanliPostgres; SQLite's `INTEGER`, `REAL`, `BLOB` and `WITHOUT ROWID` are translated).
     case postgresql
 }
 

@@ -9,4 +9,7 @@ public struct SchemaMigration: Sendable {
         self.name = name
         self.migrate = migrate
     }
+
+    /// Runs the migration's statements on `db` (a backend that applies migrations itself, such as PostgreSQL's).
+    public func run(_ db: any SchemaDatabase) throws { try migrate(db) }
 }
