@@ -83,6 +83,18 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        // Several instances of one platform on PostgreSQL: the leader lease, forwarding to the leader, instances.
+        .target(
+            name: "SuanliCluster",
+            dependencies: [
+                "SuanliCore", "SuanliServer",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // Typed HTTP client shared by the CLI, the agent and peer platforms.
         .target(
             name: "SuanliClient",
@@ -144,7 +156,7 @@ let package = Package(
             dependencies: [
                 "SuanliCore", "SuanliRegistry", "SuanliScheduler", "SuanliStore", "SuanliServer", "SuanliClient",
                 "SuanliAgent", "SuanliSimulation", "SuanliDemo", "SuanliBenchmarks", "SuanliWeb", "SuanliMetrics",
-                "SuanliTaskFiles", "SuanliPostgres",
+                "SuanliTaskFiles", "SuanliPostgres", "SuanliCluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -199,7 +211,7 @@ let package = Package(
             name: "SuanliServerTests",
             dependencies: [
                 "SuanliCore", "SuanliServer", "SuanliClient", "SuanliStore", "SuanliRegistry", "SuanliWeb", "SuanliMetrics",
-                "SuanliPostgres",
+                "SuanliPostgres", "SuanliCluster",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),

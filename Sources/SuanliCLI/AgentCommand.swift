@@ -16,7 +16,7 @@ struct AgentCommand: AsyncParsableCommand {
             (other accelerators, a Slurm partition's inventory; see docs/agent.md).
             """)
 
-    @Option(help: "Platform URL (env SUANLI_SERVER).")
+    @Option(help: "Platform URL, or the URLs of one platform's instances as URL1,URL2,… (tried in turn when one cannot be reached or answers 503) (env SUANLI_SERVER).")
     var server: String = ProcessInfo.processInfo.environment["SUANLI_SERVER"] ?? "http://127.0.0.1:8080"
     // No default value: help would print it, and a token is a secret.
     @Option(name: .customLong("token"), help: "The provider's token (default: $SUANLI_TOKEN).")

@@ -1,9 +1,11 @@
+import SuanliCluster
 import SuanliMetrics
 import SuanliServer
 import SuanliWeb
 
 /// The capabilities `suanli serve` and `suanli up` run around the platform core, in the order
 /// their routes are added. A new capability is a module (see ``PlatformModule``) listed here.
-func platformModules(for platform: Platform) -> [any PlatformModule] {
-    [Dashboard(), MetricsModule(platform: platform)]
+/// `instances` answers `GET /v1/platform/instances` (the cluster's table on PostgreSQL).
+func platformModules(for platform: Platform, instances: any InstanceDirectory = StandaloneInstance()) -> [any PlatformModule] {
+    [Dashboard(), MetricsModule(platform: platform), InstancesModule(directory: instances)]
 }

@@ -50,6 +50,12 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Seconds after which idle, partial and slow connections are closed (long polls in progress are kept).")
     var idleTimeout: Double = 30
 
+    @Option(help: "The URL this instance is reached at: other instances (--database) forward requests to it (default http://HOST:PORT as bound).")
+    var publicURL: String?
+
+    @Option(help: "With --database: seconds of the leader lease; a standby takes over within it when the leader dies.")
+    var lease: Double = 10
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -75,6 +81,10 @@ struct ServeOptions: ParsableArguments {
         }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+        guard lease >= 0.3, lease <= 3600 else { throw ValidationError("--lease must be between 0.3 and 3600 seconds") }
+        if let publicURL, URLComponents(string: publicURL)?.host?.isEmpty != false || !publicURL.hasPrefix("http") {
+            throw ValidationError("--public-url '\(publicURL)' is not an http(s) URL such as http://10.0.0.5:8080")
         }
         if !operatorToken.isEmpty, operatorToken.utf8.count < 16 {
             throw ValidationError("--operator-token must be at least 16 characters")

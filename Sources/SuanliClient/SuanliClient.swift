@@ -6,8 +6,11 @@ import SuanliCore
 
 /// The typed HTTP client for the Suanli API, shared by the CLI, agents and peer platforms.
 public struct SuanliClient: Sendable {
-    /// Base URL, e.g. `http://127.0.0.1:8080`.
+    /// Base URL, e.g. `http://127.0.0.1:8080`: the first of ``rotation``'s.
     public var server: String
+    /// Every URL given (`URL1,URL2,…`, the instances of one platform) and the one in use: a call
+    /// that cannot connect or gets 503 is sent to the next one (see ``ServerRotation``).
+    public let rotation: ServerRotation
     /// Bearer token sent with every request, if any.
     public var token: String?
     /// Time allowed for one call.
@@ -32,9 +35,8 @@ public struct SuanliClient: Sendable {
         server: String, token: String? = nil, httpClient: HTTPClient = SuanliClient.defaultHTTPClient,
         timeout: TimeAmount = .seconds(30)
     ) {
-        var server = server
-        while server.hasSuffix("/") { server.removeLast() }
-        self.server = server
+        self.rotation = ServerRotation(server)
+        self.server = rotation.servers[0]
         self.token = token
         self.http = httpClient
         self.timeout = timeout
@@ -220,6 +222,24 @@ public struct SuanliClient: Sendable {
     /// ``SuanliError`` for non-2xx answers (rebuilt from the server's error body) and for
     /// transport failures (status 0, code `transport`).
     public func raw(_ method: HTTPMethod, _ path: String, body: Data?) async throws -> (Int, Data) {
+        var tries = 1
+        while true {
+            let index = rotation.index
+            let server = rotation.servers[index]
+            do {
+                return try await raw(method, path, body: body, server: server)
+            } catch let failure as TransportFailure {
+                guard tries < rotation.servers.count, method != .POST || failure.notConnected else { throw failure.error }
+                rotation.failed(index)
+                tries += 1
+            } catch let error as SuanliError where tries < rotation.servers.count && error.status == 503 {
+                rotation.failed(index)
+                tries += 1
+            }
+        }
+    }
+
+    private func raw(_ method: HTTPMethod, _ path: String, body: Data?, server: String) async throws -> (Int, Data) {
         var request = HTTPClientRequest(url: server + path)
         request.method = method
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
@@ -236,10 +256,11 @@ public struct SuanliClient: Sendable {
             retryAfter = response.headers.first(name: "Retry-After").flatMap(Double.init)
             data = Data(try await response.body.collect(upTo: 256 << 20).readableBytesView)
         } catch {
-            throw SuanliError(
-                .transport,
-                "cannot reach the Suanli server at \(server): \(Self.describeTransport(error)); start one with 'suanli up' or 'suanli serve', or point --server / SUANLI_SERVER at it"
-            )
+            throw TransportFailure(
+                error: SuanliError(
+                    .transport,
+                    "cannot reach the Suanli server at \(server): \(Self.describeTransport(error)); start one with 'suanli up' or 'suanli serve', or point --server / SUANLI_SERVER at it"
+                ), notConnected: Self.isConnectionFailure(error))
         }
         guard (200..<300).contains(status) else {
             if let envelope = try? SuanliJSON.decoder().decode(APIErrorBody.self, from: data) {

@@ -51,6 +51,8 @@ public enum Endpoints {
 
     /// `GET /v1/usage`.
     public static let usage: PathTemplate = "/v1/usage"
+    /// `GET /v1/platform/instances`: the instances of this platform and which one leads.
+    public static let platformInstances: PathTemplate = "/v1/platform/instances"
 
     /// `POST /v1/quotes`: offers whose capacity is held.
     public static let quotes: PathTemplate = "/v1/quotes"

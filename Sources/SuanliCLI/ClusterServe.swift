@@ -1,0 +1,83 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import SuanliCluster
+import SuanliCore
+import SuanliPostgres
+import SuanliServer
+
+/// `suanli serve --database URL`: one instance of a platform shared through PostgreSQL. It
+/// listens at once, campaigns for the leader lease, runs the platform while it leads and
+/// forwards every request to the leader otherwise (see `docs/operations.md`).
+enum ClusterServe {
+    static func run(options: ServeOptions, database: PostgresConfiguration) async throws {
+        let logger = options.logger
+        guard options.configuration.operatorToken != nil else {
+            fail(
+                "with --database, every instance needs the same operator token: pass --operator-token or set SUANLI_OPERATOR_TOKEN (at least 16 characters)"
+            )
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: options.data, withIntermediateDirectories: true)
+        } catch {
+            fail("cannot create the data directory \(options.data): \(error.localizedDescription); choose another with --data")
+        }
+        var httpConfiguration = HTTPClient.Configuration()
+        httpConfiguration.timeout.connect = .seconds(2)
+        // Each forwarded long poll or event stream holds one connection to the leader.
+        httpConfiguration.connectionPool = .init(idleTimeout: .seconds(20), concurrentHTTP1ConnectionsPerHostSoftLimit: 1024)
+        httpConfiguration.connectionPool.retryConnectionEstablishment = false
+        httpConfiguration.decompression = .disabled
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
+        do {
+            try await PostgresStore.withStore(database, logger: logger) { store in
+                try await serve(options: options, store: store, http: http, logger: logger)
+            }
+        } catch let error as SuanliError {
+            try? await http.shutdown()
+            fail(error.message)
+        } catch {
+            try? await http.shutdown()
+            fail("the platform's database at \(database.host):\(database.port) failed: \(error)")
+        }
+        try? await http.shutdown()
+    }
+
+    private static func serve(options: ServeOptions, store: PostgresStore, http: HTTPClient, logger: Logger) async throws {
+        let clusterDatabase = ClusterDatabase(client: store.client, logger: logger)
+        let instanceID = ClusterIdentity.newInstanceID()
+        let responder = ClusterResponder(instanceID: instanceID, http: http)
+        let configuration = options.configuration
+        let node = ClusterNode(
+            instanceID: instanceID, database: clusterDatabase, leaseDuration: options.lease, responder: responder,
+            publicURL: options.publicURL, logger: logger
+        ) { generation in
+            // Every transaction of this leadership first checks that the lease is still ours.
+            store.setTransactionGuard { connection in
+                try await ClusterDatabase.fence(instance: instanceID, generation: generation, on: connection, logger: logger)
+            }
+            let platform = try await Platform.open(configuration: configuration, store: store, logger: logger)
+            return LeaderRuntime(platform: platform, modules: platformModules(for: platform, instances: clusterDatabase))
+        }
+        let host = options.host
+        let prefix = options.prefix
+        let data = options.data
+        let application = Application(
+            responder: responder,
+            server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(options.idleTimeout * 1000)))),
+            configuration: .init(address: .hostname(host, port: options.port), serverName: "suanli", backlog: 1024),
+            services: [node],
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                node.listening(host: host, port: port)
+                print("Suanli platform \(prefix) instance \(instanceID) listening on http://\(host):\(port) (data: \(data); database shared)")
+                fflush(nil)
+            },
+            logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}

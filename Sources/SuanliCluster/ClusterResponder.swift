@@ -1,0 +1,130 @@
+import AsyncHTTPClient
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import NIOHTTP1
+import SuanliCore
+import SuanliServer
+import Synchronization
+
+/// The HTTP responder of a clustered instance: the platform's own router while this instance
+/// leads, otherwise a forwarder that sends each request as it is (method, path and query,
+/// headers including `Authorization`, body) to the leader and streams its answer back, so long
+/// polls and server-sent events work through any instance.
+///
+/// `GET /healthz` is answered by every instance itself (a load balancer asks whether *this*
+/// instance can take requests). A request that already went through one instance
+/// (`X-Suanli-Forwarded-By`) is never forwarded again: a stale view of the leader answers 503
+/// instead of looping. With no known leader, or while this instance opens the platform after
+/// taking the lease, requests get 503 `unavailable` with `Retry-After: 1`.
+public final class ClusterResponder: HTTPResponder, Sendable {
+    public typealias Context = SuanliRequestContext
+
+    /// The header naming the instance that forwarded a request.
+    public static let forwardedByHeader = HTTPField.Name("X-Suanli-Forwarded-By")!
+
+    enum Mode: Sendable {
+        case standby(leaderURL: String?)
+        case starting(generation: Int64)
+        case leading(any HTTPResponder<SuanliRequestContext>)
+    }
+
+    let instanceID: String
+    let mode = Mutex<Mode>(.standby(leaderURL: nil))
+    let http: HTTPClient
+
+    /// A standby forwarder for `instanceID`, with `http` to reach the leader.
+    public init(instanceID: String, http: HTTPClient) {
+        self.instanceID = instanceID
+        self.http = http
+    }
+
+    /// Forwards to `url` (or answers 503 with `nil`) from now on.
+    public func forward(to url: String?) { mode.withLock { $0 = .standby(leaderURL: url) } }
+
+    /// Answers 503 while the platform of `generation` opens.
+    public func starting(generation: Int64) { mode.withLock { $0 = .starting(generation: generation) } }
+
+    /// Serves requests with the platform's own responder from now on, if this instance is still
+    /// starting to lead `generation` (it may have stepped down while the platform opened).
+    public func lead(generation: Int64, with responder: any HTTPResponder<SuanliRequestContext>) -> Bool {
+        mode.withLock { mode in
+            guard case .starting(generation) = mode else { return false }
+            mode = .leading(responder)
+            return true
+        }
+    }
+
+    public func respond(to request: Request, context: SuanliRequestContext) async throws -> Response {
+        let current = mode.withLock { $0 }
+        if case .leading(let responder) = current {
+            return try await responder.respond(to: request, context: context)
+        }
+        if request.method == .get && request.uri.path == Endpoints.health.path() {
+            return Response(
+                status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
+        }
+        switch current {
+        case .standby(let url?) where request.headers[Self.forwardedByHeader] == nil:
+            return try await forward(request, to: url, context: context)
+        case .standby(.some):
+            return unavailable("instance \(request.headers[Self.forwardedByHeader] ?? "?") forwarded this request to an instance that does not lead the platform (the leader changed); retry", request, context)
+        case .standby(nil):
+            return unavailable("no instance leads the platform at the moment (an election is under way); retry in a second", request, context)
+        case .starting, .leading:
+            return unavailable("this instance is taking over as the platform's leader; retry in a second", request, context)
+        }
+    }
+
+    private func unavailable(_ message: String, _ request: Request, _ context: SuanliRequestContext) -> Response {
+        var error = SuanliError(.unavailable, message)
+        error.retryAfter = 1
+        return (try? error.response(from: request, context: context)) ?? Response(status: .serviceUnavailable)
+    }
+
+    /// Hop-by-hop headers (RFC 9110 §7.6.1) and those the client sets itself: not forwarded.
+    static let hopByHop: Set<String> = [
+        "connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade", "host",
+        "proxy-authorization", "proxy-authenticate",
+    ]
+
+    private func forward(_ request: Request, to leader: String, context: SuanliRequestContext) async throws -> Response {
+        var outgoing = HTTPClientRequest(url: leader + (request.uri.string.isEmpty ? "/" : request.uri.string))
+        outgoing.method = NIOHTTP1.HTTPMethod(rawValue: request.method.rawValue)
+        var length: Int64?
+        for field in request.headers where !Self.hopByHop.contains(field.name.canonicalName) {
+            if field.name == .contentLength {
+                length = Int64(field.value)
+                continue
+            }
+            outgoing.headers.add(name: field.name.rawName, value: field.value)
+        }
+        outgoing.headers.add(name: Self.forwardedByHeader.rawName, value: instanceID)
+        if let address = context.remoteAddress?.ipAddress {
+            outgoing.headers.add(name: "X-Forwarded-For", value: address)
+        }
+        if let length {
+            if length > 0 { outgoing.body = .stream(request.body, length: .known(length)) }
+        } else if request.headers[.transferEncoding] != nil {
+            outgoing.body = .stream(request.body, length: .unknown)
+        }
+        let response: HTTPClientResponse
+        do {
+            // No deadline: a long poll or an event stream lasts as long as the leader keeps it open.
+            response = try await http.execute(outgoing, deadline: .distantFuture)
+        } catch {
+            return unavailable(
+                "the platform's leader at \(leader) cannot be reached (\(error)); another instance takes over within the lease, retry shortly",
+                request, context)
+        }
+        var headers = HTTPFields()
+        for (name, value) in response.headers where !Self.hopByHop.contains(name.lowercased()) {
+            if let fieldName = HTTPField.Name(name) { headers.append(HTTPField(name: fieldName, value: value)) }
+        }
+        return Response(
+            status: HTTPResponse.Status(code: Int(response.status.code), reasonPhrase: response.status.reasonPhrase),
+            headers: headers, body: ResponseBody(asyncSequence: response.body))
+    }
+}
