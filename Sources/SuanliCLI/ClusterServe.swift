@@ -12,8 +12,15 @@ import SuanliServer
 /// listens at once, campaigns for the leader lease, runs the platform while it leads and
 /// forwards every request to the leader otherwise (see `docs/operations.md`).
 enum ClusterServe {
-    static func run(options: ServeOptions, database: PostgresConfiguration) async throws {
+    static func run(options: ServeOptions, databaseURL: String) async throws {
+        _ = bootstrapLogging
         let logger = options.logger
+        let database: PostgresConfiguration
+        do {
+            database = try PostgresConfiguration(url: databaseURL)
+        } catch {
+            fail("--database: \(error.message)")
+        }
         guard options.configuration.operatorToken != nil else {
             fail(
                 "with --database, every instance needs the same operator token: pass --operator-token or set SUANLI_OPERATOR_TOKEN (at least 16 characters)"

@@ -11,6 +11,9 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var options: ServeOptions
 
     func run() async throws {
+        if let database = options.database {
+            return try await ClusterServe.run(options: options, databaseURL: database)
+        }
         let platform = try await options.openPlatform()
         let server = PlatformServer(
             platform: platform, host: options.host, port: options.port, modules: platformModules(for: platform),

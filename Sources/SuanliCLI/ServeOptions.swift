@@ -50,6 +50,18 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Seconds after which idle, partial and slow connections are closed (long polls in progress are kept).")
     var idleTimeout: Double = 30
 
+    // No default value: help would print it, and the URL may hold a password.
+    @Option(
+        name: .customLong("database"),
+        help: "PostgreSQL instead of SQLite: postgres://USER[:PASSWORD]@HOST[:PORT]/DB[?schema=NAME] (default: $SUANLI_DATABASE_URL); instances on one database form one platform.")
+    var databaseOption: String?
+
+    /// `--database`, else `SUANLI_DATABASE_URL`, else `nil` (SQLite in the data directory).
+    var database: String? {
+        let value = databaseOption ?? ProcessInfo.processInfo.environment["SUANLI_DATABASE_URL"] ?? ""
+        return value.isEmpty ? nil : value
+    }
+
     @Option(help: "The URL this instance is reached at: other instances (--database) forward requests to it (default http://HOST:PORT as bound).")
     var publicURL: String?
 

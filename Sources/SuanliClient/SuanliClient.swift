@@ -9,7 +9,7 @@ public struct SuanliClient: Sendable {
     /// Base URL, e.g. `http://127.0.0.1:8080`: the first of ``rotation``'s.
     public var server: String
     /// Every URL given (`URL1,URL2,…`, the instances of one platform) and the one in use: a call
-    /// that cannot connect or gets 503 is sent to the next one (see ``ServerRotation``).
+    /// that cannot connect or gets 503 (502 too, unless a `POST`) is sent to the next one (see ``ServerRotation``).
     public let rotation: ServerRotation
     /// Bearer token sent with every request, if any.
     public var token: String?
@@ -232,7 +232,9 @@ public struct SuanliClient: Sendable {
                 guard tries < rotation.servers.count, method != .POST || failure.notConnected else { throw failure.error }
                 rotation.failed(index)
                 tries += 1
-            } catch let error as SuanliError where tries < rotation.servers.count && error.status == 503 {
+            } catch let error as SuanliError
+                where tries < rotation.servers.count && (error.status == 503 || (error.status == 502 && method != .POST))
+            {
                 rotation.failed(index)
                 tries += 1
             }

@@ -27,7 +27,7 @@ public struct ClusterDatabase: Sendable {
     /// not race on the catalogue).
     public func prepare() async throws {
         try await client.withTransaction(logger: logger) { connection in
-            try await connection.query("SELECT pg_advisory_xact_lock(7_365_736_142)", logger: logger)
+            try await connection.query("SELECT pg_advisory_xact_lock(7365736142)", logger: logger)
             try await connection.query(
                 """
                 CREATE TABLE IF NOT EXISTS suanli_leader(

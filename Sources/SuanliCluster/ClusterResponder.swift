@@ -90,6 +90,16 @@ public final class ClusterResponder: HTTPResponder, Sendable {
         "proxy-authorization", "proxy-authenticate",
     ]
 
+    /// Whether a failure of `execute` proves no connection to the leader was made (nothing was sent).
+    static func neverConnected(_ error: any Error) -> Bool {
+        if let io = error as? IOError {
+            return [ECONNREFUSED, EHOSTUNREACH, ENETUNREACH, EADDRNOTAVAIL].contains(io.errnoCode)
+        }
+        if let http = error as? HTTPClientError, http == .connectTimeout { return true }
+        let text = String(describing: error)
+        return text.contains("connectionRefused") || text.contains("Connection refused") || text.contains("connectTimeout")
+    }
+
     private func forward(_ request: Request, to leader: String, context: SuanliRequestContext) async throws -> Response {
         var outgoing = HTTPClientRequest(url: leader + (request.uri.string.isEmpty ? "/" : request.uri.string))
         outgoing.method = NIOHTTP1.HTTPMethod(rawValue: request.method.rawValue)
@@ -114,10 +124,16 @@ public final class ClusterResponder: HTTPResponder, Sendable {
         do {
             // No deadline: a long poll or an event stream lasts as long as the leader keeps it open.
             response = try await http.execute(outgoing, deadline: .distantFuture)
-        } catch {
+        } catch where Self.neverConnected(error) {
             return unavailable(
                 "the platform's leader at \(leader) cannot be reached (\(error)); another instance takes over within the lease, retry shortly",
                 request, context)
+        } catch {
+            // The request may have reached the leader: its outcome is unknown, so not a 503 (which says nothing was applied).
+            let failure = SuanliError(
+                status: 502, code: "leader_lost",
+                message: "the platform's leader at \(leader) failed while handling this request (\(error)); it may or may not have been applied: check before repeating a change")
+            return (try? failure.response(from: request, context: context)) ?? Response(status: .badGateway)
         }
         var headers = HTTPFields()
         for (name, value) in response.headers where !Self.hopByHop.contains(name.lowercased()) {
