@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import SuanliCluster
 import SuanliCore
 import SuanliMetrics
 import SuanliServer
@@ -18,7 +19,9 @@ import Testing
 struct OpenAPIDocumentTests {
     /// The platform modules whose routes the document describes besides the core's (add each
     /// ``PlatformModule`` that `suanli serve` runs).
-    static func modules(for platform: Platform) -> [any PlatformModule] { [MetricsModule(platform: platform), Dashboard()] }
+    static func modules(for platform: Platform) -> [any PlatformModule] {
+        [MetricsModule(platform: platform), Dashboard(), InstancesModule(directory: StandaloneInstance())]
+    }
 
     /// The document as JSON objects.
     static func document() throws -> [String: Any] {
@@ -178,6 +181,7 @@ struct OpenAPIDocumentTests {
         "EventAck": EventAck.self,
         "LogChunk": LogChunk.self,
         "UsageReport": UsageReport.self,
+        "PlatformInstanceList": ItemList<PlatformInstance>.self,
     ] }
 
     /// JSON text with sorted keys, for comparing documents.

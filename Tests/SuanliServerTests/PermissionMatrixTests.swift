@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import SuanliClient
+import SuanliCluster
 import SuanliCore
 import SuanliServer
 import Testing
@@ -67,6 +68,8 @@ struct MatrixFixture: Sendable {
 }
 
 enum PermissionMatrix {
+    /// The modules whose routes the matrix covers besides the core's.
+    static let modules: [any PlatformModule] = [InstancesModule(directory: StandaloneInstance())]
     static let spec = #"{"name":"m","units":1,"accept":[{"kind":"gpu","run":{"command":["true"]}}],"duration_s":60}"#
     static let resourceSpec =
         #"{"kind":"gpu","arch":"x86_64","model":"NVIDIA A100-SXM4-80GB","units":8,"location":"cluster.zhangjiakou","price_fen_per_unit_hour":900}"#
@@ -160,6 +163,7 @@ enum PermissionMatrix {
             ("/v1/agent/logs", #"{"task":"\#(f.task)","attempt":1,"stream":"stdout","data":"hi\n"}"#)
         },
         row(.GET, "/v1/usage", "401 200 200 200 200 200 200 401 401", "consumers and providers: their own") { _, _ in ("/v1/usage", nil) },
+        row(.GET, "/v1/platform/instances", "401 200 200 200 200 200 200 401 401", "any token") { _, _ in ("/v1/platform/instances", nil) },
     ]
 
     /// The table as docs/api.md prints it.
@@ -209,7 +213,7 @@ struct PermissionMatrixTests {
         try await TestPlatform.with { test in
             var logger = Logger(label: "test")
             logger.logLevel = .critical
-            let router = APIRouter.make(platform: test.platform, logger: logger)
+            let router = APIRouter.make(platform: test.platform, logger: logger, modules: PermissionMatrix.modules)
             let routed = Set(
                 router.routes.map { route in
                     "\(route.method.rawValue) " + route.path.description.replacingOccurrences(of: "**", with: "{id...}")
@@ -221,7 +225,7 @@ struct PermissionMatrixTests {
     }
 
     @Test func everyCell() async throws {
-        try await TestPlatform.with { test in
+        try await TestPlatform.with(modules: PermissionMatrix.modules) { test in
             let fixture = try await Self.fixture(test)
             var failures: [String] = []
             for row in PermissionMatrix.rows {

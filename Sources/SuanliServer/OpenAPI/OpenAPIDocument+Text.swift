@@ -3694,6 +3694,60 @@ extension OpenAPIDocument {
           }
         }
       }
+    },
+    "/v1/platform/instances": {
+      "get": {
+        "tags": [
+          "Platform"
+        ],
+        "summary": "List the platform's instances",
+        "operationId": "listPlatformInstances",
+        "description": "Any token (operator, provider, consumer, auditor); anonymous callers get 401. Several `suanli serve --database` instances on one PostgreSQL database form one platform: exactly one, the leader, runs it and the others forward every request to it. On SQLite the list is this one instance, the leader. Instances last seen over an hour ago are dropped.",
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The instances, oldest first, the one holding the leader lease marked.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/PlatformInstanceList"
+                },
+                "example": {
+                  "items": [
+                    {
+                      "id": "i-3f9c2a61b0d4",
+                      "url": "http://10.0.0.5:8080",
+                      "leader": true,
+                      "started_at": "2026-11-30T06:30:23.200Z",
+                      "last_seen_at": "2026-11-30T06:41:02.118Z"
+                    },
+                    {
+                      "id": "i-84b70edc3517",
+                      "url": "http://10.0.0.6:8080",
+                      "leader": false,
+                      "started_at": "2026-11-30T06:30:24.278Z",
+                      "last_seen_at": "2026-11-30T06:41:02.301Z"
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
     }
   },
   "components": {
@@ -6493,6 +6547,57 @@ extension OpenAPIDocument {
         "required": [
           "items",
           "next_cursor"
+        ],
+        "additionalProperties": false
+      },
+      "PlatformInstance": {
+        "type": "object",
+        "description": "One `suanli serve` process of the platform.",
+        "properties": {
+          "id": {
+            "type": "string",
+            "description": "The instance's id, new at every start.",
+            "examples": [
+              "i-3f9c2a61b0d4"
+            ]
+          },
+          "url": {
+            "type": "string",
+            "description": "Where other instances forward requests to (`--public-url`, else the address it listens on)."
+          },
+          "leader": {
+            "type": "boolean",
+            "description": "Whether it holds the leader lease now (runs the platform)."
+          },
+          "started_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "last_seen_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          }
+        },
+        "required": [
+          "id",
+          "url",
+          "leader",
+          "started_at",
+          "last_seen_at"
+        ],
+        "additionalProperties": false
+      },
+      "PlatformInstanceList": {
+        "type": "object",
+        "description": "The platform's instances, oldest first.",
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/PlatformInstance"
+            }
+          }
+        },
+        "required": [
+          "items"
         ],
         "additionalProperties": false
       }
