@@ -95,6 +95,19 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Federation (docs/federation.md): key pair, delegated children and join, signed delegation
+        // records, sync heartbeat, signed peer calls, resolve anywhere. A `PlatformModule`.
+        .target(
+            name: "SuanliFederation",
+            dependencies: [
+                "SuanliCore", "SuanliStore", "SuanliServer", "SuanliClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // Typed HTTP client shared by the CLI, the agent and peer platforms.
         .target(
             name: "SuanliClient",
@@ -156,6 +169,7 @@ let package = Package(
             dependencies: [
                 "SuanliCore", "SuanliRegistry", "SuanliScheduler", "SuanliStore", "SuanliServer", "SuanliClient",
                 "SuanliAgent", "SuanliSimulation", "SuanliDemo", "SuanliBenchmarks", "SuanliWeb", "SuanliMetrics",
+                "SuanliFederation",
                 "SuanliTaskFiles", "SuanliPostgres", "SuanliCluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -211,6 +225,7 @@ let package = Package(
             name: "SuanliServerTests",
             dependencies: [
                 "SuanliCore", "SuanliServer", "SuanliClient", "SuanliStore", "SuanliRegistry", "SuanliWeb", "SuanliMetrics",
+                "SuanliFederation",
                 "SuanliPostgres", "SuanliCluster",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]

@@ -9,16 +9,19 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run a Suanli platform (HTTP API on --host:--port).")
 
     @OptionGroup var options: ServeOptions
+    @OptionGroup(title: "Federation") var federation: FederationOptions
 
     func run() async throws {
         if let database = options.database {
             return try await ClusterServe.run(options: options, databaseURL: database)
         }
         let platform = try await options.openPlatform()
+        let federationModule = await federation.open(platform, publicURL: options.publicURL, logger: options.logger)
         let server = PlatformServer(
-            platform: platform, host: options.host, port: options.port, modules: platformModules(for: platform),
+            platform: platform, host: options.host, port: options.port, modules: platformModules(for: platform) + [federationModule],
             logger: options.logger
         ) { [options] port in
+            federationModule.listening(at: "http://\(options.host):\(port)")
             print("Suanli platform \(options.prefix) listening on http://\(options.host):\(port) (data: \(options.data))")
             announceOperatorToken(platform, data: options.data)
         }

@@ -15,7 +15,7 @@ public struct SuanliCommand: AsyncParsableCommand {
         subcommands: [
             Serve.self, Up.self, Resolve.self, Find.self, Providers.self, ConsumersCommand.self, Stats.self,
             TopologyCommand.self, Submit.self, Tasks.self, TaskCommand.self, Cancel.self, Explain.self, Logs.self, Usage.self, AgentCommand.self,
-            TokensCommand.self, AuditorsCommand.self, AuditCommand.self,
+            TokensCommand.self, AuditorsCommand.self, AuditCommand.self, FederationCommand.self,
             Sim.self, Bench.self, Backup.self, Restore.self,
         ]
     )

@@ -27,7 +27,14 @@ struct Up: AsyncParsableCommand {
     @Option(help: "Seed for the demo network.")
     var seed: UInt64 = 2025
 
+    @OptionGroup(title: "Federation") var federation: FederationOptions
+
+    @Flag(name: .customLong("federation"), help: "Also start a demo federation: this platform as the national root and \(FederationDemo.regions.count) regional/industry platforms as child processes (ports --port+1…, data in --data/federation-NAME).")
+    var federationDemo = false
+
     func validate() throws {
+        if federationDemo, federation.parent != nil { throw ValidationError("--federation starts the root of a demo federation; it takes no --parent") }
+        if federationDemo, options.port == 0 { throw ValidationError("--federation needs a fixed --port (the regions listen on the next ports)") }
         guard (1...10_000).contains(providers) else { throw ValidationError("--providers must be between 1 and 10000") }
         guard (0...1_000_000).contains(resources) else { throw ValidationError("--resources must be between 0 and 1000000") }
     }
@@ -35,10 +42,17 @@ struct Up: AsyncParsableCommand {
     func run() async throws {
         let platform = try await options.openPlatform()
         let logger = options.logger
+        var named = federation
+        if federationDemo, named.name == nil { named.name = "national" }
+        let federationOptions = named
+        let federationModule = await federationOptions.open(platform, publicURL: options.publicURL, logger: logger)
+        let federationDemo = self.federationDemo ? FederationDemo() : nil
         let (listening, listened) = AsyncStream.makeStream(of: Int.self)
         let server = PlatformServer(
-            platform: platform, host: options.host, port: options.port, modules: platformModules(for: platform), logger: logger
-        ) { port in
+            platform: platform, host: options.host, port: options.port, modules: platformModules(for: platform) + [federationModule],
+            logger: logger
+        ) { [options] port in
+            federationModule.listening(at: "http://\(options.host):\(port)")
             listened.yield(port)
             listened.finish()
         }
@@ -86,6 +100,17 @@ struct Up: AsyncParsableCommand {
                         try await Self.seedDemo(
                             demo, platform: platform, url: "http://\(host):\(port)", http: http, logger: demoLogger,
                             ready: readyContinuation)
+                        if let federationDemo {
+                            let regions = try await federationDemo.start(
+                                module: federationModule, host: host, port: port, data: demo.data,
+                                providers: max(1, demo.providers / 4), resources: demo.resources / 4, syncInterval: federationOptions.syncInterval)
+                            print("Demo federation: national \(platform.configuration.prefix) at http://\(host):\(port)")
+                            for region in regions {
+                                print("  \(region.name) \(region.prefix) at \(region.url)   (log: \(demo.data)/federation-\(region.name)/up.log)")
+                            }
+                            print("  suanli federation status --server http://\(host):\(port)   (children join within a few seconds)")
+                            fflush(nil)
+                        }
                         return .seeded
                     } catch {
                         return .seedingFailed("\((error as? SuanliError)?.message ?? "\(error)")")
@@ -108,6 +133,7 @@ struct Up: AsyncParsableCommand {
         } catch let error as SuanliError {
             failure = error.message
         }
+        await federationDemo?.stop()
         try? await http.shutdown()
         await platform.close()
         if let failure { fail(failure) }

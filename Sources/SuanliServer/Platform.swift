@@ -34,6 +34,8 @@ public final class Platform: Sendable {
     let logs: LogStore
     /// The sampled statistics behind `GET /v1/stats?history=`.
     let statsHistory = StatsHistory()
+    /// Where identifiers this platform does not hold are resolved (a federation module installs it).
+    public let remoteResolution = RemoteResolution()
     let clock: @Sendable () -> Date
     let logger: Logger
 

@@ -12,7 +12,7 @@ public struct StoreSchema: Sendable {
     public init() {}
 
     /// The platform's records: settings, providers, resources with live state, measured
-    /// latencies, consumers, tasks, tokens, auditors and the audit log.
+    /// latencies, consumers, tasks, tokens, auditors, the audit log and delegated child platforms.
     public static var core: StoreSchema {
         var schema = StoreSchema()
         schema.register(MetaRecord.self)
@@ -24,6 +24,7 @@ public struct StoreSchema: Sendable {
         schema.register(StoredToken.self)
         schema.register(StoredAuditor.self)
         schema.register(AuditEntry.self)
+        schema.register(StoredChildPlatform.self)
         schema.register(StoredQuote.self)
         return schema
     }

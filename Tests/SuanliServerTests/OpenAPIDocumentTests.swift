@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import SuanliCluster
 import SuanliCore
+import SuanliFederation
 import SuanliMetrics
 import SuanliServer
 import SuanliWeb
@@ -20,7 +21,7 @@ struct OpenAPIDocumentTests {
     /// The platform modules whose routes the document describes besides the core's (add each
     /// ``PlatformModule`` that `suanli serve` runs).
     static func modules(for platform: Platform) -> [any PlatformModule] {
-        [MetricsModule(platform: platform), Dashboard(), InstancesModule(directory: StandaloneInstance())]
+        [MetricsModule(platform: platform), Dashboard(), try! FederationModule(platform: platform), InstancesModule(directory: StandaloneInstance())]
     }
 
     /// The document as JSON objects.
@@ -181,6 +182,14 @@ struct OpenAPIDocumentTests {
         "EventAck": EventAck.self,
         "LogChunk": LogChunk.self,
         "UsageReport": UsageReport.self,
+        "FederationStatus": FederationStatus.self,
+        "FederationChild": FederationChild.self,
+        "FederationChildList": ItemList<FederationChild>.self,
+        "FederationChildRequest": FederationChildRequest.self,
+        "DelegationRecord": DelegationRecord.self,
+        "FederationJoin": FederationJoin.self,
+        "FederationSync": FederationSync.self,
+        "FederationLink": FederationLink.self,
         "PlatformInstanceList": ItemList<PlatformInstance>.self,
     ] }
 

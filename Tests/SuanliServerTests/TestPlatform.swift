@@ -50,6 +50,7 @@ struct TestPlatform {
         clock: ManualClock = ManualClock(), idleTimeout: Double = 30, modules: [any PlatformModule] = [],
         configure: (inout PlatformConfiguration) -> Void = { _ in },
         modulesFor: (Platform) -> [any PlatformModule] = { _ in [] },
+        openModules: (Platform) async throws -> [any PlatformModule] = { _ in [] },
         _ body: (TestPlatform) async throws -> T
     ) async throws -> T {
         let directory = directory ?? temporaryDirectory()
@@ -67,7 +68,7 @@ struct TestPlatform {
             store: store, logger: logger, clock: { clock.now })
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let server = PlatformServer(
-            platform: platform, host: "127.0.0.1", port: 0, modules: modules + modulesFor(platform), logger: logger
+            platform: platform, host: "127.0.0.1", port: 0, modules: modules + modulesFor(platform) + (try await openModules(platform)), logger: logger
         ) { port in
             portContinuation.yield(port)
             portContinuation.finish()

@@ -79,6 +79,17 @@ public enum Endpoints {
     /// `GET /v1/stats`.
     public static let stats: PathTemplate = "/v1/stats"
 
+    /// `GET /v1/federation`: this platform's place in the federation.
+    public static let federation: PathTemplate = "/v1/federation"
+    /// `POST/GET /v1/federation/children`: delegate a child prefix (operator), list children.
+    public static let federationChildren: PathTemplate = "/v1/federation/children"
+    /// `GET /v1/federation/delegations/{prefix}`: the signed delegation record of a prefix.
+    public static let federationDelegation: PathTemplate = "/v1/federation/delegations/{prefix}"
+    /// `POST /v1/federation/join`: a child joins with its one-time token (signed peer call).
+    public static let federationJoin: PathTemplate = "/v1/federation/join"
+    /// `POST /v1/federation/sync`: a child's heartbeat (signed peer call).
+    public static let federationSync: PathTemplate = "/v1/federation/sync"
+
     /// Paths whose last parameter takes the rest of the path (identifiers with slashes).
     public static let identifierPaths: [PathTemplate] = [resource, resolve]
 }

@@ -69,6 +69,10 @@ extension OpenAPIDocument {
     {
       "name": "Audit",
       "description": "The audit log (operator and auditors)."
+    },
+    {
+      "name": "Federation",
+      "description": "Delegated child platforms, signed delegation records, status, peer calls (docs/federation.md)."
     }
   ],
   "security": [
@@ -2105,6 +2109,9 @@ extension OpenAPIDocument {
         },
         {
           "$ref": "#/components/parameters/IdentifierSuffix"
+        },
+        {
+          "$ref": "#/components/parameters/Hops"
         }
       ],
       "get": {
@@ -2174,6 +2181,15 @@ extension OpenAPIDocument {
           },
           "429": {
             "$ref": "#/components/responses/TooManyRequests"
+          },
+          "502": {
+            "$ref": "#/components/responses/BadGateway"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          },
+          "508": {
+            "$ref": "#/components/responses/LoopDetected"
           }
         }
       }
@@ -2266,8 +2282,22 @@ extension OpenAPIDocument {
           },
           "429": {
             "$ref": "#/components/responses/TooManyRequests"
+          },
+          "502": {
+            "$ref": "#/components/responses/BadGateway"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          },
+          "508": {
+            "$ref": "#/components/responses/LoopDetected"
           }
-        }
+        },
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/Hops"
+          }
+        ]
       }
     },
     "/v1/telemetry": {
@@ -3748,6 +3778,486 @@ extension OpenAPIDocument {
           }
         }
       }
+    },
+    "/v1/federation": {
+      "get": {
+        "tags": [
+          "Federation"
+        ],
+        "summary": "This platform's place in the federation",
+        "operationId": "federationStatus",
+        "security": [
+          {},
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Prefix, name, key, parent and children.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/FederationStatus"
+                },
+                "example": {
+                  "prefix": "86.1",
+                  "name": "national",
+                  "public_key": "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8S9t0U1w=",
+                  "parent": null,
+                  "children": [
+                    {
+                      "prefix": "86.1.1",
+                      "name": "east",
+                      "url": "https://east.example.cn",
+                      "state": "up",
+                      "last_sync_at": "2026-11-30T07:00:01.250Z",
+                      "lag_s": 0.4
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          }
+        }
+      }
+    },
+    "/v1/federation/children": {
+      "get": {
+        "tags": [
+          "Federation"
+        ],
+        "summary": "The child platforms",
+        "operationId": "listFederationChildren",
+        "security": [
+          {},
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Children in prefix order.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/FederationChildList"
+                },
+                "example": {
+                  "items": [
+                    {
+                      "prefix": "86.1.1",
+                      "name": "east",
+                      "url": "https://east.example.cn",
+                      "state": "up",
+                      "last_sync_at": "2026-11-30T07:00:01.250Z",
+                      "lag_s": 0.4
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          }
+        }
+      },
+      "post": {
+        "tags": [
+          "Federation"
+        ],
+        "summary": "Delegate a child prefix",
+        "operationId": "addFederationChild",
+        "description": "Operator token. The prefix is the next child of this platform's, from the counter providers are numbered from.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/FederationChildRequest"
+              },
+              "example": {
+                "name": "east",
+                "url": "https://east.example.cn"
+              }
+            }
+          }
+        },
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "201": {
+            "description": "The child with its one-time join token.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/FederationChild"
+                },
+                "example": {
+                  "prefix": "86.1.1",
+                  "name": "east",
+                  "url": "https://east.example.cn",
+                  "state": "joining",
+                  "last_sync_at": null,
+                  "lag_s": null,
+                  "join_token": "slj_5f0c…"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "422": {
+            "$ref": "#/components/responses/ValidationFailed"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/v1/federation/delegations/{prefix}": {
+      "parameters": [
+        {
+          "name": "prefix",
+          "in": "path",
+          "required": true,
+          "description": "A delegated prefix of the federation.",
+          "schema": {
+            "$ref": "#/components/schemas/Prefix"
+          },
+          "example": "86.1.1"
+        },
+        {
+          "$ref": "#/components/parameters/Hops"
+        }
+      ],
+      "get": {
+        "tags": [
+          "Federation"
+        ],
+        "summary": "The signed delegation record of a prefix",
+        "operationId": "getDelegation",
+        "description": "Any platform answers for any delegated prefix of the federation (asking the platform that knows it).",
+        "security": [
+          {},
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The record.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/DelegationRecord"
+                },
+                "example": {
+                  "prefix": "86.1.1",
+                  "name": "east",
+                  "url": "https://east.example.cn",
+                  "public_key": "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8S9t0U1w=",
+                  "parent": "86.1",
+                  "issued_at": "2026-11-30T07:00:00.000Z",
+                  "signature": "c2lnbmF0dXJl"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "502": {
+            "$ref": "#/components/responses/BadGateway"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          },
+          "508": {
+            "$ref": "#/components/responses/LoopDetected"
+          }
+        }
+      }
+    },
+    "/v1/federation/join": {
+      "parameters": [
+        {
+          "name": "Suanli-Peer",
+          "in": "header",
+          "required": false,
+          "description": "The calling platform's prefix.",
+          "schema": {
+            "$ref": "#/components/schemas/Prefix"
+          }
+        },
+        {
+          "name": "Suanli-Timestamp",
+          "in": "header",
+          "required": false,
+          "description": "Unix time in whole seconds when the request was signed.",
+          "schema": {
+            "type": "string",
+            "pattern": "^[0-9]{1,12}$"
+          }
+        },
+        {
+          "name": "Suanli-Nonce",
+          "in": "header",
+          "required": false,
+          "description": "A value used once: 16–64 characters of A–Z, a–z, 0–9, - and _.",
+          "schema": {
+            "type": "string",
+            "pattern": "^[A-Za-z0-9_-]{16,64}$"
+          }
+        },
+        {
+          "name": "Suanli-Signature",
+          "in": "header",
+          "required": false,
+          "description": "Ed25519 signature (standard base64) of the canonical bytes (docs/federation.md).",
+          "schema": {
+            "type": "string"
+          }
+        }
+      ],
+      "post": {
+        "tags": [
+          "Federation"
+        ],
+        "summary": "A child joins (signed peer call)",
+        "operationId": "federationJoin",
+        "description": "Signed with the key it presents, with the one-time token (docs/federation.md).",
+        "security": [
+          {}
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/FederationJoin"
+              },
+              "example": {
+                "prefix": "86.1.1",
+                "join_token": "slj_5f0c…",
+                "public_key": "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8S9t0U1w=",
+                "url": "https://east.example.cn"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The child's signed record, the parent's key and the chain.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/FederationLink"
+                },
+                "example": {
+                  "delegation": {
+                    "prefix": "86.1.1",
+                    "name": "east",
+                    "url": "https://east.example.cn",
+                    "public_key": "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8S9t0U1w=",
+                    "parent": "86.1",
+                    "issued_at": "2026-11-30T07:00:00.000Z",
+                    "signature": "c2lnbmF0dXJl"
+                  },
+                  "parent_public_key": "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8S9t0U1w=",
+                  "chain": [
+                    {
+                      "prefix": "86.1",
+                      "name": "national",
+                      "url": "https://national.example.cn",
+                      "public_key": "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8S9t0U1w=",
+                      "parent": null,
+                      "issued_at": "2026-11-30T06:00:00.000Z",
+                      "signature": "c2lnbmF0dXJl"
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/PeerRefused"
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "422": {
+            "$ref": "#/components/responses/ValidationFailed"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/v1/federation/sync": {
+      "parameters": [
+        {
+          "name": "Suanli-Peer",
+          "in": "header",
+          "required": false,
+          "description": "The calling platform's prefix.",
+          "schema": {
+            "$ref": "#/components/schemas/Prefix"
+          }
+        },
+        {
+          "name": "Suanli-Timestamp",
+          "in": "header",
+          "required": false,
+          "description": "Unix time in whole seconds when the request was signed.",
+          "schema": {
+            "type": "string",
+            "pattern": "^[0-9]{1,12}$"
+          }
+        },
+        {
+          "name": "Suanli-Nonce",
+          "in": "header",
+          "required": false,
+          "description": "A value used once: 16–64 characters of A–Z, a–z, 0–9, - and _.",
+          "schema": {
+            "type": "string",
+            "pattern": "^[A-Za-z0-9_-]{16,64}$"
+          }
+        },
+        {
+          "name": "Suanli-Signature",
+          "in": "header",
+          "required": false,
+          "description": "Ed25519 signature (standard base64) of the canonical bytes (docs/federation.md).",
+          "schema": {
+            "type": "string"
+          }
+        }
+      ],
+      "post": {
+        "tags": [
+          "Federation"
+        ],
+        "summary": "A child's heartbeat (signed peer call)",
+        "operationId": "federationSync",
+        "security": [
+          {}
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/FederationSync"
+              },
+              "example": {
+                "prefix": "86.1.1",
+                "url": "https://east.example.cn"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The child's current (re-signed when old) record.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/FederationLink"
+                },
+                "example": {
+                  "delegation": {
+                    "prefix": "86.1.1",
+                    "name": "east",
+                    "url": "https://east.example.cn",
+                    "public_key": "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8S9t0U1w=",
+                    "parent": "86.1",
+                    "issued_at": "2026-11-30T07:00:00.000Z",
+                    "signature": "c2lnbmF0dXJl"
+                  },
+                  "parent_public_key": "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8S9t0U1w=",
+                  "chain": [
+                    {
+                      "prefix": "86.1",
+                      "name": "national",
+                      "url": "https://national.example.cn",
+                      "public_key": "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8S9t0U1w=",
+                      "parent": null,
+                      "issued_at": "2026-11-30T06:00:00.000Z",
+                      "signature": "c2lnbmF0dXJl"
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/PeerRefused"
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "422": {
+            "$ref": "#/components/responses/ValidationFailed"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
     }
   },
   "components": {
@@ -3813,6 +4323,17 @@ extension OpenAPIDocument {
           "minLength": 1
         },
         "example": "tk_3f9a1c2b7d4e5f60"
+      },
+      "Hops": {
+        "name": "Suanli-Hops",
+        "in": "header",
+        "required": false,
+        "description": "How many platforms have forwarded this request so far (set by platforms, not clients); at 8 the answer is `508 hop_limit`.",
+        "schema": {
+          "type": "integer",
+          "minimum": 0,
+          "maximum": 7
+        }
       }
     },
     "responses": {
@@ -3916,6 +4437,36 @@ extension OpenAPIDocument {
       },
       "Unavailable": {
         "description": "`unavailable`: storage failed or the platform is shutting down; nothing was applied, retry.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/APIErrorBody"
+            }
+          }
+        }
+      },
+      "PeerRefused": {
+        "description": "`signature_missing`, `unknown_peer`, `signature_invalid`, `request_expired`, `replayed_request` (a signed peer call refused, docs/federation.md) or `unauthorized` (a wrong join token).",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/APIErrorBody"
+            }
+          }
+        }
+      },
+      "BadGateway": {
+        "description": "`bad_peer_answer` or `outside_delegation`: another platform of the federation answered something this one refuses.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/APIErrorBody"
+            }
+          }
+        }
+      },
+      "LoopDetected": {
+        "description": "`hop_limit`: the request was forwarded too many times (`Suanli-Hops`).",
         "content": {
           "application/json": {
             "schema": {
@@ -4324,6 +4875,10 @@ extension OpenAPIDocument {
             "type": "number",
             "description": "Round-trip time in ms from a discovery query's `near` location (0.1 ms steps); absent otherwise.",
             "minimum": 0
+          },
+          "platform": {
+            "$ref": "#/components/schemas/Prefix",
+            "description": "The prefix of the platform that owns the resource (set by resolve, docs/federation.md)."
           }
         },
         "required": [
@@ -6598,6 +7153,270 @@ extension OpenAPIDocument {
         },
         "required": [
           "items"
+        ],
+        "additionalProperties": false
+      },
+      "FederationLinkState": {
+        "type": "string",
+        "enum": [
+          "joining",
+          "up",
+          "unreachable"
+        ],
+        "description": "`joining`: delegated, not joined yet; `up`: synced within the lease; `unreachable`: no sync within the lease."
+      },
+      "FederationChildRequest": {
+        "type": "object",
+        "description": "A child platform to delegate the next child prefix to.",
+        "properties": {
+          "name": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 100
+          },
+          "url": {
+            "type": "string",
+            "format": "uri",
+            "description": "The child's base URL (http or https)."
+          }
+        },
+        "required": [
+          "name",
+          "url"
+        ],
+        "additionalProperties": false
+      },
+      "FederationChild": {
+        "type": "object",
+        "description": "A child platform as its parent sees it.",
+        "properties": {
+          "prefix": {
+            "$ref": "#/components/schemas/Prefix"
+          },
+          "name": {
+            "type": "string"
+          },
+          "url": {
+            "type": "string"
+          },
+          "state": {
+            "$ref": "#/components/schemas/FederationLinkState"
+          },
+          "last_sync_at": {
+            "oneOf": [
+              {
+                "$ref": "#/components/schemas/Timestamp"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "lag_s": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "minimum": 0,
+            "description": "Seconds since the last sync."
+          },
+          "join_token": {
+            "type": "string",
+            "description": "The one-time join token: only in the answer that created the child."
+          }
+        },
+        "required": [
+          "prefix",
+          "name",
+          "url",
+          "state",
+          "last_sync_at",
+          "lag_s"
+        ],
+        "additionalProperties": false
+      },
+      "FederationChildList": {
+        "type": "object",
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/FederationChild"
+            }
+          }
+        },
+        "required": [
+          "items"
+        ],
+        "additionalProperties": false
+      },
+      "FederationParent": {
+        "type": "object",
+        "properties": {
+          "prefix": {
+            "$ref": "#/components/schemas/Prefix"
+          },
+          "url": {
+            "type": "string"
+          },
+          "state": {
+            "$ref": "#/components/schemas/FederationLinkState"
+          }
+        },
+        "required": [
+          "prefix",
+          "url",
+          "state"
+        ],
+        "additionalProperties": false
+      },
+      "FederationStatus": {
+        "type": "object",
+        "description": "This platform's place in the federation.",
+        "properties": {
+          "prefix": {
+            "$ref": "#/components/schemas/Prefix"
+          },
+          "name": {
+            "type": "string"
+          },
+          "public_key": {
+            "type": "string",
+            "description": "Ed25519 public key, standard base64 of 32 bytes."
+          },
+          "parent": {
+            "oneOf": [
+              {
+                "$ref": "#/components/schemas/FederationParent"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "children": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/FederationChild"
+            }
+          }
+        },
+        "required": [
+          "prefix",
+          "name",
+          "public_key",
+          "parent",
+          "children"
+        ],
+        "additionalProperties": false
+      },
+      "DelegationRecord": {
+        "type": "object",
+        "description": "Who a prefix is delegated to, signed by the delegating platform's key (the root's own record: `parent` null, self-signed). Signed bytes: docs/federation.md.",
+        "properties": {
+          "prefix": {
+            "$ref": "#/components/schemas/Prefix"
+          },
+          "name": {
+            "type": "string"
+          },
+          "url": {
+            "type": "string"
+          },
+          "public_key": {
+            "type": "string"
+          },
+          "parent": {
+            "oneOf": [
+              {
+                "$ref": "#/components/schemas/Prefix"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "issued_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "signature": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "prefix",
+          "name",
+          "url",
+          "public_key",
+          "parent",
+          "issued_at",
+          "signature"
+        ],
+        "additionalProperties": false
+      },
+      "FederationJoin": {
+        "type": "object",
+        "description": "A child's join: its prefix, one-time token, public key and URL.",
+        "properties": {
+          "prefix": {
+            "$ref": "#/components/schemas/Prefix"
+          },
+          "join_token": {
+            "type": "string"
+          },
+          "public_key": {
+            "type": "string"
+          },
+          "url": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "prefix",
+          "join_token",
+          "public_key",
+          "url"
+        ],
+        "additionalProperties": false
+      },
+      "FederationSync": {
+        "type": "object",
+        "description": "A child's heartbeat.",
+        "properties": {
+          "prefix": {
+            "$ref": "#/components/schemas/Prefix"
+          },
+          "url": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "prefix",
+          "url"
+        ],
+        "additionalProperties": false
+      },
+      "FederationLink": {
+        "type": "object",
+        "description": "The answer to a join or a sync: the child's record, the parent's key, the records from the parent up to the root.",
+        "properties": {
+          "delegation": {
+            "$ref": "#/components/schemas/DelegationRecord"
+          },
+          "parent_public_key": {
+            "type": "string"
+          },
+          "chain": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/DelegationRecord"
+            }
+          }
+        },
+        "required": [
+          "delegation",
+          "parent_public_key",
+          "chain"
         ],
         "additionalProperties": false
       }

@@ -25,10 +25,11 @@ struct DiscoveryRoutes {
         return try platform.discover(query)
     }
 
-    /// `GET /v1/resolve/{id}`: the record written straight into the response buffer
+    /// `GET /v1/resolve/{id}` (here, else from the federation: ``Platform/resolveAnywhere(_:hops:)``):
+    /// the record written straight into the response buffer
     /// (``ResourceRecordJSON``), the same JSON the response encoder would produce.
     @Sendable func resolve(_ request: Request, context: SuanliRequestContext) async throws -> Response {
-        let record = try platform.resolve(try request.rest(of: Endpoints.resolve))
+        let record = try await platform.resolveAnywhere(try request.rest(of: Endpoints.resolve), hops: try Self.hops(request))
         guard let body = ResourceRecordJSON.body(record) else {
             return try context.responseEncoder.encode(record, from: request, context: context)
         }
@@ -38,9 +39,24 @@ struct DiscoveryRoutes {
     /// The headers of a JSON response, built once.
     static let jsonHeaders: HTTPFields = [.contentType: "application/json; charset=utf-8"]
 
-    /// `POST /v1/resolve`: records in request order, null for unknown identifiers.
+    /// `POST /v1/resolve`: records in request order, null for unknown identifiers (asking the
+    /// federation, if any, for those this platform does not hold).
     @Sendable func resolveBatch(_ request: Request, context: SuanliRequestContext) async throws -> ResolveBatchResult {
         let body = try await request.decode(as: ResolveBatch.self, context: context)
-        return ResolveBatchResult(items: try platform.resolve(batch: body.ids))
+        return ResolveBatchResult(items: try await platform.resolveAnywhere(batch: body.ids, hops: try Self.hops(request)))
+    }
+
+    /// The `Suanli-Hops` header of a forwarded resolve (0 when absent); past the limit, 508.
+    static func hops(_ request: Request) throws(SuanliError) -> Int {
+        guard let name = HTTPField.Name(FederationHeaders.hops), let text = request.headers[name] else { return 0 }
+        guard let hops = Int(text), hops >= 0 else {
+            throw SuanliError(.badRequest, "the \(FederationHeaders.hops) header must be a whole number ≥ 0", field: FederationHeaders.hops)
+        }
+        guard hops < FederationHeaders.maxHops else {
+            throw SuanliError(
+                "hop_limit", "the request was forwarded \(hops) times (limit \(FederationHeaders.maxHops)); the federation's routing loops",
+                status: 508)
+        }
+        return hops
     }
 }
