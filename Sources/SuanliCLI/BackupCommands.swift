@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SuanliPostgres
 import SuanliStore
 
 /// `suanli backup`: an online backup of a platform's data directory while it serves.
@@ -19,7 +20,14 @@ struct Backup: ParsableCommand {
     @Option(help: "The platform's data directory.")
     var data = "./suanli-data"
 
+    // No default value: help would print it, and the URL may hold a password.
+    @Option(name: .customLong("database"), help: "The platform's PostgreSQL URL, if it has one (default: $SUANLI_DATABASE_URL): then use pg_dump.")
+    var databaseOption: String?
+
     func run() throws {
+        if let url = databaseOption ?? ProcessInfo.processInfo.environment["SUANLI_DATABASE_URL"], !url.isEmpty {
+            fail(PostgresBackupAdvice.message(databaseURL: url))
+        }
         let clock = ContinuousClock()
         let start = clock.now
         do {

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import ServiceLifecycle
 import SuanliCore
 import SuanliStore
 import Synchronization
@@ -27,10 +28,15 @@ public final class PostgresStore: SuanliStore, Sendable {
     private let closed = Atomic<Bool>(false)
     private let logger: Logger
 
-    private init(configuration: PostgresConfiguration, schema: StoreSchema, client: PostgresClient, logger: Logger) {
+    /// A store for `configuration` and `schema`, not yet connected: run ``run()`` in a task of
+    /// your own (a child task, `async let`, or a ServiceGroup: the store is a `Service`), then
+    /// ``open()``. ``withStore(_:schema:logger:_:)`` does all three.
+    public init(_ configuration: PostgresConfiguration, schema: StoreSchema = .core, logger: Logger = Logger(label: "suanli.postgres")) {
+        var backgroundLogger = logger
+        backgroundLogger.logLevel = max(logger.logLevel, .error)
         self.configuration = configuration
         self.schema = schema
-        self.client = client
+        self.client = PostgresClient(configuration: configuration.clientConfiguration, backgroundLogger: backgroundLogger)
         self.logger = logger
         tables = Mutex([:])
     }
@@ -44,23 +50,26 @@ public final class PostgresStore: SuanliStore, Sendable {
         _ body: (PostgresStore) async throws -> T
     ) async throws -> T {
         try schema.validate()
-        var backgroundLogger = logger
-        backgroundLogger.logLevel = max(logger.logLevel, .error)
-        let client = PostgresClient(configuration: configuration.clientConfiguration, backgroundLogger: backgroundLogger)
-        let store = PostgresStore(configuration: configuration, schema: schema, client: client, logger: logger)
+        let store = PostgresStore(configuration, schema: schema, logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
+            group.addTask { await store.run() }
             defer { group.cancelAll() }
             try await store.open()
             return try await body(store)
         }
     }
 
-    /// Creates the schema when the configuration names one, applies pending migrations and reads the column types.
-    private func open() async throws {
-        if let name = configuration.schema {
-            try await query("CREATE SCHEMA IF NOT EXISTS \(PostgresTable.quote(name))")
-        }
+    /// Runs the connection pool until the task is cancelled (or, in a ServiceGroup, shut down).
+    /// Nothing reaches the database unless this runs.
+    public func run() async {
+        await client.run()
+    }
+
+    /// Creates the schema when the configuration names one, applies pending migrations and reads
+    /// the column types; call it once, while ``run()`` runs, before anything else.
+    public func open() async throws {
+        try schema.validate()
+        try await probe()
         try await migrate()
         let rows = try await query(
             "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema() "
@@ -73,13 +82,51 @@ public final class PostgresStore: SuanliStore, Sendable {
         tables.withLock { $0 = derived }
     }
 
-    /// Applies the schema's pending migrations, each in its own transaction with its record, under
-    /// an advisory lock so that instances starting together migrate once.
+    /// Connects once outside the pool, so that a wrong password, a missing database or a refused
+    /// connection is reported as such (the pool only retries).
+    private func probe() async throws {
+        let tls: PostgresConnection.Configuration.TLS
+        do {
+            tls =
+                switch configuration.tls {
+                case .disable: .disable
+                case .prefer: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+                case .require: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+                }
+        } catch {
+            throw StoreError("cannot set up TLS for PostgreSQL: \(error)")
+        }
+        var probe = PostgresConnection.Configuration(
+            host: configuration.host, port: configuration.port, username: configuration.username, password: configuration.password,
+            database: configuration.database, tls: tls)
+        probe.options.connectTimeout = .nanoseconds(
+            configuration.connectionTimeout.components.seconds * 1_000_000_000 + configuration.connectionTimeout.components.attoseconds / 1_000_000_000)
+        do {
+            let connection = try await PostgresConnection.connect(configuration: probe, id: 0, logger: logger)
+            try? await connection.close()
+        } catch {
+            throw StoreError(
+                "cannot connect to PostgreSQL at \(configuration.host):\(configuration.port) as \(configuration.username): "
+                    + Self.describe(error, configuration: configuration))
+        }
+    }
+
+    /// Creates the configured schema and applies the pending migrations, each in its own
+    /// transaction with its record, under an advisory lock so that instances starting together
+    /// migrate once. A store that registers nothing (raw SQL only) creates no tables.
     private func migrate() async throws {
         let migrator = schema.migrator
+        let schemaName = configuration.schema
         try await withConnection { [logger] connection in
             try await Self.run("SELECT pg_advisory_lock(\(Self.migrationLock))", on: connection, logger: logger)
             do {
+                if let schemaName {
+                    try await Self.run("CREATE SCHEMA IF NOT EXISTS \(PostgresTable.quote(schemaName))", on: connection, logger: logger)
+                }
+                guard !migrator.migrations.isEmpty else {
+                    try await Self.run("SELECT pg_advisory_unlock(\(Self.migrationLock))", on: connection, logger: logger)
+                    return
+                }
                 try await Self.run(
                     "CREATE TABLE IF NOT EXISTS schema_migrations(name TEXT PRIMARY KEY, applied_at DOUBLE PRECISION NOT NULL)",
                     on: connection, logger: logger)
@@ -169,15 +216,14 @@ public final class PostgresStore: SuanliStore, Sendable {
                 }
                 throw CancellationError()
             }
-        } catch let error as StoreError {
-            throw error
-        } catch let error as RecordDecodingError {
-            throw error
-        } catch is CancellationError {
-            throw CancellationError()
-        } catch {
+        } catch let error as PSQLError {
+            throw StoreError(Self.describe(error, configuration: configuration))
+        } catch let error as PostgresTransactionError {
+            throw StoreError(Self.describe(error, configuration: configuration))
+        } catch let error as PostgresDecodingError {
             throw StoreError(Self.describe(error, configuration: configuration))
         }
+        // Anything else is the body's own error (or cancellation), passed on as it is.
     }
 
     /// Runs `body` in one transaction on a pooled connection: committed when it returns, rolled back when it throws.
@@ -279,9 +325,16 @@ public final class PostgresStore: SuanliStore, Sendable {
             statements.append(try table.statement(for: mutation))
         }
         let check = transactionGuard.withLock { $0 }
-        try await withTransaction { [logger, statements] connection in
-            try await check?(connection)
-            for statement in statements { try await connection.query(statement, logger: logger) }
+        do {
+            try await withTransaction { [logger, statements] connection in
+                try await check?(connection)
+                for statement in statements { try await connection.query(statement, logger: logger) }
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            // A failed guard (fencing) is a store failure like any other: nothing was applied.
+            throw StoreError(Self.describe(error, configuration: configuration))
         }
     }
 
@@ -309,6 +362,8 @@ public final class PostgresStore: SuanliStore, Sendable {
         return "PostgreSQL: \(error)"
     }
 }
+
+extension PostgresStore: Service {}
 
 /// Whether an operation has its connection (then the connection timeout no longer applies).
 private final class LeaseFlag: Sendable {
