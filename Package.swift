@@ -108,6 +108,14 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Handle-compatible resolution (`GET /api/handles/{handle}`, the Handle.Net HTTP JSON REST API).
+        .target(
+            name: "SuanliHandle",
+            dependencies: [
+                "SuanliCore", "SuanliServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
         // Typed HTTP client shared by the CLI, the agent and peer platforms.
         .target(
             name: "SuanliClient",
@@ -170,7 +178,7 @@ let package = Package(
                 "SuanliCore", "SuanliRegistry", "SuanliScheduler", "SuanliStore", "SuanliServer", "SuanliClient",
                 "SuanliAgent", "SuanliSimulation", "SuanliDemo", "SuanliBenchmarks", "SuanliWeb", "SuanliMetrics",
                 "SuanliFederation",
-                "SuanliTaskFiles", "SuanliPostgres", "SuanliCluster",
+                "SuanliTaskFiles", "SuanliHandle", "SuanliPostgres", "SuanliCluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -226,7 +234,7 @@ let package = Package(
             dependencies: [
                 "SuanliCore", "SuanliServer", "SuanliClient", "SuanliStore", "SuanliRegistry", "SuanliWeb", "SuanliMetrics",
                 "SuanliFederation",
-                "SuanliPostgres", "SuanliCluster",
+                "SuanliPostgres", "SuanliHandle", "SuanliCluster",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),

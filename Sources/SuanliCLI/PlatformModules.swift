@@ -1,4 +1,5 @@
 import SuanliCluster
+import SuanliHandle
 import SuanliMetrics
 import SuanliServer
 import SuanliWeb
@@ -7,5 +8,5 @@ import SuanliWeb
 /// their routes are added. A new capability is a module (see ``PlatformModule``) listed here.
 /// `instances` answers `GET /v1/platform/instances` (the cluster's table on PostgreSQL).
 func platformModules(for platform: Platform, instances: any InstanceDirectory = StandaloneInstance()) -> [any PlatformModule] {
-    [Dashboard(), MetricsModule(platform: platform), InstancesModule(directory: instances)]
+    [Dashboard(), MetricsModule(platform: platform), HandleModule(platform: platform), InstancesModule(directory: instances)]
 }

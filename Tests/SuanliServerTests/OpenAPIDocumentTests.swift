@@ -4,6 +4,7 @@ import Logging
 import SuanliCluster
 import SuanliCore
 import SuanliFederation
+import SuanliHandle
 import SuanliMetrics
 import SuanliServer
 import SuanliWeb
@@ -21,7 +22,8 @@ struct OpenAPIDocumentTests {
     /// The platform modules whose routes the document describes besides the core's (add each
     /// ``PlatformModule`` that `suanli serve` runs).
     static func modules(for platform: Platform) -> [any PlatformModule] {
-        [MetricsModule(platform: platform), Dashboard(), try! FederationModule(platform: platform), InstancesModule(directory: StandaloneInstance())]
+        [MetricsModule(platform: platform), Dashboard(), HandleModule(platform: platform), try! FederationModule(platform: platform),
+         InstancesModule(directory: StandaloneInstance())]
     }
 
     /// The document as JSON objects.
@@ -182,6 +184,7 @@ struct OpenAPIDocumentTests {
         "EventAck": EventAck.self,
         "LogChunk": LogChunk.self,
         "UsageReport": UsageReport.self,
+        "HandleRecord": HandleRecord.self,
         "FederationStatus": FederationStatus.self,
         "FederationChild": FederationChild.self,
         "FederationChildList": ItemList<FederationChild>.self,

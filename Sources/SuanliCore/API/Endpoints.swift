@@ -92,6 +92,12 @@ public enum Endpoints {
 
     /// Paths whose last parameter takes the rest of the path (identifiers with slashes).
     public static let identifierPaths: [PathTemplate] = [resource, resolve]
+
+    /// `GET /api/handles/{handle}`: Handle-compatible resolution (the Handle.Net REST API's path).
+    public static let handles: PathTemplate = "/api/handles/{handle...}"
+    /// Paths whose handler checks the rest of the path itself and answers in its own format
+    /// (the Handle API answers malformed handles with Handle response codes).
+    public static let selfCheckedPaths: [PathTemplate] = [handles]
 }
 
 /// A path of the API with named parameters: `{name}` is one segment, `{name...}` (last only)

@@ -15,9 +15,12 @@ import SuanliCore
 struct ExactPathMiddleware<Context: RequestContext>: RouterMiddleware {
     /// Literal prefixes after which the rest of the path is one identifier.
     let identifierPrefixes: [String]
+    /// Literal prefixes after which the handler checks the path itself (``Endpoints/selfCheckedPaths``).
+    let selfCheckedPrefixes: [String]
 
-    init(identifierPaths: [PathTemplate] = Endpoints.identifierPaths) {
+    init(identifierPaths: [PathTemplate] = Endpoints.identifierPaths, selfCheckedPaths: [PathTemplate] = Endpoints.selfCheckedPaths) {
         identifierPrefixes = identifierPaths.map(\.literalPrefix)
+        selfCheckedPrefixes = selfCheckedPaths.map(\.literalPrefix)
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -28,6 +31,7 @@ struct ExactPathMiddleware<Context: RequestContext>: RouterMiddleware {
     /// Throws a 400 ``SuanliError`` if `path` has an empty or dot segment.
     func check(_ path: String) throws(SuanliError) {
         guard path != "/", path.hasPrefix("/") else { return }
+        if selfCheckedPrefixes.contains(where: { path.hasPrefix($0) }) { return }
         var routePart = Substring(path)
         var identifier: Substring? = nil
         if let prefix = identifierPrefixes.first(where: { path.hasPrefix($0) }) {

@@ -73,6 +73,10 @@ extension OpenAPIDocument {
     {
       "name": "Federation",
       "description": "Delegated child platforms, signed delegation records, status, peer calls (docs/federation.md)."
+    },
+    {
+      "name": "Handle",
+      "description": "Handle-compatible resolution (the Handle.Net HTTP JSON REST API; docs/federation.md)."
     }
   ],
   "security": [
@@ -4258,6 +4262,248 @@ extension OpenAPIDocument {
           }
         }
       }
+    },
+    "/api/handles/{prefix}/{suffix}": {
+      "x-path-template": "/api/handles/{handle...}",
+      "parameters": [
+        {
+          "name": "prefix",
+          "in": "path",
+          "required": true,
+          "description": "The handle's prefix: a Suanli prefix (`86.1.7`) for a resource's identifier, or `0.NA` for a prefix handle (`0.NA/86.1.7`).",
+          "schema": {
+            "type": "string",
+            "pattern": "^(0\\.[Nn][Aa]|(0|[1-9][0-9]{0,8})(\\.(0|[1-9][0-9]{0,8})){0,7})$"
+          },
+          "example": "86.1.1"
+        },
+        {
+          "name": "suffix",
+          "in": "path",
+          "required": true,
+          "description": "The rest of the handle: the identifier's suffix (it may span several `/`-separated segments, sent as they are; OpenAPI describes one segment, with at least one character that is not a dot), or the prefix after `0.NA/`. %-escapes are decoded: `%3A` is `:`.",
+          "schema": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 128,
+            "pattern": "^[A-Za-z0-9._~:-]*[A-Za-z0-9_~:-][A-Za-z0-9._~:-]*$"
+          },
+          "example": "gpu-0"
+        }
+      ],
+      "get": {
+        "tags": [
+          "Handle"
+        ],
+        "summary": "Resolve a handle (Handle.Net HTTP JSON REST API)",
+        "operationId": "resolveHandle",
+        "description": "A resource's identifier or `0.NA/{prefix}` as handle values (`URL`, `SUANLI.*`, `HS_ADMIN`, `HS_PUBKEY`). `responseCode` 1 (200), 200 (200: no value matches the filters), 100 (404), 102 (400: not a handle of ours), 4 (400: a bad filter), 402 (401: reads need a token). A bad bearer token or a rate limit is answered by the platform's error body. Needs a token only when the platform's reads do.",
+        "security": [
+          {},
+          {
+            "bearerAuth": []
+          }
+        ],
+        "parameters": [
+          {
+            "name": "type",
+            "in": "query",
+            "required": false,
+            "description": "Only values of this type (repeatable; a type ending in `.` includes its subtypes; ASCII case ignored).",
+            "schema": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 256
+            },
+            "example": "URL"
+          },
+          {
+            "name": "index",
+            "in": "query",
+            "required": false,
+            "description": "Only the value with this index (repeatable); values matching an index or a type are returned.",
+            "schema": {
+              "type": "integer",
+              "minimum": 0,
+              "maximum": 2147483647
+            },
+            "example": 1
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "`responseCode` 1 with the matching values, or 200 (values not found) with `values: []`.",
+            "headers": {
+              "Access-Control-Allow-Origin": {
+                "description": "`*`: any origin may read the answer.",
+                "schema": {
+                  "type": "string",
+                  "const": "*"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/HandleRecord"
+                },
+                "example": {
+                  "responseCode": 1,
+                  "handle": "86.1.7/zjk-a/gpu-node-17",
+                  "values": [
+                    {
+                      "index": 1,
+                      "type": "URL",
+                      "data": {
+                        "format": "string",
+                        "value": "http://127.0.0.1:8080/v1/resolve/86.1.7/zjk-a/gpu-node-17"
+                      },
+                      "ttl": 3600,
+                      "timestamp": "2026-11-21T22:31:04Z"
+                    },
+                    {
+                      "index": 2,
+                      "type": "SUANLI.KIND",
+                      "data": {
+                        "format": "string",
+                        "value": "gpu"
+                      },
+                      "ttl": 3600,
+                      "timestamp": "2026-11-21T22:31:04Z"
+                    },
+                    {
+                      "index": 10,
+                      "type": "SUANLI.FREE_UNITS",
+                      "data": {
+                        "format": "string",
+                        "value": "5"
+                      },
+                      "ttl": 5,
+                      "timestamp": "2026-11-21T22:31:04Z"
+                    },
+                    {
+                      "index": 100,
+                      "type": "HS_ADMIN",
+                      "data": {
+                        "format": "admin",
+                        "value": {
+                          "handle": "0.NA/86.1.7",
+                          "index": 300,
+                          "permissions": "011111110011"
+                        }
+                      },
+                      "ttl": 3600,
+                      "timestamp": "2026-11-21T22:30:00Z"
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "`responseCode` 102 (not a Suanli identifier nor `0.NA/PREFIX`) or 4 (a bad `type`/`index` filter), with `message`.",
+            "headers": {
+              "Access-Control-Allow-Origin": {
+                "description": "`*`: any origin may read the answer.",
+                "schema": {
+                  "type": "string",
+                  "const": "*"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/HandleRecord"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "`responseCode` 402 (the platform's reads need a token), or the platform's error body for a refused token.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "oneOf": [
+                    {
+                      "$ref": "#/components/schemas/HandleRecord"
+                    },
+                    {
+                      "$ref": "#/components/schemas/APIErrorBody"
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "`responseCode` 100: no such resource or prefix (a path without a handle is the platform's `not_found`).",
+            "headers": {
+              "Access-Control-Allow-Origin": {
+                "description": "`*`: any origin may read the answer.",
+                "schema": {
+                  "type": "string",
+                  "const": "*"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "oneOf": [
+                    {
+                      "$ref": "#/components/schemas/HandleRecord"
+                    },
+                    {
+                      "$ref": "#/components/schemas/APIErrorBody"
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          }
+        }
+      },
+      "options": {
+        "tags": [
+          "Handle"
+        ],
+        "summary": "CORS preflight for a handle",
+        "operationId": "handlePreflight",
+        "description": "`204` with `Access-Control-Allow-Origin: *`, `Access-Control-Allow-Methods: GET, OPTIONS`, `Access-Control-Allow-Headers` and `Access-Control-Max-Age`.",
+        "security": [
+          {},
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "204": {
+            "description": "The preflight's answer.",
+            "headers": {
+              "Access-Control-Allow-Origin": {
+                "description": "`*`.",
+                "schema": {
+                  "type": "string",
+                  "const": "*"
+                }
+              },
+              "Access-Control-Allow-Methods": {
+                "description": "`GET, OPTIONS`.",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          }
+        }
+      }
     }
   },
   "components": {
@@ -7419,6 +7665,128 @@ extension OpenAPIDocument {
           "chain"
         ],
         "additionalProperties": false
+      },
+      "HandleRecord": {
+        "type": "object",
+        "description": "A Handle.Net REST API answer: `{\"responseCode\",\"handle\",\"values\"}`, or `{\"responseCode\",\"handle\",\"message\"}` on errors.",
+        "required": [
+          "responseCode",
+          "handle"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "responseCode": {
+            "type": "integer",
+            "enum": [
+              1,
+              2,
+              4,
+              100,
+              102,
+              200,
+              301,
+              402
+            ],
+            "description": "The Handle protocol response code."
+          },
+          "handle": {
+            "type": "string",
+            "description": "The handle as requested, %-decoded."
+          },
+          "message": {
+            "type": "string",
+            "description": "What went wrong (errors, and when no value matches)."
+          },
+          "values": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/HandleValue"
+            }
+          }
+        }
+      },
+      "HandleValue": {
+        "type": "object",
+        "description": "One handle value.",
+        "required": [
+          "index",
+          "type",
+          "data",
+          "ttl",
+          "timestamp"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "index": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "type": {
+            "type": "string",
+            "examples": [
+              "URL",
+              "HS_ADMIN",
+              "HS_PUBKEY",
+              "SUANLI.KIND"
+            ]
+          },
+          "data": {
+            "type": "object",
+            "required": [
+              "format",
+              "value"
+            ],
+            "additionalProperties": false,
+            "properties": {
+              "format": {
+                "type": "string",
+                "enum": [
+                  "string",
+                  "base64",
+                  "admin"
+                ]
+              },
+              "value": {
+                "oneOf": [
+                  {
+                    "type": "string"
+                  },
+                  {
+                    "type": "object",
+                    "required": [
+                      "handle",
+                      "index",
+                      "permissions"
+                    ],
+                    "additionalProperties": false,
+                    "properties": {
+                      "handle": {
+                        "type": "string"
+                      },
+                      "index": {
+                        "type": "integer"
+                      },
+                      "permissions": {
+                        "type": "string",
+                        "pattern": "^[01]{12}$"
+                      }
+                    }
+                  }
+                ]
+              }
+            }
+          },
+          "ttl": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Seconds a resolver may cache the value."
+          },
+          "timestamp": {
+            "type": "string",
+            "format": "date-time",
+            "description": "When the value last changed, ISO 8601 in whole seconds."
+          }
+        }
       }
     }
   }

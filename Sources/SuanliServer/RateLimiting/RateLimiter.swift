@@ -3,7 +3,7 @@ import Synchronization
 
 /// The classes of requests that are limited separately (`serve --rate-limit CLASS=RATE[:BURST]`).
 public enum RateLimitClass: String, Sendable, CaseIterable, Hashable {
-    /// `GET /v1/resolve/{id}`, `POST /v1/resolve`.
+    /// `GET /v1/resolve/{id}`, `POST /v1/resolve`, `GET /api/handles/{handle}`.
     case resolve
     /// `GET /v1/resources` (discovery by filters).
     case discovery
@@ -15,6 +15,7 @@ public enum RateLimitClass: String, Sendable, CaseIterable, Hashable {
     /// The class of a request, or nil when no class applies (other reads are not limited).
     public static func of(method: String, path: Substring) -> RateLimitClass? {
         if path.hasPrefix("/v1/resolve") { return .resolve }
+        if path.hasPrefix("/api/handles/") { return method == "OPTIONS" ? nil : .resolve }
         if path.hasPrefix("/v1/agent/") || path == "/v1/telemetry" { return .agent }
         if method == "GET" || method == "HEAD" {
             return path == "/v1/resources" ? .discovery : nil
