@@ -146,6 +146,8 @@ public struct Registry: Sendable {
         var alive: Bool
         /// Set once ``sweepStale(now:)`` has reported this resource as gone stale; cleared by a report.
         var staleSignalled: Bool = false
+        /// How the price follows the load; nil: fixed.
+        var pricing: ResourcePricing? = nil
     }
 
     /// The outcome of ``upsert(_:spec:now:)``.
@@ -262,7 +264,7 @@ public struct Registry: Sendable {
     func postingKey(_ entry: Entry) -> Int { Int(entry.location) * Self.kinds.count + Self.kindIndex[entry.kind]! }
 
     private mutating func makeEntry(_ id: String, spec: ResourceSpec, provider: Int32, seq: UInt64, now: Double) -> Entry {
-        Entry(
+        var entry = Entry(
             id: id, prefixLength: Int32(id.utf8.firstIndex(of: UInt8(ascii: "/")).map { id.utf8.distance(from: id.utf8.startIndex, to: $0) } ?? 0),
             seq: seq, createdAt: now, updatedAt: now, version: 1, price: spec.priceFenPerUnitHour,
             memoryGiB: spec.memoryGiB, heartbeatAt: now, fp64: spec.tflops.fp64 ?? .nan,
@@ -273,6 +275,8 @@ public struct Registry: Sendable {
             units: Int32(spec.units), freeUnits: Int32(spec.units),
             location: Int16(topology.index(of: spec.location) ?? 0), kind: spec.kind,
             computeClass: spec.computeClass, healthy: true, alive: true)
+        entry.pricing = spec.pricing
+        return entry
     }
 
     // MARK: Reading
@@ -324,7 +328,8 @@ public struct Registry: Sendable {
                 heartbeatAt: Date(timeIntervalSince1970: e.heartbeatAt)),
             available: isAvailable(e, now: now), unavailableReason: unavailableReason(e, now: now),
             priceFenPerStandardHour: StandardUnit.price(
-                fenPerUnitHour: e.price, standardPerUnit: e.standardPerUnit.isNaN ? nil : e.standardPerUnit))
+                fenPerUnitHour: e.price, standardPerUnit: e.standardPerUnit.isNaN ? nil : e.standardPerUnit),
+            pricing: e.pricing)
     }
 
     /// Why the resource in `entry` is unavailable at `now`, or `nil` when it is available.
@@ -360,7 +365,7 @@ public struct Registry: Sendable {
             spec: ResourceSpec(
                 kind: r.kind, arch: r.arch, model: r.model, units: r.units, memoryGiB: r.memoryGiB, tflops: r.tflops,
                 location: r.location, priceFenPerUnitHour: r.priceFenPerUnitHour, labels: r.labels,
-                renewable: e.renewableOverride.isNaN ? nil : e.renewableOverride),
+                renewable: e.renewableOverride.isNaN ? nil : e.renewableOverride, pricing: e.pricing),
             version: r.version, createdAt: r.createdAt, updatedAt: r.updatedAt)
     }
 

@@ -12,7 +12,7 @@ struct Hold: Sendable {
     var broken = false
 }
 
-/// What ``SchedulerEngine/hold(_:spec:expiresAt:now:)`` decided.
+/// What ``SchedulerEngine/hold(_:spec:expiresAt:now:excluding:)`` decided.
 public enum HoldOutcome: Sendable, Hashable {
     /// The placement's units are held until the expiry.
     case held(Placement)
@@ -32,10 +32,29 @@ extension SchedulerEngine {
     /// backfill and explanation sees them as taken until ``releaseHold(_:now:)``,
     /// ``expireHolds(now:)`` or ``acceptHold(_:as:spec:now:)``. The placement is chosen as a
     /// submission's would be (same objective, same backfill rule: a hold never delays a blocked
-    /// queue head). Calling it repeatedly gives the next-best disjoint placements.
-    public mutating func hold(_ id: String, spec: TaskSpec, expiresAt: Double, now: Double) throws(SuanliError) -> HoldOutcome {
+    /// queue head).
+    ///
+    /// `excluding`: resources this hold must not use (a quote's earlier offers), so that the
+    /// offers of one quote are disjoint placements.
+    public mutating func hold(
+        _ id: String, spec: TaskSpec, expiresAt: Double, now: Double, excluding: Set<String> = []
+    ) throws(SuanliError) -> HoldOutcome {
         guard holds[id] == nil else { throw SuanliError(.conflict, "hold \(id) already exists") }
         let compiled = try admit(id, spec: spec, now: now)
+        // Excluded resources look unavailable for this one search.
+        var hidden: [Int32] = []
+        for resource in excluding.sorted() {
+            guard let slot = slotByID[resource], slots[Int(slot)].available else { continue }
+            slots[Int(slot)].available = false
+            refresh(slot: slot)
+            hidden.append(slot)
+        }
+        defer {
+            for slot in hidden {
+                slots[Int(slot)].available = true
+                refresh(slot: slot)
+            }
+        }
         var head: Int32? = nil
         if let first = queue.first, ranks(tasks[Int(first)], before: compiled.priority, seq: nextSeq) { head = first }
         var outcome = attempt(compiled, behind: head, now: now)

@@ -116,7 +116,7 @@ public struct SchedulerEngine: Sendable {
     var locationCount: Int
     /// Number of live resources.
     public private(set) var resourceCount = 0
-    /// Capacity held for quotes, by hold identifier (``hold(_:spec:expiresAt:now:)``).
+    /// Capacity held for quotes, by hold identifier (``hold(_:spec:expiresAt:now:excluding:)``).
     var holds: [String: Hold] = [:]
 
     // MARK: Tasks

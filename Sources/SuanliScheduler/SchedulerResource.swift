@@ -47,12 +47,15 @@ public struct SchedulerResource: Sendable, Hashable {
         self.available = available
     }
 
-    /// The engine's view of a registry record (live state included).
+    /// The engine's view of a registry record (live state included); a dynamic price is the
+    /// price in force for the record's reported free units (``ResourcePricing``).
     public init(record: ResourceRecord) {
         self.init(
             id: record.id.string, provider: record.provider.description, kind: record.kind, arch: record.arch,
             model: record.model, memoryGiB: record.memoryGiB, units: record.units, location: record.location,
-            priceFenPerUnitHour: record.priceFenPerUnitHour, renewable: record.renewable,
+            priceFenPerUnitHour: record.pricing?.price(
+                list: record.priceFenPerUnitHour, units: record.units, free: record.state.freeUnits) ?? record.priceFenPerUnitHour,
+            renewable: record.renewable,
             freeUnits: record.state.freeUnits, available: record.available)
     }
 }

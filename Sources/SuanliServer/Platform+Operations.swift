@@ -221,7 +221,9 @@ extension Platform {
             }
             let prices = Dictionary(outcome.repriced.map { ($0.id.string, $0.spec.priceFenPerUnitHour) }, uniquingKeysWith: { $1 })
             let reports = outcome.states.map {
-                ResourceReport(id: $0.id, freeUnits: $0.freeUnits, available: $0.healthy, priceFenPerUnitHour: prices[$0.id])
+                ResourceReport(
+                    id: $0.id, freeUnits: $0.freeUnits, available: $0.healthy,
+                    priceFenPerUnitHour: state.registry.priceInForce(of: $0.id) ?? prices[$0.id])
             }
             return mutations + state.apply(state.engine.report(reports, now: now.timeIntervalSince1970), now: now)
         }

@@ -59,7 +59,8 @@ extension PlatformState {
 
 extension Platform {
     /// Makes a quote: up to `max_offers` placements for the task, best first by its objective,
-    /// each held until `expires_at` (``SchedulerEngine/hold(_:spec:expiresAt:now:)``).
+    /// each held until `expires_at` (``SchedulerEngine/hold(_:spec:expiresAt:now:excluding:)``).
+    /// Offers are disjoint: no resource appears in two offers of one quote.
     ///
     /// An empty `offers` list means no free capacity now (submit the task to queue it); a spec
     /// no registered resource could ever satisfy is `422`, as for `POST /v1/tasks`.
@@ -74,14 +75,24 @@ extension Platform {
             var mutations = state.expireQuotes(now: now)
             let id = "q\(state.quotes.nextQuote)"
             var offers: [QuoteOffer] = []
+            var used: Set<String> = []
             for n in 1...request.maxOffers {
                 let offer = "o\(n)"
                 let outcome = try state.engine.hold(
                     Quote.holdID(quote: id, offer: offer), spec: spec, expiresAt: expires.timeIntervalSince1970,
-                    now: now.timeIntervalSince1970)
+                    now: now.timeIntervalSince1970, excluding: used)
                 switch outcome {
                 case .held(let placement):
-                    offers.append(OfferTerms.offer(id: offer, placement: placement, durationS: spec.durationS, start: now))
+                    used.formUnion(placement.parts.map(\.resource))
+                    let registry = state.registry
+                    offers.append(
+                        OfferTerms.offer(
+                            id: offer, placement: placement, durationS: spec.durationS, start: now,
+                            standardPerUnit: { id in
+                                registry.resolve(id, now: now).flatMap {
+                                    StandardUnit.perUnit(computeClass: $0.computeClass, model: $0.model, tflops: $0.tflops, labels: $0.labels)
+                                }
+                            }))
                 case .impossible(let explanation):
                     throw SuanliError(.validation, explanation.message, field: "accept")
                 case .noCapacity:

@@ -20,7 +20,7 @@ public struct StoredResourceRecord: StoreRecord, Hashable {
         columns: [
             "seq", "id", "provider", "kind", "arch", "model", "units", "memory_gib", "fp64", "fp32", "fp16", "int8", "location",
             "price", "labels", "renewable", "version", "created_at", "updated_at", "free_units", "healthy", "utilization",
-            "heartbeat_at",
+            "heartbeat_at", "pricing",
         ],
         key: ["id"], insertOnly: ["seq", "created_at"], orderBy: ["seq"])
 
@@ -37,7 +37,9 @@ public struct StoredResourceRecord: StoreRecord, Hashable {
                   free_units INTEGER NOT NULL, healthy INTEGER NOT NULL, utilization REAL, heartbeat_at REAL NOT NULL
                 )
                 """)
-        }
+        },
+        // How the price follows the load (JSON of ResourcePricing); NULL: fixed.
+        SchemaMigration("resources.add-pricing") { db in try db.execute("ALTER TABLE resources ADD COLUMN pricing TEXT") },
     ]
 
     /// A write of `state` to the live-state columns of its resource's row (nothing if the resource is gone).
@@ -59,6 +61,7 @@ public struct StoredResourceRecord: StoreRecord, Hashable {
             .integer(spec.priceFenPerUnitHour), .text(LabelCoding.encode(spec.labels)), .real(spec.renewable),
             .integer(resource.version), .date(resource.createdAt), .date(resource.updatedAt), .integer(state.freeUnits),
             .bool(state.healthy), .real(state.utilization), .real(state.heartbeatAt),
+            .text(spec.pricing.map { String(decoding: (try? JSONEncoder().encode($0)) ?? Data(), as: UTF8.self) }),
         ]
     }
 
@@ -99,7 +102,11 @@ public struct StoredResourceRecord: StoreRecord, Hashable {
                     fp64: try row.optionalReal(8), fp32: try row.optionalReal(9), fp16: try row.optionalReal(10),
                     int8: try row.optionalReal(11)),
                 location: try row.text(12), priceFenPerUnitHour: try row.integer(13), labels: labels,
-                renewable: try row.optionalReal(15))
+                renewable: try row.optionalReal(15), pricing: try row.optionalJSON(23).map { text in
+                    do { return try JSONDecoder().decode(ResourcePricing.self, from: Data(text.utf8)) } catch {
+                        throw row.failure(23, "is not a pricing rule: \(error)")
+                    }
+                })
             let resource = StoredResource(
                 id: Identifier(uncheckedString: id), seq: try row.unsigned(0), provider: prefix, spec: spec,
                 version: try row.unsigned(16), createdAt: try row.date(17), updatedAt: try row.date(18))

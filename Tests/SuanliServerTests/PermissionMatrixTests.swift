@@ -61,6 +61,14 @@ struct MatrixFixture: Sendable {
         try await test.client(tokens[.consumer]).submit(taskSpec()).id
     }
 
+    /// A new quote of the consumer (1 unit, held 1 s): the clock moves 1 s first, so the
+    /// previous fresh quote has expired and its unit is free for this one.
+    func freshQuote() async throws -> String {
+        test.clock.advance(1)
+        let spec = TaskSpec(name: "m", units: 1, accept: [TaskSpec.Alternative(kind: .gpu)], durationS: 60)
+        return try await test.client(tokens[.consumer]).quote(QuoteRequest(spec: spec, holdS: 1, maxOffers: 1)).id
+    }
+
     /// A new token of the provider, created by the operator.
     func freshProviderToken() async throws -> String {
         try await op.createToken(TokenRequest(role: .provider, owner: prefix)).id
@@ -163,6 +171,15 @@ enum PermissionMatrix {
             ("/v1/agent/logs", #"{"task":"\#(f.task)","attempt":1,"stream":"stdout","data":"hi\n"}"#)
         },
         row(.GET, "/v1/usage", "401 200 200 200 200 200 200 401 401", "consumers and providers: their own") { _, _ in ("/v1/usage", nil) },
+        row(.POST, "/v1/quotes", "401 403 403 403 201 201 403 401 401", "each consumer asks for its own") { _, _ in
+            ("/v1/quotes", #"{"name":"m","units":1,"accept":[{"kind":"gpu","run":{"command":["true"]}}],"hold_s":1,"max_offers":1}"#)
+        },
+        row(.DELETE, "/v1/quotes/{id}", "401 200 404 404 200 404 403 401 401", "the consumer's quote") { f, _ in
+            ("/v1/quotes/\(try await f.freshQuote())", nil)
+        },
+        row(.POST, "/v1/quotes/{id}/accept", "401 403 403 403 201 404 403 401 401", "the consumer's quote") { f, _ in
+            ("/v1/quotes/\(try await f.freshQuote())/accept", #"{"offer":"o1"}"#)
+        },
         row(.GET, "/v1/platform/instances", "401 200 200 200 200 200 200 401 401", "any token") { _, _ in ("/v1/platform/instances", nil) },
     ]
 

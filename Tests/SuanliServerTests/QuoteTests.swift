@@ -135,7 +135,7 @@ struct QuoteTests {
             await expectAPIError(422, "validation_failed") { _ = try await a.quote(Self.request(units: 64)) }
             let token = try await t.operatorClient.registerConsumer(ConsumerRegistration(name: "raw")).token
             let (status, body) = try await rawRequest(
-                t.url + "/v1/quotes", method: .POST, token: token, body: Data(#"{"units":1,"accept":[{"kind":"gpu"}],"hold_s":"x"}"#.utf8))
+                t.url + "/v1/quotes", method: .POST, token: token, body: Data(#"{"name":"n","units":1,"accept":[{"kind":"gpu","run":{"command":["true"]}}],"hold_s":"x"}"#.utf8))
             #expect(status == 400)
             #expect(body.contains("hold_s"))
             let (missing, _) = try await rawRequest(

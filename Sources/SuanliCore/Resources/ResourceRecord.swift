@@ -50,6 +50,8 @@ public struct ResourceRecord: Sendable, Codable, Hashable {
     public var priceFenPerUnitHour: Int64
     /// Fen per standard TFLOPS-hour (see ``StandardUnit``); absent when the resource is unrated.
     public var priceFenPerStandardHour: Double?
+    /// How the price follows the load (``ResourcePricing``); absent: fixed.
+    public var pricing: ResourcePricing?
     public var labels: [String: String]
     /// The renewable share in force: the resource's override, else its provider's.
     public var renewable: Double
@@ -70,6 +72,7 @@ public struct ResourceRecord: Sendable, Codable, Hashable {
 
     enum CodingKeys: String, CodingKey {
         case id, provider, kind, arch, model, units, tflops, location, labels, renewable, version, state, available, platform
+        case pricing
         case unavailableReason = "unavailable_reason"
         case rttMs = "rtt_ms"
         case computeClass = "class"
@@ -86,7 +89,7 @@ public struct ResourceRecord: Sendable, Codable, Hashable {
         model: String, units: Int, memoryGiB: Double, tflops: TFLOPS, location: String,
         priceFenPerUnitHour: Int64, labels: [String: String], renewable: Double, version: UInt64,
         createdAt: Date, updatedAt: Date, state: LiveState, available: Bool, unavailableReason: String? = nil,
-        rttMs: Double? = nil, priceFenPerStandardHour: Double? = nil
+        rttMs: Double? = nil, priceFenPerStandardHour: Double? = nil, pricing: ResourcePricing? = nil
     ) {
         self.id = id
         self.provider = provider
@@ -109,5 +112,6 @@ public struct ResourceRecord: Sendable, Codable, Hashable {
         self.unavailableReason = unavailableReason
         self.rttMs = rttMs
         self.priceFenPerStandardHour = priceFenPerStandardHour
+        self.pricing = pricing
     }
 }

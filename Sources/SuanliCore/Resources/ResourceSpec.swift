@@ -15,9 +15,11 @@ public struct ResourceSpec: Sendable, Codable, Hashable {
     public var labels: [String: String]
     /// Renewable-energy share (0…1) overriding the provider's, if set.
     public var renewable: Double?
+    /// How the price follows the load (``ResourcePricing``); nil: fixed.
+    public var pricing: ResourcePricing?
 
     enum CodingKeys: String, CodingKey {
-        case kind, arch, model, units, tflops, location, labels, renewable
+        case kind, arch, model, units, tflops, location, labels, renewable, pricing
         case memoryGiB = "memory_gib"
         case priceFenPerUnitHour = "price_fen_per_unit_hour"
     }
@@ -26,7 +28,7 @@ public struct ResourceSpec: Sendable, Codable, Hashable {
     public init(
         kind: ResourceKind, arch: String, model: String, units: Int, memoryGiB: Double,
         tflops: TFLOPS = TFLOPS(), location: String, priceFenPerUnitHour: Int64,
-        labels: [String: String] = [:], renewable: Double? = nil
+        labels: [String: String] = [:], renewable: Double? = nil, pricing: ResourcePricing? = nil
     ) {
         self.kind = kind
         self.arch = arch
@@ -38,6 +40,7 @@ public struct ResourceSpec: Sendable, Codable, Hashable {
         self.priceFenPerUnitHour = priceFenPerUnitHour
         self.labels = labels
         self.renewable = renewable
+        self.pricing = pricing
     }
 
     public init(from decoder: any Decoder) throws {
@@ -52,6 +55,7 @@ public struct ResourceSpec: Sendable, Codable, Hashable {
         priceFenPerUnitHour = try c.decode(Int64.self, forKey: .priceFenPerUnitHour)
         labels = try c.decodeIfPresent([String: String].self, forKey: .labels) ?? [:]
         renewable = try c.decodeIfPresent(Double.self, forKey: .renewable)
+        pricing = try c.decodeIfPresent(ResourcePricing.self, forKey: .pricing)
     }
 
     /// The compute class derived from kind and labels.
@@ -90,5 +94,6 @@ public struct ResourceSpec: Sendable, Codable, Hashable {
             try Validation.fraction(renewable, field: "renewable")
         }
         try StandardUnit.validate(labels: labels)
+        try pricing?.validate(list: priceFenPerUnitHour)
     }
 }

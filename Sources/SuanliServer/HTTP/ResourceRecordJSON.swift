@@ -64,6 +64,8 @@ enum ResourceRecordJSON {
             b.writeStaticString(",\"price_fen_per_standard_hour\":")
             guard double(standard, &b) else { return false }
         }
+        // A pricing rule is rare: the encoder writes those records.
+        guard r.pricing == nil else { return false }
         b.writeStaticString(",\"labels\":{")
         first = true
         for (key, value) in r.labels {

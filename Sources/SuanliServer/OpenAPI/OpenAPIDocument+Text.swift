@@ -77,6 +77,10 @@ extension OpenAPIDocument {
     {
       "name": "Handle",
       "description": "Handle-compatible resolution (the Handle.Net HTTP JSON REST API; docs/federation.md)."
+    },
+    {
+      "name": "Market",
+      "description": "Quotes: offers whose capacity is held, accepted or released (docs/market.md)."
     }
   ],
   "security": [
@@ -4504,6 +4508,336 @@ extension OpenAPIDocument {
           }
         }
       }
+    },
+    "/v1/quotes": {
+      "post": {
+        "tags": [
+          "Market"
+        ],
+        "summary": "Ask for offers whose capacity is held",
+        "operationId": "createQuote",
+        "description": "A consumer's token. Up to `max_offers` placements for the task, ranked by its objective, each held (nobody else can take the units) until `expires_at`; within a second after it the units are free again by themselves. A spec that no registered resource could ever satisfy is 422, as for `POST /v1/tasks`.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/QuoteRequest"
+              },
+              "example": {
+                "name": "train",
+                "units": 8,
+                "accept": [
+                  {
+                    "kind": "gpu",
+                    "run": {
+                      "command": [
+                        "python",
+                        "train.py"
+                      ]
+                    }
+                  }
+                ],
+                "data_location": "city.shanghai",
+                "max_rtt_ms": 20,
+                "duration_s": 3600,
+                "hold_s": 30,
+                "max_offers": 2
+              }
+            }
+          }
+        },
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "201": {
+            "description": "The quote and its held offers.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/QuoteRecord"
+                },
+                "example": {
+                  "id": "q3",
+                  "consumer": "c1",
+                  "state": "open",
+                  "created_at": "2026-11-21T22:30:00.000Z",
+                  "expires_at": "2026-11-21T22:30:30.000Z",
+                  "offers": [
+                    {
+                      "id": "o1",
+                      "placement": {
+                        "alternative": 0,
+                        "parts": [
+                          {
+                            "resource": "86.1.7/zjk-a/gpu-node-17",
+                            "units": 8,
+                            "price_fen_per_unit_hour": 900,
+                            "rtt_ms": 6.1,
+                            "renewable": 0.72
+                          }
+                        ]
+                      },
+                      "price_fen_per_unit_hour": 900,
+                      "estimated_cost_fen": 7200,
+                      "estimated_start": "2026-11-21T22:30:00.000Z",
+                      "rtt_ms": 6.1,
+                      "renewable": 0.72,
+                      "reliability": null,
+                      "price_fen_per_standard_hour": null
+                    },
+                    {
+                      "id": "o2",
+                      "placement": {
+                        "alternative": 0,
+                        "parts": [
+                          {
+                            "resource": "86.1.9/wh-b/gpu-node-3",
+                            "units": 8,
+                            "price_fen_per_unit_hour": 950,
+                            "rtt_ms": 9.4,
+                            "renewable": 0.4
+                          }
+                        ]
+                      },
+                      "price_fen_per_unit_hour": 950,
+                      "estimated_cost_fen": 7600,
+                      "estimated_start": "2026-11-21T22:30:00.000Z",
+                      "rtt_ms": 9.4,
+                      "renewable": 0.4,
+                      "reliability": null,
+                      "price_fen_per_standard_hour": null
+                    }
+                  ],
+                  "task": null
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "422": {
+            "$ref": "#/components/responses/ValidationFailed"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/v1/quotes/{id}": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/QuoteID"
+        }
+      ],
+      "delete": {
+        "tags": [
+          "Market"
+        ],
+        "summary": "Release a quote early",
+        "operationId": "releaseQuote",
+        "description": "The quote's consumer or the operator (others get 404): every offer's units are free at once. 410 if it already expired or was released, 409 if accepted.",
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The quote, now released.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/QuoteRecord"
+                },
+                "example": {
+                  "id": "q3",
+                  "consumer": "c1",
+                  "state": "released",
+                  "created_at": "2026-11-21T22:30:00.000Z",
+                  "expires_at": "2026-11-21T22:30:30.000Z",
+                  "offers": [
+                    {
+                      "id": "o1",
+                      "placement": {
+                        "alternative": 0,
+                        "parts": [
+                          {
+                            "resource": "86.1.7/zjk-a/gpu-node-17",
+                            "units": 8,
+                            "price_fen_per_unit_hour": 900,
+                            "rtt_ms": 6.1,
+                            "renewable": 0.72
+                          }
+                        ]
+                      },
+                      "price_fen_per_unit_hour": 900,
+                      "estimated_cost_fen": 7200,
+                      "estimated_start": "2026-11-21T22:30:00.000Z",
+                      "rtt_ms": 6.1,
+                      "renewable": 0.72,
+                      "reliability": null,
+                      "price_fen_per_standard_hour": null
+                    },
+                    {
+                      "id": "o2",
+                      "placement": {
+                        "alternative": 0,
+                        "parts": [
+                          {
+                            "resource": "86.1.9/wh-b/gpu-node-3",
+                            "units": 8,
+                            "price_fen_per_unit_hour": 950,
+                            "rtt_ms": 9.4,
+                            "renewable": 0.4
+                          }
+                        ]
+                      },
+                      "price_fen_per_unit_hour": 950,
+                      "estimated_cost_fen": 7600,
+                      "estimated_start": "2026-11-21T22:30:00.000Z",
+                      "rtt_ms": 9.4,
+                      "renewable": 0.4,
+                      "reliability": null,
+                      "price_fen_per_standard_hour": null
+                    }
+                  ],
+                  "task": null
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "410": {
+            "$ref": "#/components/responses/Gone"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/v1/quotes/{id}/accept": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/QuoteID"
+        }
+      ],
+      "post": {
+        "tags": [
+          "Market"
+        ],
+        "summary": "Accept an offer",
+        "operationId": "acceptQuote",
+        "description": "The quote's consumer (others get 404). The task is scheduled on exactly the offer's placement at exactly its prices; the other offers' holds are released at once. 410 once the quote expired (or was released), 409 if already accepted, 422 for an offer the quote does not have.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/QuoteAcceptance"
+              },
+              "example": {
+                "offer": "o1"
+              }
+            }
+          }
+        },
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "201": {
+            "description": "The task, scheduled as offered.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/TaskSubmission"
+                },
+                "example": {
+                  "id": "t7",
+                  "state": "scheduled",
+                  "placement": {
+                    "alternative": 0,
+                    "parts": [
+                      {
+                        "resource": "86.1.7/zjk-a/gpu-node-17",
+                        "units": 8,
+                        "price_fen_per_unit_hour": 900,
+                        "rtt_ms": 6.1,
+                        "renewable": 0.72
+                      }
+                    ]
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "410": {
+            "$ref": "#/components/responses/Gone"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "422": {
+            "$ref": "#/components/responses/ValidationFailed"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
     }
   },
   "components": {
@@ -4580,6 +4914,17 @@ extension OpenAPIDocument {
           "minimum": 0,
           "maximum": 7
         }
+      },
+      "QuoteID": {
+        "name": "id",
+        "in": "path",
+        "required": true,
+        "description": "A quote id (`q` and a number).",
+        "schema": {
+          "type": "string",
+          "minLength": 1
+        },
+        "example": "q3"
       }
     },
     "responses": {
@@ -4720,6 +5065,16 @@ extension OpenAPIDocument {
             }
           }
         }
+      },
+      "Gone": {
+        "description": "`gone`: it existed but has ended for good (an expired or released quote).",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/APIErrorBody"
+            }
+          }
+        }
       }
     },
     "schemas": {
@@ -4744,7 +5099,8 @@ extension OpenAPIDocument {
                   "conflict",
                   "payload_too_large",
                   "validation_failed",
-                  "unavailable"
+                  "unavailable",
+                  "gone"
                 ]
               },
               "message": {
@@ -4990,6 +5346,17 @@ extension OpenAPIDocument {
             "description": "The resource's own renewable share, overriding its provider's.",
             "minimum": 0,
             "maximum": 1
+          },
+          "pricing": {
+            "oneOf": [
+              {
+                "$ref": "#/components/schemas/ResourcePricing"
+              },
+              {
+                "type": "null"
+              }
+            ],
+            "description": "Absent or null: fixed."
           }
         },
         "required": [
@@ -5125,6 +5492,9 @@ extension OpenAPIDocument {
           "platform": {
             "$ref": "#/components/schemas/Prefix",
             "description": "The prefix of the platform that owns the resource (set by resolve, docs/federation.md)."
+          },
+          "pricing": {
+            "$ref": "#/components/schemas/ResourcePricing"
           }
         },
         "required": [
@@ -7787,6 +8157,205 @@ extension OpenAPIDocument {
             "description": "When the value last changed, ISO 8601 in whole seconds."
           }
         }
+      },
+      "QuoteRequest": {
+        "description": "A task spec, exactly as for `POST /v1/tasks`, plus how long to hold the offers and how many to make.",
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/TaskSpec"
+          },
+          {
+            "type": "object",
+            "properties": {
+              "hold_s": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 300,
+                "description": "Seconds every offer's capacity is held (default 30)."
+              },
+              "max_offers": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 20,
+                "description": "Most offers (default 5)."
+              }
+            }
+          }
+        ]
+      },
+      "QuoteOffer": {
+        "type": "object",
+        "description": "A placement whose units are held until the quote's `expires_at`, and what it costs.",
+        "properties": {
+          "id": {
+            "type": "string",
+            "description": "`o1`, `o2`, … best first by the task's objective.",
+            "examples": [
+              "o1"
+            ]
+          },
+          "placement": {
+            "$ref": "#/components/schemas/Placement"
+          },
+          "price_fen_per_unit_hour": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Unit-weighted mean of the parts' prices, rounded up to whole fen (each part keeps its own price)."
+          },
+          "estimated_cost_fen": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "minimum": 0,
+            "description": "Σ over parts of ⌈units × duration_ms × price ÷ 3,600,000⌉ (the metering rule) for `duration_s`; null without `duration_s`."
+          },
+          "estimated_start": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "rtt_ms": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "minimum": 0,
+            "description": "The largest RTT of the parts from `data_location`; null without one."
+          },
+          "renewable": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 1,
+            "description": "Unit-weighted renewable share."
+          },
+          "reliability": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "minimum": 0,
+            "maximum": 1,
+            "description": "The lowest reliability score among the parts' providers; null until providers are scored."
+          },
+          "price_fen_per_standard_hour": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "minimum": 0,
+            "description": "Fen per standard TFLOPS-hour; null when a part is unrated (not filled in yet)."
+          }
+        },
+        "required": [
+          "id",
+          "placement",
+          "price_fen_per_unit_hour",
+          "estimated_cost_fen",
+          "estimated_start",
+          "rtt_ms",
+          "renewable",
+          "reliability",
+          "price_fen_per_standard_hour"
+        ],
+        "additionalProperties": false
+      },
+      "QuoteRecord": {
+        "type": "object",
+        "description": "A quote: offers held for the consumer until `expires_at`.",
+        "properties": {
+          "id": {
+            "type": "string",
+            "examples": [
+              "q3"
+            ]
+          },
+          "consumer": {
+            "type": "string",
+            "examples": [
+              "c1"
+            ]
+          },
+          "state": {
+            "type": "string",
+            "enum": [
+              "open",
+              "accepted",
+              "released",
+              "expired"
+            ]
+          },
+          "created_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "expires_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "offers": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/QuoteOffer"
+            },
+            "description": "Best first; empty when no capacity is free now (submit the task to queue it)."
+          },
+          "task": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "The task an accepted offer became."
+          }
+        },
+        "required": [
+          "id",
+          "consumer",
+          "state",
+          "created_at",
+          "expires_at",
+          "offers",
+          "task"
+        ],
+        "additionalProperties": false
+      },
+      "QuoteAcceptance": {
+        "type": "object",
+        "properties": {
+          "offer": {
+            "type": "string",
+            "minLength": 1,
+            "description": "An offer's id.",
+            "examples": [
+              "o1"
+            ]
+          }
+        },
+        "required": [
+          "offer"
+        ]
+      },
+      "ResourcePricing": {
+        "type": "object",
+        "description": "How the price follows the load (docs/market.md). `fixed`: `price_fen_per_unit_hour`. `dynamic`: `price_fen_per_unit_hour` is the floor (idle) and `cap_fen_per_unit_hour` the price at full utilisation; in between floor + ⌈(cap − floor) × u²⌉ with u = 1 − free_units ÷ units of the latest report.",
+        "properties": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "fixed",
+              "dynamic"
+            ]
+          },
+          "cap_fen_per_unit_hour": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "minimum": 0,
+            "maximum": 100000000000,
+            "description": "`dynamic` only: at least `price_fen_per_unit_hour`."
+          }
+        },
+        "required": [
+          "model"
+        ],
+        "additionalProperties": false
       }
     }
   }
