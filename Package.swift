@@ -112,7 +112,7 @@ let package = Package(
         .target(
             name: "SuanliHandle",
             dependencies: [
-                "SuanliCore", "SuanliServer",
+                "SuanliCore", "SuanliServer", "SuanliFederation",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
