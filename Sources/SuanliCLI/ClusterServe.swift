@@ -7,12 +7,18 @@ import SuanliCluster
 import SuanliCore
 import SuanliPostgres
 import SuanliServer
+import Synchronization
 
 /// `suanli serve --database URL`: one instance of a platform shared through PostgreSQL. It
 /// listens at once, campaigns for the leader lease, runs the platform while it leads and
 /// forwards every request to the leader otherwise (see `docs/operations.md`).
 enum ClusterServe {
-    static func run(options: ServeOptions, databaseURL: String) async throws {
+    /// `modules` adds modules beyond `platformModules(for:instances:)` to each leadership's
+    /// platform (federation), given the platform and this instance's URL.
+    static func run(
+        options: ServeOptions, databaseURL: String,
+        modules: @escaping @Sendable (Platform, String) async -> [any PlatformModule] = { _, _ in [] }
+    ) async throws {
         _ = bootstrapLogging
         let logger = options.logger
         let database: PostgresConfiguration
@@ -40,7 +46,7 @@ enum ClusterServe {
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
         do {
             try await PostgresStore.withStore(database, logger: logger) { store in
-                try await serve(options: options, store: store, http: http, logger: logger)
+                try await serve(options: options, store: store, http: http, logger: logger, modules: modules)
             }
         } catch let error as SuanliError {
             try? await http.shutdown()
@@ -52,7 +58,11 @@ enum ClusterServe {
         try? await http.shutdown()
     }
 
-    private static func serve(options: ServeOptions, store: PostgresStore, http: HTTPClient, logger: Logger) async throws {
+    private static func serve(
+        options: ServeOptions, store: PostgresStore, http: HTTPClient, logger: Logger,
+        modules: @escaping @Sendable (Platform, String) async -> [any PlatformModule]
+    ) async throws {
+        let listeningURL = Mutex<String?>(nil)
         let clusterDatabase = ClusterDatabase(client: store.client, logger: logger)
         let instanceID = ClusterIdentity.newInstanceID()
         let responder = ClusterResponder(instanceID: instanceID, http: http)
@@ -66,9 +76,11 @@ enum ClusterServe {
                 try await ClusterDatabase.fence(instance: instanceID, generation: generation, on: connection, logger: logger)
             }
             let platform = try await Platform.open(configuration: configuration, store: store, logger: logger)
-            return LeaderRuntime(platform: platform, modules: platformModules(for: platform, instances: clusterDatabase))
+            let extra = await modules(platform, listeningURL.withLock { $0 } ?? "")
+            return LeaderRuntime(platform: platform, modules: platformModules(for: platform, instances: clusterDatabase) + extra)
         }
         let host = options.host
+        let publicURL = options.publicURL
         let prefix = options.prefix
         let data = options.data
         let application = Application(
@@ -78,6 +90,8 @@ enum ClusterServe {
             services: [node],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
+                let reachable = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
+                listeningURL.withLock { $0 = publicURL ?? "http://\(reachable):\(port)" }
                 node.listening(host: host, port: port)
                 print("Suanli platform \(prefix) instance \(instanceID) listening on http://\(host):\(port) (data: \(data); database shared)")
                 fflush(nil)

@@ -13,7 +13,11 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         if let database = options.database {
-            return try await ClusterServe.run(options: options, databaseURL: database)
+            return try await ClusterServe.run(options: options, databaseURL: database) { [options, federation] platform, url in
+                let module = await federation.open(platform, publicURL: options.publicURL, logger: options.logger)
+                module.listening(at: url)
+                return [module]
+            }
         }
         let platform = try await options.openPlatform()
         let federationModule = await federation.open(platform, publicURL: options.publicURL, logger: options.logger)
