@@ -16,8 +16,9 @@ import SuanliServer
 /// through the platform's resolve-anywhere seam, prefixes through the signed delegation
 /// records of ``FederationModule``, with each platform's public key. Answers carry
 /// `responseCode` 1 (200), 100 (404, no such handle), 200 (200, no value matches the
-/// `type=`/`index=` filters), 102 (400, not a handle of ours), 4 (400, a bad filter) or 402
-/// (401, the platform's reads need a token); never a 5xx for bad input. Every answer allows any
+/// `type=`/`index=` filters), 102 (400, not a handle of ours), 4 (400, a bad filter), 6 (400,
+/// the federation's hop limit), 402 (401, the platform's reads need a token) or 2 (a failing
+/// peer's 5xx); never a 5xx for bad input. Every answer allows any
 /// origin (CORS), and `OPTIONS` answers preflights. The interface is read-only: handles change
 /// through the `/v1` API. The route needs a token only when the platform's reads do.
 public struct HandleModule: PlatformModule {
@@ -117,6 +118,8 @@ public struct HandleModule: PlatformModule {
             let code: Int = error.status
             switch code {
             case 404: return HandleRecord(responseCode: .handleNotFound, handle: text, message: error.message)
+            case 400 where error.code.rawValue == "hop_limit":
+                return HandleRecord(responseCode: .recursionCountTooHigh, handle: text, message: error.message)
             case 400..<500: return HandleRecord(responseCode: .invalidHandle, handle: text, message: error.message)
             default:
                 let status = (500...599).contains(code) ? HTTPResponse.Status(code: code) : .badGateway

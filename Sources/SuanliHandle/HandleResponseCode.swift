@@ -9,6 +9,8 @@ public enum HandleResponseCode: Int, Sendable, Codable, CaseIterable {
     case error = 2
     /// The request is malformed, e.g. an `index` that is not an integer (HTTP 400).
     case protocolError = 4
+    /// The federation forwarded the request too often (`hop_limit`, HTTP 400).
+    case recursionCountTooHigh = 6
     /// No such handle (HTTP 404).
     case handleNotFound = 100
     /// The handle is not a handle this server understands (HTTP 400).
@@ -25,7 +27,7 @@ public enum HandleResponseCode: Int, Sendable, Codable, CaseIterable {
         switch self {
         case .success, .valuesNotFound: .ok
         case .error: .internalServerError
-        case .protocolError, .invalidHandle, .serverNotResponsible: .badRequest
+        case .protocolError, .recursionCountTooHigh, .invalidHandle, .serverNotResponsible: .badRequest
         case .handleNotFound: .notFound
         case .authenticationNeeded: .unauthorized
         }

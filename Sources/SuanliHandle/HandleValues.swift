@@ -7,10 +7,10 @@ import SuanliCore
 /// (free units, availability) carries ``liveTTL``, so Handle resolvers cache the first long and
 /// the second only for seconds.
 public enum HandleValues {
-    /// Seconds a resolver may cache a static attribute.
-    public static let staticTTL = 3600
-    /// Seconds a resolver may cache live state.
-    public static let liveTTL = 5
+    /// Seconds a resolver may cache a static attribute (the federation's resolve cache keeps them as long).
+    public static let staticTTL = 300
+    /// Seconds a resolver may cache live state (as the federation's resolve cache).
+    public static let liveTTL = 2
     /// The index of a platform's public key in its prefix handle (`HS_PUBKEY`).
     public static let publicKeyIndex = 300
     /// The index of every record's `HS_ADMIN` value.

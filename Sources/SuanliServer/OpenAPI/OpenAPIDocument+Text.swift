@@ -4301,7 +4301,7 @@ extension OpenAPIDocument {
         ],
         "summary": "Resolve a handle (Handle.Net HTTP JSON REST API)",
         "operationId": "resolveHandle",
-        "description": "A resource's identifier or `0.NA/{prefix}` as handle values (`URL`, `SUANLI.*`, `HS_ADMIN`, `HS_PUBKEY`). `responseCode` 1 (200), 200 (200: no value matches the filters), 100 (404), 102 (400: not a handle of ours), 4 (400: a bad filter), 402 (401: reads need a token). A bad bearer token or a rate limit is answered by the platform's error body. Needs a token only when the platform's reads do.",
+        "description": "A resource's identifier or `0.NA/{prefix}` as handle values (`URL`, `SUANLI.*`, `HS_ADMIN`, `HS_PUBKEY`). `responseCode` 1 (200), 200 (200: no value matches the filters), 100 (404), 102 (400: not a handle of ours), 4 (400: a bad filter), 6 (400: the federation's hop limit), 402 (401: reads need a token), 2 (502/503: the owning platform failed or cannot be reached). A bad bearer token or a rate limit is answered by the platform's error body. Needs a token only when the platform's reads do.",
         "security": [
           {},
           {
@@ -4362,7 +4362,7 @@ extension OpenAPIDocument {
                         "format": "string",
                         "value": "http://127.0.0.1:8080/v1/resolve/86.1.7/zjk-a/gpu-node-17"
                       },
-                      "ttl": 3600,
+                      "ttl": 300,
                       "timestamp": "2026-11-21T22:31:04Z"
                     },
                     {
@@ -4372,7 +4372,7 @@ extension OpenAPIDocument {
                         "format": "string",
                         "value": "gpu"
                       },
-                      "ttl": 3600,
+                      "ttl": 300,
                       "timestamp": "2026-11-21T22:31:04Z"
                     },
                     {
@@ -4382,7 +4382,7 @@ extension OpenAPIDocument {
                         "format": "string",
                         "value": "5"
                       },
-                      "ttl": 5,
+                      "ttl": 2,
                       "timestamp": "2026-11-21T22:31:04Z"
                     },
                     {
@@ -4396,7 +4396,7 @@ extension OpenAPIDocument {
                           "permissions": "011111110011"
                         }
                       },
-                      "ttl": 3600,
+                      "ttl": 300,
                       "timestamp": "2026-11-21T22:30:00Z"
                     }
                   ]
@@ -4405,7 +4405,7 @@ extension OpenAPIDocument {
             }
           },
           "400": {
-            "description": "`responseCode` 102 (not a Suanli identifier nor `0.NA/PREFIX`) or 4 (a bad `type`/`index` filter), with `message`.",
+            "description": "`responseCode` 102 (not a Suanli identifier nor `0.NA/PREFIX`), 4 (a bad `type`/`index` filter) or 6 (the federation's hop limit), with `message`.",
             "headers": {
               "Access-Control-Allow-Origin": {
                 "description": "`*`: any origin may read the answer.",
@@ -4468,6 +4468,26 @@ extension OpenAPIDocument {
           },
           "429": {
             "$ref": "#/components/responses/TooManyRequests"
+          },
+          "502": {
+            "description": "`responseCode` 2: the platform that owns the identifier or prefix answered badly.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/HandleRecord"
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "`responseCode` 2: the platform that owns the identifier or prefix cannot be reached (and no cached record).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/HandleRecord"
+                }
+              }
+            }
           }
         }
       },
@@ -8051,6 +8071,7 @@ extension OpenAPIDocument {
               1,
               2,
               4,
+              6,
               100,
               102,
               200,
