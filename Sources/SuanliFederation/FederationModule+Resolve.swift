@@ -15,7 +15,7 @@ extension FederationModule: RemoteResolver {
         switch route(id.prefix) {
         case .none: return nil
         case .notJoined(let child):
-            throw SuanliError(.unavailable, "\(id) lies under \(child.record.prefix), delegated to \(child.record.name), which has not joined yet")
+            throw SuanliError(.notFound, "no resource \(id) is known: it lies under \(child.record.prefix), delegated to \(child.record.name), which has not joined yet")
         case .child(let child):
             base = child.record.url
             owner = child

@@ -247,7 +247,7 @@ extension FederationModule {
     /// The request target as sent (path and query): what the signature covers.
     static func target(_ request: Request) -> String { request.head.path ?? request.uri.description }
 
-    /// The `Suanli-Hops` header (0 when absent); 508 past ``FederationHeaders/maxHops``.
+    /// The `Suanli-Hops` header (0 when absent); 400 `hop_limit` at ``FederationHeaders/maxHops``.
     static func hops(_ request: Request) throws(SuanliError) -> Int {
         guard let name = HTTPField.Name(FederationHeaders.hops), let text = request.headers[name] else { return 0 }
         guard let hops = Int(text), hops >= 0 else {
@@ -256,7 +256,7 @@ extension FederationModule {
         guard hops < FederationHeaders.maxHops else {
             throw SuanliError(
                 "hop_limit", "the request was forwarded \(hops) times (limit \(FederationHeaders.maxHops)); the federation's routing loops",
-                status: 508)
+                status: 400)
         }
         return hops
     }

@@ -2195,9 +2195,6 @@ extension OpenAPIDocument {
           },
           "503": {
             "$ref": "#/components/responses/Unavailable"
-          },
-          "508": {
-            "$ref": "#/components/responses/LoopDetected"
           }
         }
       }
@@ -2296,9 +2293,6 @@ extension OpenAPIDocument {
           },
           "503": {
             "$ref": "#/components/responses/Unavailable"
-          },
-          "508": {
-            "$ref": "#/components/responses/LoopDetected"
           }
         },
         "parameters": [
@@ -4010,9 +4004,6 @@ extension OpenAPIDocument {
           },
           "503": {
             "$ref": "#/components/responses/Unavailable"
-          },
-          "508": {
-            "$ref": "#/components/responses/LoopDetected"
           }
         }
       }
@@ -4928,7 +4919,7 @@ extension OpenAPIDocument {
         "name": "Suanli-Hops",
         "in": "header",
         "required": false,
-        "description": "How many platforms have forwarded this request so far (set by platforms, not clients); at 8 the answer is `508 hop_limit`.",
+        "description": "How many platforms have forwarded this request so far (set by platforms, not clients); at 8 the answer is `400 hop_limit`.",
         "schema": {
           "type": "integer",
           "minimum": 0,
@@ -5068,16 +5059,6 @@ extension OpenAPIDocument {
       },
       "BadGateway": {
         "description": "`bad_peer_answer` or `outside_delegation`: another platform of the federation answered something this one refuses.",
-        "content": {
-          "application/json": {
-            "schema": {
-              "$ref": "#/components/schemas/APIErrorBody"
-            }
-          }
-        }
-      },
-      "LoopDetected": {
-        "description": "`hop_limit`: the request was forwarded too many times (`Suanli-Hops`).",
         "content": {
           "application/json": {
             "schema": {
@@ -7819,8 +7800,7 @@ extension OpenAPIDocument {
         "required": [
           "name",
           "url"
-        ],
-        "additionalProperties": false
+        ]
       },
       "FederationChild": {
         "type": "object",
@@ -8012,8 +7992,7 @@ extension OpenAPIDocument {
           "join_token",
           "public_key",
           "url"
-        ],
-        "additionalProperties": false
+        ]
       },
       "FederationSync": {
         "type": "object",
@@ -8029,8 +8008,7 @@ extension OpenAPIDocument {
         "required": [
           "prefix",
           "url"
-        ],
-        "additionalProperties": false
+        ]
       },
       "FederationLink": {
         "type": "object",

@@ -46,7 +46,7 @@ struct DiscoveryRoutes {
         return ResolveBatchResult(items: try await platform.resolveAnywhere(batch: body.ids, hops: try Self.hops(request)))
     }
 
-    /// The `Suanli-Hops` header of a forwarded resolve (0 when absent); past the limit, 508.
+    /// The `Suanli-Hops` header of a forwarded resolve (0 when absent); 400 `hop_limit` at the limit.
     static func hops(_ request: Request) throws(SuanliError) -> Int {
         guard let name = HTTPField.Name(FederationHeaders.hops), let text = request.headers[name] else { return 0 }
         guard let hops = Int(text), hops >= 0 else {
@@ -55,7 +55,7 @@ struct DiscoveryRoutes {
         guard hops < FederationHeaders.maxHops else {
             throw SuanliError(
                 "hop_limit", "the request was forwarded \(hops) times (limit \(FederationHeaders.maxHops)); the federation's routing loops",
-                status: 508)
+                status: 400)
         }
         return hops
     }
