@@ -177,7 +177,7 @@ let package = Package(
             dependencies: [
                 "SuanliCore", "SuanliRegistry", "SuanliScheduler", "SuanliStore", "SuanliServer", "SuanliClient",
                 "SuanliAgent", "SuanliSimulation", "SuanliDemo", "SuanliBenchmarks", "SuanliWeb", "SuanliMetrics",
-                "SuanliFederation",
+                "SuanliFederation", "SuanliMarket",
                 "SuanliTaskFiles", "SuanliHandle", "SuanliPostgres", "SuanliCluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -233,7 +233,7 @@ let package = Package(
             name: "SuanliServerTests",
             dependencies: [
                 "SuanliCore", "SuanliServer", "SuanliClient", "SuanliStore", "SuanliRegistry", "SuanliWeb", "SuanliMetrics",
-                "SuanliFederation",
+                "SuanliFederation", "SuanliMarket",
                 "SuanliPostgres", "SuanliHandle", "SuanliCluster",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import SuanliCore
+import SuanliMarket
 import SuanliServer
 import SuanliStore
 
@@ -50,6 +51,9 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Seconds after which idle, partial and slow connections are closed (long polls in progress are kept).")
     var idleTimeout: Double = 30
 
+    @Option(name: .customLong("platform-fee-bp"), help: "The platform's fee in basis points of each charge (0-10000), taken from providers' payouts.")
+    var platformFeeBP = 0
+
     // No default value: help would print it, and the URL may hold a password.
     @Option(
         name: .customLong("database"),
@@ -82,6 +86,9 @@ struct ServeOptions: ParsableArguments {
         guard idleTimeout >= 0.1, idleTimeout <= 86_400 else {
             throw ValidationError("--idle-timeout must be between 0.1 and 86400 seconds")
         }
+        guard (0...PlatformFee.maxBasisPoints).contains(platformFeeBP) else {
+            throw ValidationError("--platform-fee-bp must be between 0 and 10000 (basis points: 250 is 2.5 %)")
+        }
         guard (0...36_500).contains(auditRetentionDays) else {
             throw ValidationError("--audit-retention-days must be between 0 (keep forever) and 36500")
         }
@@ -110,6 +117,7 @@ struct ServeOptions: ParsableArguments {
         configuration.idleTimeout = idleTimeout
         configuration.auditRetentionDays = auditRetentionDays
         configuration.trustedProxies = Set(trustedProxy)
+        configuration.platformFee = PlatformFee(basisPoints: platformFeeBP)
         for value in rateLimit {
             if let (limitClass, limit) = try? RateLimit.parse(value) { configuration.rateLimits[limitClass] = limit }
         }

@@ -14,7 +14,7 @@ public struct SuanliCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             Serve.self, Up.self, Resolve.self, Find.self, Providers.self, ConsumersCommand.self, Stats.self,
-            TopologyCommand.self, Submit.self, QuoteCommand.self, AcceptCommand.self, Tasks.self, TaskCommand.self, Cancel.self, Explain.self, Logs.self, Usage.self, AgentCommand.self,
+            TopologyCommand.self, Submit.self, QuoteCommand.self, AcceptCommand.self, Tasks.self, TaskCommand.self, Cancel.self, Explain.self, Logs.self, Usage.self, BillsCommand.self, PayoutsCommand.self, BudgetCommand.self, AgentCommand.self,
             TokensCommand.self, AuditorsCommand.self, AuditCommand.self, FederationCommand.self,
             Sim.self, Bench.self, Backup.self, Restore.self,
         ]

@@ -39,32 +39,4 @@ public enum Books {
             .map { StatementLine($0, fee: fee.fee(on: $0.amountFen)) }
         return Statement(month: month, provider: provider, feeBasisPoints: fee.basisPoints, items: lines)
     }
-
-    /// The columns of ``csv(_:)``: every line's fields, `gross_fen` and `fee_fen` in payouts.
-    public static func csvColumns(payout: Bool) -> [String] {
-        ["task", "attempt", "consumer", "provider", "resource", "units", "start", "end", "unit_seconds", "price_fen_per_unit_hour",
-         "amount_fen"] + (payout ? ["gross_fen", "fee_fen"] : [])
-    }
-
-    /// The statement's lines as CSV (RFC 4180: a header row, CRLF line ends, fields quoted when
-    /// they hold a comma, quote or line break); the totals are the columns' sums.
-    public static func csv(_ statement: Statement) -> String {
-        let payout = statement.feeBasisPoints != nil
-        var out = csvColumns(payout: payout).joined(separator: ",") + "\r\n"
-        for line in statement.items {
-            var fields = [
-                line.task, String(line.attempt), line.consumer, line.provider, line.resource, String(line.units),
-                Timestamp.format(line.start), Timestamp.format(line.end), String(format: "%.3f", line.unitSeconds),
-                String(line.priceFenPerUnitHour), String(line.amountFen),
-            ]
-            if payout { fields += [String(line.grossFen ?? 0), String(line.feeFen ?? 0)] }
-            out += fields.map(quoted).joined(separator: ",") + "\r\n"
-        }
-        return out
-    }
-
-    static func quoted(_ field: String) -> String {
-        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
 }

@@ -38,6 +38,8 @@ public enum APIRouter {
             .addRoutes(TaskStreamRoutes(platform: platform).collection)
             .addRoutes(AgentRoutes(platform: platform).collection)
             .addRoutes(UsageRoutes(platform: platform).collection)
+            .addRoutes(BillingRoutes(platform: platform).collection)
+            .addRoutes(BudgetRoutes(platform: platform).collection)
             .addRoutes(TokenRoutes(platform: platform).collection)
             .addRoutes(AuditRoutes(platform: platform).collection)
         for module in modules {

@@ -108,6 +108,7 @@ public final class Platform: Sendable {
         state.nextConsumer = UInt64(meta["next_consumer"] ?? "1") ?? 1
         state.nextTask = UInt64(meta["next_task"] ?? "1") ?? 1
         for consumer in try await store.loadConsumers() { state.addConsumer(consumer) }
+        state.loadLimits(try await store.load(StoredConsumerLimits.self))
         // The scheduler's view of every resource, then the tasks: placements first, then the queue.
         let now = clock()
         var resources: [SchedulerResource] = []

@@ -1,5 +1,6 @@
 import Foundation
 import SuanliCore
+import SuanliMarket
 
 /// How a platform instance runs. Every field has a sensible default.
 public struct PlatformConfiguration: Sendable {
@@ -34,6 +35,8 @@ public struct PlatformConfiguration: Sendable {
     /// Request rates allowed per client and class (`serve --rate-limit`); by default only
     /// discovery is limited (``RateLimit/defaults``).
     public var rateLimits: [RateLimitClass: RateLimit] = RateLimit.defaults
+    /// The platform's share of each charge, taken from providers' payouts (`serve --platform-fee-bp`; default none).
+    public var platformFee = PlatformFee(basisPoints: 0)
 
     /// Creates a configuration.
     public init(

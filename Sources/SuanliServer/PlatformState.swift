@@ -28,6 +28,8 @@ struct PlatformState: Sendable {
     var book = TaskBook()
     /// Every metered part, indexed by consumer and provider.
     var ledger = UsageLedger()
+    /// Consumers' budgets and quotas (`PUT /v1/consumers/{id}/budget`, `…/quotas`).
+    var limits: [String: ConsumerLimits] = [:]
     /// The next task number.
     var nextTask: UInt64 = 1
     /// Providers whose agents should be woken once the current change is committed.

@@ -26,6 +26,7 @@ public struct StoreSchema: Sendable {
         schema.register(AuditEntry.self)
         schema.register(StoredChildPlatform.self)
         schema.register(StoredQuote.self)
+        schema.register(StoredConsumerLimits.self)
         return schema
     }
 

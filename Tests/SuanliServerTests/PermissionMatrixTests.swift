@@ -171,6 +171,24 @@ enum PermissionMatrix {
             ("/v1/agent/logs", #"{"task":"\#(f.task)","attempt":1,"stream":"stdout","data":"hi\n"}"#)
         },
         row(.GET, "/v1/usage", "401 200 200 200 200 200 200 401 401", "consumers and providers: their own") { _, _ in ("/v1/usage", nil) },
+        row(.GET, "/v1/bills", "401 200 403 403 200 200 200 401 401", "consumers: their own; operator and auditors: all") { _, _ in
+            ("/v1/bills", nil)
+        },
+        row(.GET, "/v1/payouts", "401 200 200 200 403 403 200 401 401", "providers: their own; operator and auditors: all") { _, _ in
+            ("/v1/payouts", nil)
+        },
+        row(.GET, "/v1/consumers/{id}/budget", "401 200 403 403 200 403 200 401 401", "the consumer's") { f, _ in
+            ("/v1/consumers/\(f.consumer)/budget", nil)
+        },
+        row(.PUT, "/v1/consumers/{id}/budget", "401 200 403 403 403 403 403 401 401", "the consumer's") { f, _ in
+            ("/v1/consumers/\(f.consumer)/budget", #"{"fen":null}"#)
+        },
+        row(.GET, "/v1/consumers/{id}/quotas", "401 200 403 403 200 403 200 401 401", "the consumer's") { f, _ in
+            ("/v1/consumers/\(f.consumer)/quotas", nil)
+        },
+        row(.PUT, "/v1/consumers/{id}/quotas", "401 200 403 403 403 403 403 401 401", "the consumer's") { f, _ in
+            ("/v1/consumers/\(f.consumer)/quotas", "{}")
+        },
         row(.POST, "/v1/quotes", "401 403 403 403 201 201 403 401 401", "each consumer asks for its own") { _, _ in
             ("/v1/quotes", #"{"name":"m","units":1,"accept":[{"kind":"gpu","run":{"command":["true"]}}],"hold_s":1,"max_offers":1}"#)
         },

@@ -51,6 +51,14 @@ public enum Endpoints {
 
     /// `GET /v1/usage`.
     public static let usage: PathTemplate = "/v1/usage"
+    /// `GET /v1/bills?consumer=&month=`: consumers' monthly bills.
+    public static let bills: PathTemplate = "/v1/bills"
+    /// `GET /v1/payouts?provider=&month=`: providers' monthly payouts.
+    public static let payouts: PathTemplate = "/v1/payouts"
+    /// `GET/PUT /v1/consumers/{id}/budget`: a consumer's budget in fen.
+    public static let consumerBudget: PathTemplate = "/v1/consumers/{id}/budget"
+    /// `GET/PUT /v1/consumers/{id}/quotas`: a consumer's unit quotas per kind.
+    public static let consumerQuotas: PathTemplate = "/v1/consumers/{id}/quotas"
     /// `GET /v1/platform/instances`: the instances of this platform and which one leads.
     public static let platformInstances: PathTemplate = "/v1/platform/instances"
 

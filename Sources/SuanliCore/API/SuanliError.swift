@@ -44,6 +44,10 @@ public struct SuanliError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let unavailable = Code("unavailable")
         /// Too many requests of this class from this client: 429 with `Retry-After`.
         public static let rateLimited = Code("rate_limited")
+        /// The task's worst-case cost exceeds its consumer's remaining budget: 402.
+        public static let budgetExceeded = Code("budget_exceeded")
+        /// The task would take a kind of unit past its consumer's quota: 409.
+        public static let quotaExceeded = Code("quota_exceeded")
         /// A bug: 500.
         public static let `internal` = Code("internal")
         /// Client side only: the server could not be reached (status 0).
@@ -66,6 +70,8 @@ public struct SuanliError: Error, Sendable, Hashable, CustomStringConvertible {
             case .methodNotAllowed: 405
             case .unavailable: 503
             case .rateLimited: 429
+            case .budgetExceeded: 402
+            case .quotaExceeded: 409
             case .transport: 0
             default: 500
             }

@@ -2739,8 +2739,14 @@ extension OpenAPIDocument {
           "401": {
             "$ref": "#/components/responses/Unauthorized"
           },
+          "402": {
+            "$ref": "#/components/responses/PaymentRequired"
+          },
           "403": {
             "$ref": "#/components/responses/Forbidden"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
           },
           "413": {
             "$ref": "#/components/responses/PayloadTooLarge"
@@ -4849,6 +4855,411 @@ extension OpenAPIDocument {
           }
         }
       }
+    },
+    "/v1/bills": {
+      "get": {
+        "tags": [
+          "Market"
+        ],
+        "summary": "A month's bill",
+        "operationId": "bills",
+        "description": "Consumers read their own bill; the operator and auditors any consumer's, or everyone's without `consumer`. One line per metered task part that ended in the month, at its charge.",
+        "parameters": [
+          {
+            "name": "consumer",
+            "in": "query",
+            "required": false,
+            "description": "Only this consumer's parts (consumers: their own).",
+            "schema": {
+              "type": "string"
+            },
+            "example": "c1"
+          },
+          {
+            "name": "month",
+            "in": "query",
+            "required": false,
+            "description": "`YYYY-MM` (UTC); the current month if absent or empty.",
+            "schema": {
+              "anyOf": [
+                {
+                  "type": "string",
+                  "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$"
+                },
+                {
+                  "type": "string",
+                  "const": ""
+                }
+              ]
+            },
+            "example": "2026-11"
+          }
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The lines and their totals (JSON, or CSV with `Accept: text/csv`).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Statement"
+                }
+              },
+              "text/csv": {
+                "schema": {
+                  "type": "string",
+                  "description": "With `Accept: text/csv`: RFC 4180, a header row of the line fields, one row per line."
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          }
+        }
+      }
+    },
+    "/v1/payouts": {
+      "get": {
+        "tags": [
+          "Market"
+        ],
+        "summary": "A month's payout",
+        "operationId": "payouts",
+        "description": "Providers read their own payout; the operator and auditors any provider's, or everyone's. One line per metered part that ended in the month: the charge, the platform fee and the payout. Σ bills = Σ payouts + Σ fees, to the fen.",
+        "parameters": [
+          {
+            "name": "provider",
+            "in": "query",
+            "required": false,
+            "description": "Only this provider's parts (providers: their own).",
+            "schema": {
+              "type": "string"
+            },
+            "example": "86.1.7"
+          },
+          {
+            "name": "month",
+            "in": "query",
+            "required": false,
+            "description": "`YYYY-MM` (UTC); the current month if absent or empty.",
+            "schema": {
+              "anyOf": [
+                {
+                  "type": "string",
+                  "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$"
+                },
+                {
+                  "type": "string",
+                  "const": ""
+                }
+              ]
+            },
+            "example": "2026-11"
+          }
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The lines and their totals (JSON, or CSV with `Accept: text/csv`).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Statement"
+                }
+              },
+              "text/csv": {
+                "schema": {
+                  "type": "string",
+                  "description": "With `Accept: text/csv`: RFC 4180, a header row of the line fields, one row per line."
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          }
+        }
+      }
+    },
+    "/v1/consumers/{id}/budget": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/ConsumerID"
+        }
+      ],
+      "get": {
+        "tags": [
+          "Market"
+        ],
+        "summary": "A consumer's budget, quotas and spending",
+        "operationId": "consumerBudget",
+        "description": "The consumer itself, the operator and auditors.",
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The consumer's account.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ConsumerAccount"
+                },
+                "example": {
+                  "consumer": "c1",
+                  "budget_fen": 1000,
+                  "spent_fen": 0,
+                  "reserved_fen": 600,
+                  "remaining_fen": 400,
+                  "quotas": {
+                    "gpu": 8
+                  },
+                  "in_use": {
+                    "gpu": 1
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          }
+        }
+      },
+      "put": {
+        "tags": [
+          "Market"
+        ],
+        "summary": "Set a consumer's budget",
+        "operationId": "setConsumerBudget",
+        "description": "Operator token. `{\"fen\":null}` removes the budget. When the budget no longer covers what is spent and reserved, the consumer's queued tasks are cancelled, newest first, until it does; running work goes on.",
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/BudgetUpdate"
+              },
+              "example": {
+                "fen": 100000
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The consumer's account.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ConsumerAccount"
+                },
+                "example": {
+                  "consumer": "c1",
+                  "budget_fen": 1000,
+                  "spent_fen": 0,
+                  "reserved_fen": 600,
+                  "remaining_fen": 400,
+                  "quotas": {
+                    "gpu": 8
+                  },
+                  "in_use": {
+                    "gpu": 1
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "422": {
+            "$ref": "#/components/responses/ValidationFailed"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/v1/consumers/{id}/quotas": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/ConsumerID"
+        }
+      ],
+      "get": {
+        "tags": [
+          "Market"
+        ],
+        "summary": "A consumer's budget, quotas and spending",
+        "operationId": "consumerQuotas",
+        "description": "The consumer itself, the operator and auditors.",
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The consumer's account.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ConsumerAccount"
+                },
+                "example": {
+                  "consumer": "c1",
+                  "budget_fen": 1000,
+                  "spent_fen": 0,
+                  "reserved_fen": 600,
+                  "remaining_fen": 400,
+                  "quotas": {
+                    "gpu": 8
+                  },
+                  "in_use": {
+                    "gpu": 1
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          }
+        }
+      },
+      "put": {
+        "tags": [
+          "Market"
+        ],
+        "summary": "Set a consumer's unit quotas",
+        "operationId": "setConsumerQuotas",
+        "description": "Operator token. Replaces the quotas: units per kind that the consumer's unfinished tasks may hold; a task past one is refused with 409 `quota_exceeded`.",
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/QuotaUpdate"
+              },
+              "example": {
+                "gpu": 16,
+                "npu": 8
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The consumer's account.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ConsumerAccount"
+                },
+                "example": {
+                  "consumer": "c1",
+                  "budget_fen": 1000,
+                  "spent_fen": 0,
+                  "reserved_fen": 600,
+                  "remaining_fen": 400,
+                  "quotas": {
+                    "gpu": 8
+                  },
+                  "in_use": {
+                    "gpu": 1
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "422": {
+            "$ref": "#/components/responses/ValidationFailed"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
     }
   },
   "components": {
@@ -4936,6 +5347,17 @@ extension OpenAPIDocument {
           "minLength": 1
         },
         "example": "q3"
+      },
+      "ConsumerID": {
+        "name": "id",
+        "in": "path",
+        "required": true,
+        "description": "A consumer id (`c` and a number).",
+        "schema": {
+          "type": "string",
+          "minLength": 1
+        },
+        "example": "c1"
       }
     },
     "responses": {
@@ -5073,6 +5495,22 @@ extension OpenAPIDocument {
           "application/json": {
             "schema": {
               "$ref": "#/components/schemas/APIErrorBody"
+            }
+          }
+        }
+      },
+      "PaymentRequired": {
+        "description": "`budget_exceeded`: the task's worst-case cost (units × price × `duration_s`) exceeds what is left of its consumer's budget; the message names the numbers.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/APIErrorBody"
+            },
+            "example": {
+              "error": {
+                "code": "budget_exceeded",
+                "message": "the worst-case cost of this task is 600 fen (1 units × 3600 fen per unit-hour × 600 s) but consumer c1 has 400 fen left of its budget of 1000 (spent 0, reserved by unfinished tasks 600)"
+              }
             }
           }
         }
@@ -8355,6 +8793,270 @@ extension OpenAPIDocument {
           "model"
         ],
         "additionalProperties": false
+      },
+      "StatementLine": {
+        "type": "object",
+        "description": "One metered task part in a bill or payout.",
+        "properties": {
+          "task": {
+            "type": "string"
+          },
+          "attempt": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "consumer": {
+            "type": "string"
+          },
+          "provider": {
+            "type": "string"
+          },
+          "resource": {
+            "type": "string"
+          },
+          "units": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "start": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "end": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "unit_seconds": {
+            "type": "number",
+            "minimum": 0
+          },
+          "price_fen_per_unit_hour": {
+            "type": "integer",
+            "format": "int64",
+            "minimum": 0
+          },
+          "amount_fen": {
+            "type": "integer",
+            "format": "int64",
+            "minimum": 0,
+            "description": "Bills: the consumer's charge (as `/v1/usage`). Payouts: what the provider is paid, `gross_fen − fee_fen`."
+          },
+          "gross_fen": {
+            "type": "integer",
+            "format": "int64",
+            "minimum": 0,
+            "description": "Payouts only: the consumer's charge."
+          },
+          "fee_fen": {
+            "type": "integer",
+            "format": "int64",
+            "minimum": 0,
+            "description": "Payouts only: ⌊charge × fee_bp ÷ 10,000⌋."
+          }
+        },
+        "required": [
+          "task",
+          "attempt",
+          "consumer",
+          "provider",
+          "resource",
+          "units",
+          "start",
+          "end",
+          "unit_seconds",
+          "price_fen_per_unit_hour",
+          "amount_fen"
+        ],
+        "additionalProperties": false
+      },
+      "Statement": {
+        "type": "object",
+        "description": "One month's bill or payout: the parts that ended in the month (UTC) and their totals.",
+        "properties": {
+          "month": {
+            "type": "string",
+            "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$",
+            "example": "2026-11"
+          },
+          "consumer": {
+            "type": "string",
+            "description": "Bills of one consumer: its id."
+          },
+          "provider": {
+            "type": "string",
+            "description": "Payouts of one provider: its prefix."
+          },
+          "fee_bp": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 10000,
+            "description": "Payouts only: the platform fee in basis points of each charge."
+          },
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/StatementLine"
+            }
+          },
+          "totals": {
+            "type": "object",
+            "properties": {
+              "parts": {
+                "type": "integer",
+                "minimum": 0
+              },
+              "unit_seconds": {
+                "type": "number",
+                "minimum": 0
+              },
+              "amount_fen": {
+                "type": "integer",
+                "format": "int64",
+                "minimum": 0
+              },
+              "gross_fen": {
+                "type": "integer",
+                "format": "int64",
+                "minimum": 0
+              },
+              "fee_fen": {
+                "type": "integer",
+                "format": "int64",
+                "minimum": 0
+              }
+            },
+            "required": [
+              "parts",
+              "unit_seconds",
+              "amount_fen"
+            ],
+            "additionalProperties": false
+          }
+        },
+        "required": [
+          "month",
+          "items",
+          "totals"
+        ],
+        "additionalProperties": false
+      },
+      "ConsumerAccount": {
+        "type": "object",
+        "description": "A consumer's budget and quotas, what its tasks spent, and what its unfinished tasks reserve.",
+        "properties": {
+          "consumer": {
+            "type": "string"
+          },
+          "budget_fen": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "format": "int64",
+            "minimum": 0,
+            "description": "null: no budget."
+          },
+          "spent_fen": {
+            "type": "integer",
+            "format": "int64",
+            "minimum": 0,
+            "description": "Every metered charge of the consumer's tasks."
+          },
+          "reserved_fen": {
+            "type": "integer",
+            "format": "int64",
+            "minimum": 0,
+            "description": "Unfinished tasks' worst-case cost less what they were charged."
+          },
+          "remaining_fen": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "format": "int64",
+            "description": "budget − spent − reserved; null without a budget."
+          },
+          "quotas": {
+            "type": "object",
+            "propertyNames": {
+              "enum": [
+                "cpu",
+                "gpu",
+                "npu",
+                "fpga",
+                "asic"
+              ]
+            },
+            "additionalProperties": {
+              "type": "integer",
+              "minimum": 0,
+              "maximum": 1000000
+            },
+            "description": "Units per kind; kinds not named have no quota."
+          },
+          "in_use": {
+            "type": "object",
+            "propertyNames": {
+              "enum": [
+                "cpu",
+                "gpu",
+                "npu",
+                "fpga",
+                "asic"
+              ]
+            },
+            "additionalProperties": {
+              "type": "integer",
+              "minimum": 0,
+              "maximum": 1000000
+            },
+            "description": "Units per kind held by unfinished tasks (a queued task counts toward every kind it accepts)."
+          }
+        },
+        "required": [
+          "consumer",
+          "budget_fen",
+          "spent_fen",
+          "reserved_fen",
+          "remaining_fen",
+          "quotas",
+          "in_use"
+        ],
+        "additionalProperties": false
+      },
+      "BudgetUpdate": {
+        "type": "object",
+        "properties": {
+          "fen": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "format": "int64",
+            "minimum": 0,
+            "maximum": 1000000000000000,
+            "description": "The budget in fen; null removes it."
+          }
+        },
+        "required": [
+          "fen"
+        ]
+      },
+      "QuotaUpdate": {
+        "type": "object",
+        "propertyNames": {
+          "enum": [
+            "cpu",
+            "gpu",
+            "npu",
+            "fpga",
+            "asic"
+          ]
+        },
+        "additionalProperties": {
+          "type": "integer",
+          "minimum": 0,
+          "maximum": 1000000
+        },
+        "description": "Units per kind (the whole set: kinds not named have no quota; `{}` removes them all)."
       }
     }
   }
