@@ -6,6 +6,7 @@ import NIOHTTP1
 import SuanliClient
 import SuanliCluster
 import SuanliCore
+import SuanliFederation
 import SuanliServer
 import Testing
 
@@ -77,7 +78,9 @@ struct MatrixFixture: Sendable {
 
 enum PermissionMatrix {
     /// The modules whose routes the matrix covers besides the core's.
-    static let modules: [any PlatformModule] = [InstancesModule(directory: StandaloneInstance())]
+    static func modules(for platform: Platform) -> [any PlatformModule] {
+        [InstancesModule(directory: StandaloneInstance()), try! FederationModule(platform: platform)]
+    }
     static let spec = #"{"name":"m","units":1,"accept":[{"kind":"gpu","run":{"command":["true"]}}],"duration_s":60}"#
     static let resourceSpec =
         #"{"kind":"gpu","arch":"x86_64","model":"NVIDIA A100-SXM4-80GB","units":8,"location":"cluster.zhangjiakou","price_fen_per_unit_hour":900}"#
@@ -199,6 +202,18 @@ enum PermissionMatrix {
             ("/v1/quotes/\(try await f.freshQuote())/accept", #"{"offer":"o1"}"#)
         },
         row(.GET, "/v1/platform/instances", "401 200 200 200 200 200 200 401 401", "any token") { _, _ in ("/v1/platform/instances", nil) },
+        row(.GET, "/v1/federation", open) { _, _ in ("/v1/federation", nil) },
+        row(.GET, "/v1/federation/children", open) { _, _ in ("/v1/federation/children", nil) },
+        row(.POST, "/v1/federation/children", "401 201 403 403 403 403 403 401 401") { _, _ in
+            ("/v1/federation/children", #"{"name":"m","url":"https://m.example.cn"}"#)
+        },
+        row(.GET, "/v1/federation/delegations/{prefix}", open, "this platform's own record") { _, _ in ("/v1/federation/delegations/86.1", nil) },
+        row(.POST, "/v1/federation/join", "401 401 401 401 401 401 401 401 401", "a signed peer call, not a token (federation.md)") { _, _ in
+            ("/v1/federation/join", #"{"prefix":"86.1.1","join_token":"x","public_key":"x","url":"https://m.example.cn"}"#)
+        },
+        row(.POST, "/v1/federation/sync", "401 401 401 401 401 401 401 401 401", "a signed peer call, not a token (federation.md)") { _, _ in
+            ("/v1/federation/sync", #"{"prefix":"86.1.1","url":"https://m.example.cn"}"#)
+        },
     ]
 
     /// The table as docs/api.md prints it.
@@ -248,7 +263,7 @@ struct PermissionMatrixTests {
         try await TestPlatform.with { test in
             var logger = Logger(label: "test")
             logger.logLevel = .critical
-            let router = APIRouter.make(platform: test.platform, logger: logger, modules: PermissionMatrix.modules)
+            let router = APIRouter.make(platform: test.platform, logger: logger, modules: PermissionMatrix.modules(for: test.platform))
             let routed = Set(
                 router.routes.map { route in
                     "\(route.method.rawValue) " + route.path.description.replacingOccurrences(of: "**", with: "{id...}")
@@ -260,7 +275,7 @@ struct PermissionMatrixTests {
     }
 
     @Test func everyCell() async throws {
-        try await TestPlatform.with(modules: PermissionMatrix.modules) { test in
+        try await TestPlatform.with(modulesFor: PermissionMatrix.modules(for:)) { test in
             let fixture = try await Self.fixture(test)
             var failures: [String] = []
             for row in PermissionMatrix.rows {
