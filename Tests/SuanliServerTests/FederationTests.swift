@@ -331,3 +331,40 @@ struct FederationTests {
         }
     }
 }
+
+@Suite("Federation: real processes", .serialized)
+struct FederationProcessTests {
+    @Test func serveJoinsItsParentResolvesAcrossAndStopsOnSIGINTWhileJoining() async throws {
+        let token = "federation-operator-token-0000"
+        let root = try ServerProcess(data: TestPlatform.temporaryDirectory(), token: token, extra: ["--sync-interval", "0.2"])
+        defer { root.stop() }
+        let rootClient = SuanliClient(server: root.url, token: token)
+        let child = try await rootClient.addFederationChild(FederationChildRequest(name: "east", url: "http://127.0.0.1:1"))
+        let east = try ServerProcess(
+            data: TestPlatform.temporaryDirectory(), token: token,
+            extra: ["--prefix", child.prefix.description, "--parent", root.url, "--join-token", child.joinToken ?? "", "--sync-interval", "0.2"])
+        defer { east.stop() }
+        let joined = try await eventually { try await rootClient.federation().children.first?.state == .up }
+        #expect(joined)
+        let eastClient = SuanliClient(server: east.url, token: token)
+        let childSeesUp = try await eventually { try await eastClient.federation().parent?.state == .up }
+        #expect(childSeesUp)
+        let provider = try await eastClient.registerProvider(
+            ProviderRegistration(name: "p", contact: "c", location: "cluster.horinger", renewable: 0.9, pue: 1.1))
+        let id = "\(provider.prefix)/gpu-1"
+        _ = try await SuanliClient(server: east.url, token: provider.token).putResource(id, gpuSpec(location: "cluster.horinger"))
+        let record = try await SuanliClient(server: root.url).resolve(id)
+        #expect(record.platform == child.prefix)
+        #expect(try await SuanliClient(server: root.url).delegation(child.prefix.description).url == east.url)
+
+        // A child whose parent does not answer keeps trying to join, and still stops at SIGINT.
+        let orphan = try ServerProcess(
+            data: TestPlatform.temporaryDirectory(), token: token,
+            extra: ["--prefix", "86.1.9", "--parent", "http://127.0.0.1:9", "--join-token", "slj_nothing", "--sync-interval", "0.2"])
+        #expect(try await SuanliClient(server: orphan.url).federation().parent?.state == .joining)
+        orphan.process.interrupt()
+        let stopped = try await eventually { !orphan.process.isRunning }
+        #expect(stopped, "serve stops on SIGINT while its join is pending")
+        if !stopped { orphan.kill9() }
+    }
+}
