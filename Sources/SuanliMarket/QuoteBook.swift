@@ -44,6 +44,8 @@ public struct QuoteBook: Sendable {
     public var nextQuote: UInt64 = 1
     /// Seconds an ended quote is kept before it is pruned.
     public var retention: TimeInterval = 3600
+    /// Ids of open quotes (so the expiry pass looks at these only).
+    var open: Set<String> = []
 
     /// An empty book.
     public init() {}
@@ -52,7 +54,10 @@ public struct QuoteBook: Sendable {
     public subscript(id: String) -> Quote? { quotes[id] }
 
     /// Adds or replaces a quote (a new one, or one loaded from storage).
-    public mutating func insert(_ quote: Quote) { quotes[quote.id] = quote }
+    public mutating func insert(_ quote: Quote) {
+        quotes[quote.id] = quote
+        if quote.record.state == .open { open.insert(quote.id) } else { open.remove(quote.id) }
+    }
 
     /// Takes the next quote id.
     public mutating func takeID() -> String {
@@ -107,25 +112,28 @@ public struct QuoteBook: Sendable {
         quote.record.task = task
         quote.endedAt = now
         quotes[id] = quote
+        open.remove(id)
         return quote
     }
 
     /// Open quotes whose hold ended (`expires_at` ≤ `now`), in id order, now marked expired.
     public mutating func expireDue(now: Date) -> [Quote] {
-        let due = quotes.values.filter { $0.record.state == .open && $0.record.expiresAt <= now }
-            .sorted { Self.number($0.id) < Self.number($1.id) }
-        return due.compactMap { end($0.id, as: .expired, now: now) }
+        let due = open.filter { quotes[$0]!.record.expiresAt <= now }.sorted { Self.number($0) < Self.number($1) }
+        return due.compactMap { end($0, as: .expired, now: now) }
     }
 
     /// The earliest `expires_at` among open quotes.
     public var nextExpiry: Date? {
-        quotes.values.lazy.filter { $0.record.state == .open }.map(\.record.expiresAt).min()
+        open.lazy.compactMap { self.quotes[$0]?.record.expiresAt }.min()
     }
 
     /// Removes quotes that ended more than ``retention`` seconds before `now`; returns their ids.
     public mutating func prune(now: Date) -> [String] {
         let old = quotes.values.filter { quote in quote.endedAt.map { now.timeIntervalSince($0) > retention } ?? false }.map(\.id)
-        for id in old { quotes[id] = nil }
+        for id in old {
+            quotes[id] = nil
+            open.remove(id)
+        }
         return old.sorted()
     }
 

@@ -123,8 +123,8 @@ extension SchedulerEngine {
     /// Turns a hold into task `taskID`, placed on exactly the held placement at the held prices:
     /// the units pass from the hold to the task without ever being free in between.
     ///
-    /// `conflict` if the hold is unknown or one of its resources was removed (the hold is then
-    /// released). The task is scheduled (not yet running), as a submission placed at once would be.
+    /// `conflict` if the hold is unknown, one of its resources was removed (the hold is then
+    /// released) or is unavailable now (the hold stays until it expires). The task is scheduled (not yet running), as a submission placed at once would be.
     public mutating func acceptHold(_ holdID: String, as taskID: String, spec: TaskSpec, now: Double) throws(SuanliError)
         -> Placement
     {
@@ -132,6 +132,10 @@ extension SchedulerEngine {
         guard !hold.broken, hold.parts.allSatisfy({ $0.units > 0 }) else {
             releaseHold(holdID, now: now)
             throw SuanliError(.conflict, "a resource of this offer was removed while it was held; ask for a new quote")
+        }
+        if let down = hold.parts.first(where: { !slots[Int($0.task)].available }) {
+            throw SuanliError(
+                .conflict, "resource \(ids[Int(down.task)]) of this offer is unavailable now (its provider stopped reporting); ask for a new quote")
         }
         let compiled = try admit(taskID, spec: spec, now: now)
         guard hold.placement.alternative < compiled.alternatives.count else {

@@ -144,6 +144,25 @@ struct QuoteTests {
         }
     }
 
+    @Test func anOfferOnAResourceThatStoppedReportingIsRefusedAndOneOnARemovedResourceToo() async throws {
+        try await TestPlatform.with(heartbeatInterval: 10) { t in
+            let (cheap, dear, provider) = try await Self.twoNodes(t)
+            let (_, a) = try await t.consumer("alice")
+            let quote = try await a.quote(Self.request(holdS: 300))
+            #expect(quote.offers.count == 2)
+            // The dear node goes away: its offer cannot be accepted as offered.
+            try await provider.deleteResource(dear)
+            let removed = await expectAPIError(409, "conflict") { _ = try await a.accept(quote: quote.id, offer: "o2") }
+            #expect(removed.contains("removed"))
+            // The cheap node's provider stops reporting (3 heartbeat intervals): accepting would place on a dead node.
+            t.clock.advance(31)
+            try await t.platform.sweep()  // the liveness pass, as LivenessSweeper runs it
+            let stale = await expectAPIError(409, "conflict") { _ = try await a.accept(quote: quote.id, offer: "o1") }
+            #expect(stale.contains("unavailable"))
+            #expect(t.platform.heldUnits(on: cheap) == 4)
+        }
+    }
+
     @Test func holdsSurviveARestart() async throws {
         let directory = TestPlatform.temporaryDirectory()
         let clock = ManualClock()

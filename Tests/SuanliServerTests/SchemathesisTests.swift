@@ -25,7 +25,7 @@ struct SchemathesisTests {
         "agentWork", "agentEvents", "agentLogs", "putResource", "deleteResource", "reportTelemetry",
     ]
     /// Operations only a consumer's token may call.
-    static let consumerOperations: Set<String> = ["submitTask"]
+    static let consumerOperations: Set<String> = ["submitTask", "createQuote", "acceptQuote", "releaseQuote"]
     /// Operations every role may call (each sees its own share).
     static let sharedOperations: Set<String> = ["usage", "whoAmI"]
     static let excludedChecks = "positive_data_acceptance,unsupported_method,allow_header_conformance,use_after_free"
