@@ -29,6 +29,7 @@ extension Platform {
             state.startupRepairs = []
             state.startupDrain = .empty
             for id in state.registry.sweepStale(now: now) {
+                state.recordHeartbeatGap(resource: id, at: now)
                 mutations += state.apply(state.engine.setAvailable(id, false, now: now.timeIntervalSince1970), now: now)
                 let lastSeen = state.registry.resolve(id, now: now)?.state.heartbeatAt ?? now
                 mutations += state.resourceLost(id, lastSeen: lastSeen, reason: "resource \(id) stopped reporting", now: now)

@@ -30,6 +30,8 @@ struct PlatformState: Sendable {
     var ledger = UsageLedger()
     /// Consumers' budgets and quotas (`PUT /v1/consumers/{id}/budget`, `…/quotas`).
     var limits: [String: ConsumerLimits] = [:]
+    /// When each provider's resources went stale, for its reliability (not stored: a restart forgets them).
+    var heartbeatGaps: [String: [Date]] = [:]
     /// The next task number.
     var nextTask: UInt64 = 1
     /// Providers whose agents should be woken once the current change is committed.

@@ -47,9 +47,11 @@ public struct ProviderRecord: Sendable, Codable, Hashable {
     public var resources: Int
     /// The provider's secret token: only in the response to registration, never again.
     public var token: String?
+    /// How reliably its resources finish the work placed on them (`GET /v1/providers…` only).
+    public var reliability: ProviderReliability?
 
     enum CodingKeys: String, CodingKey {
-        case prefix, name, contact, location, renewable, pue, resources, token
+        case prefix, name, contact, location, renewable, pue, resources, token, reliability
         case createdAt = "created_at"
     }
 
@@ -80,5 +82,6 @@ public struct ProviderRecord: Sendable, Codable, Hashable {
         try c.encode(createdAt, forKey: .createdAt)
         try c.encode(resources, forKey: .resources)
         try c.encodeIfPresent(token, forKey: .token)
+        try c.encodeIfPresent(reliability, forKey: .reliability)
     }
 }

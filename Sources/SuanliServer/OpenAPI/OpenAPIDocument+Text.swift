@@ -6174,6 +6174,10 @@ extension OpenAPIDocument {
           "token": {
             "type": "string",
             "description": "The provider's secret token: only in the answer to registration or rotation."
+          },
+          "reliability": {
+            "$ref": "#/components/schemas/ProviderReliability",
+            "description": "In GET /v1/providers and GET /v1/providers/{prefix} answers."
           }
         },
         "required": [
@@ -9057,6 +9061,50 @@ extension OpenAPIDocument {
           "maximum": 1000000
         },
         "description": "Units per kind (the whole set: kinds not named have no quota; `{}` removes them all)."
+      },
+      "ProviderReliability": {
+        "type": "object",
+        "description": "How reliably the provider's resources finish the work placed on them; counts decay with a half-life of 7 days (docs/market.md).",
+        "properties": {
+          "score": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 1,
+            "description": "(completed + 1) ÷ (completed + lost + heartbeat_gaps + 1), to 0.001; 1 without history."
+          },
+          "attempts": {
+            "type": "number",
+            "minimum": 0,
+            "description": "Attempt parts metered on the provider (decayed)."
+          },
+          "completed": {
+            "type": "number",
+            "minimum": 0,
+            "description": "Parts of attempts seen to an end: the task succeeded, or failed by its own exit code (decayed)."
+          },
+          "lost": {
+            "type": "number",
+            "minimum": 0,
+            "description": "Parts of attempts lost when the provider stopped reporting (decayed)."
+          },
+          "heartbeat_gaps": {
+            "type": "number",
+            "minimum": 0,
+            "description": "Times one of its resources went stale (decayed; kept in memory, a restart forgets them)."
+          },
+          "since": {
+            "$ref": "#/components/schemas/Timestamp"
+          }
+        },
+        "required": [
+          "score",
+          "attempts",
+          "completed",
+          "lost",
+          "heartbeat_gaps",
+          "since"
+        ],
+        "additionalProperties": false
       }
     }
   }

@@ -24,12 +24,12 @@ struct ProviderRoutes {
 
     /// `GET /v1/providers`.
     @Sendable func list(_ request: Request, context: SuanliRequestContext) async throws -> ItemList<ProviderRecord> {
-        ItemList(items: platform.providers())
+        ItemList(items: platform.withReliability(platform.providers()))
     }
 
     /// `GET /v1/providers/{prefix}`.
     @Sendable func get(_ request: Request, context: SuanliRequestContext) async throws -> ProviderRecord {
-        try platform.provider(context.parameter("prefix"))
+        platform.withReliability([try platform.provider(context.parameter("prefix"))])[0]
     }
 
     /// `POST /v1/providers/{prefix}/token`: a new token; the old one stops working.
