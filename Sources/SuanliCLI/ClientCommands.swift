@@ -54,7 +54,7 @@ struct Resolve: AsyncParsableCommand {
         let flops = Precision.allCases.compactMap { p in r.tflops[p].map { "\(p.rawValue) \($0)" } }.joined(separator: ", ")
         return """
             id          \(r.id)
-            provider    \(r.provider)
+            provider    \(r.provider)\(r.platform.map { " (platform \($0))" } ?? "")
             kind        \(r.kind.rawValue) (\(r.computeClass.rawValue)), \(r.arch)
             model       \(r.model)
             units       \(r.units) × \(r.memoryGiB) GiB\(flops.isEmpty ? "" : ", TFLOPS per unit: \(flops)")

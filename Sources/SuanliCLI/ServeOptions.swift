@@ -66,7 +66,7 @@ struct ServeOptions: ParsableArguments {
         return value.isEmpty ? nil : value
     }
 
-    @Option(help: "The URL this instance is reached at: other instances (--database) forward requests to it (default http://HOST:PORT as bound).")
+    @Option(help: "The URL this instance is reached at: other instances (--database) forward requests to it, other platforms of a federation call it (default http://HOST:PORT as bound).")
     var publicURL: String?
 
     @Option(help: "With --database: seconds of the leader lease; a standby takes over within it when the leader dies.")

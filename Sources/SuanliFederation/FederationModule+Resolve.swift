@@ -24,12 +24,9 @@ extension FederationModule: RemoteResolver {
         let cached = cache.lookup(id.string, now: now)
         // Fresh live state from the cache, unless the owner's branch is past its lease.
         if let cached, cached.fresh, !linkIsDown(owner, now: now) { return cached.record }
+        let data: Data
         do {
-            let (_, data) = try await peers.send(.GET, base: base, target: Endpoints.resolve.path(id.string), hops: hops + 1)
-            let record = try PeerClient.decode(ResourceRecord.self, data, from: base)
-            try accept(record, for: id, from: owner, base: base)
-            cache.store(record, now: now)
-            return record
+            (_, data) = try await peers.send(.GET, base: base, target: Endpoints.resolve.path(id.string), hops: hops + 1)
         } catch where error.code == .notFound {
             cache.forget(id.string)
             return nil
@@ -37,6 +34,11 @@ extension FederationModule: RemoteResolver {
             if let cached { return stale(cached.record, error: error) }
             throw SuanliError(.unavailable, "the platform that knows \(id) cannot answer now (\(error.message)); retry shortly")
         }
+        // What the peer answered is checked before it is served or cached.
+        let record = try PeerClient.decode(ResourceRecord.self, data, from: base)
+        try accept(record, for: id, from: owner, base: base)
+        cache.store(record, now: now)
+        return record
     }
 
     /// The records of foreign `ids` found in the federation, one call per next platform.

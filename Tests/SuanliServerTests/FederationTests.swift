@@ -368,3 +368,84 @@ struct FederationProcessTests {
         if !stopped { orphan.kill9() }
     }
 }
+
+import Hummingbird
+import NIOCore
+import ServiceLifecycle
+
+/// A platform that joined honestly but answers resolves with records it does not own: a
+/// Hummingbird server on a loopback port that answers every `GET /v1/resolve/…` with `record(id)`.
+func withRoguePeer<T>(
+    record: @escaping @Sendable (String) -> String, _ body: (String) async throws -> T
+) async throws -> T {
+    let router = Router()
+    router.get("/v1/resolve/**") { request, _ -> Response in
+        let id = String(request.uri.path.dropFirst("/v1/resolve/".count))
+        return Response(
+            status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: record(id))))
+    }
+    router.post("/v1/resolve") { request, context -> Response in
+        let batch = try await request.decode(as: ResolveBatch.self, context: context)
+        let items = batch.ids.map { record($0) }.joined(separator: ",")
+        return Response(
+            status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"items":[\#(items)]}"#)))
+    }
+    let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+    var logger = Logger(label: "rogue")
+    logger.logLevel = .critical
+    let app = Application(
+        router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+        onServerRunning: { channel in
+            continuation.yield(channel.localAddress?.port ?? 0)
+            continuation.finish()
+        }, logger: logger)
+    let group = ServiceGroup(services: [app], logger: logger)
+    return try await withThrowingTaskGroup(of: Void.self) { tasks in
+        tasks.addTask { try await group.run() }
+        var port = 0
+        for await p in ports { port = p }
+        defer { tasks.cancelAll() }
+        let result = try await body("http://127.0.0.1:\(port)")
+        await group.triggerGracefulShutdown()
+        return result
+    }
+}
+
+extension FederationTests {
+    @Test func aChildsAnswerOutsideItsPrefixAndTheHopLimitAreRefused() async throws {
+        try await FederationMember.with(prefix: "86.1") { root in
+            let east = try await root.addChild("east")
+            let other = try await root.resource("gpu")  // 86.1.2/gpu, the root's own
+            let template = try await root.anonymous.resolve(other)
+            let json = String(decoding: try SuanliJSON.encoder().encode(template), as: UTF8.self)
+            // The rogue joins as 86.1.1, then answers with the root's record (another owner) or another id.
+            try await withRoguePeer(record: { id in
+                id.hasSuffix("/other-id") ? json : json.replacingOccurrences(of: other, with: id)
+            }) { rogueURL in
+                let identity = PlatformIdentity()
+                let join = FederationJoin(prefix: try Prefix(parsing: east.prefix), joinToken: east.token, publicKey: identity.publicKey, url: rogueURL)
+                let (status, body) = try await peerCall(root.url, "/v1/federation/join", body: join, as: east.prefix, identity: identity)
+                #expect(status == 200, "\(body)")
+                let outside = await expectAPIError(502, "outside_delegation") { _ = try await root.anonymous.resolve("\(east.prefix).1/x") }
+                #expect(outside.contains("outside its delegated prefix"))
+                await expectAPIError(502, "bad_peer_answer") { _ = try await root.anonymous.resolve("\(east.prefix).1/other-id") }
+                let batch = await expectAPIError(502, "outside_delegation") { _ = try await root.anonymous.resolve(batch: ["\(east.prefix).1/y"]) }
+                #expect(!batch.isEmpty)
+            }
+            // Forwarding is bounded: a request that has been forwarded 8 times is refused.
+            let (status, body) = try await rawResolve(root.url + "/v1/resolve/86.2.1/x", hops: 8)
+            #expect(status == 400 && errorCode(body) == "hop_limit", "\(body)")
+            let (delegationStatus, delegationBody) = try await rawResolve(root.url + "/v1/federation/delegations/86.2", hops: 8)
+            #expect(delegationStatus == 400 && errorCode(delegationBody) == "hop_limit", "\(delegationBody)")
+        }
+    }
+}
+
+/// A GET with a `Suanli-Hops` header; status and body.
+func rawResolve(_ url: String, hops: Int) async throws -> (Int, String) {
+    var request = HTTPClientRequest(url: url)
+    request.headers.add(name: FederationHeaders.hops, value: String(hops))
+    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+    let buffer = try await response.body.collect(upTo: 1 << 20)
+    return (Int(response.status.code), String(buffer: buffer))
+}
