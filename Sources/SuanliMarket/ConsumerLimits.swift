@@ -112,9 +112,13 @@ public struct ConsumerLimits: Sendable, Hashable {
         let remaining = account.remainingFen ?? budget
         if worst > remaining {
             let seconds = duration.rounded() == duration ? String(Int(duration)) : String(duration)
+            let how =
+                task.placement.map { placement in
+                    placement.parts.map { "\($0.units) units × \($0.priceFenPerUnitHour) fen per unit-hour" }.joined(separator: " + ")
+                } ?? "\(task.spec.units) units × \(task.worstPrice) fen per unit-hour"
             throw SuanliError(
                 .budgetExceeded,
-                "the worst-case cost of this task is \(worst) fen (\(task.spec.units) units × \(task.worstPrice) fen per unit-hour × \(seconds) s) but consumer \(consumer) has \(max(0, remaining)) fen left of its budget of \(budget) (spent \(account.spentFen), reserved by unfinished tasks \(account.reservedFen))")
+                "the worst-case cost of this task is \(worst) fen (\(how) × \(seconds) s) but consumer \(consumer) has \(max(0, remaining)) fen left of its budget of \(budget) (spent \(account.spentFen), reserved by unfinished tasks \(account.reservedFen))")
         }
     }
 }

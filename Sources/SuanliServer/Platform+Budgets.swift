@@ -32,11 +32,13 @@ extension PlatformState {
         spec.maxPriceFenPerUnitHour ?? registry.dearestPrice(for: spec) ?? 0
     }
 
-    /// Refuses a new task of `consumer` against its budget and quotas (nothing when it has neither).
-    func checkLimits(consumer: String, spec: TaskSpec) throws(SuanliError) {
+    /// Refuses a new task of `consumer` against its budget and quotas (nothing when it has neither):
+    /// at `placement`'s prices when it is known (an accepted offer), else at the worst price.
+    func checkLimits(consumer: String, spec: TaskSpec, placement: Placement? = nil) throws(SuanliError) {
         guard let limits = limits[consumer] else { return }
         let (spent, open) = openTasks(of: consumer)
-        let task = ConsumerLimits.OpenTask(id: "", spec: spec, placement: nil, chargedFen: 0, worstPrice: worstPrice(spec))
+        let task = ConsumerLimits.OpenTask(
+            id: "", spec: spec, placement: placement, chargedFen: 0, worstPrice: placement == nil ? worstPrice(spec) : 0)
         try limits.check(task, consumer: consumer, spentFen: spent, open: open)
     }
 
