@@ -100,7 +100,7 @@ let package = Package(
         .target(
             name: "SuanliFederation",
             dependencies: [
-                "SuanliCore", "SuanliStore", "SuanliServer", "SuanliClient",
+                "SuanliCore", "SuanliStore", "SuanliServer", "SuanliClient", "SuanliRegistry",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

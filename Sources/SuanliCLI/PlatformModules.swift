@@ -1,4 +1,5 @@
 import SuanliCluster
+import SuanliFederation
 import SuanliHandle
 import SuanliMetrics
 import SuanliServer
@@ -9,4 +10,10 @@ import SuanliWeb
 /// `instances` answers `GET /v1/platform/instances` (the cluster's table on PostgreSQL).
 func platformModules(for platform: Platform, instances: any InstanceDirectory = StandaloneInstance()) -> [any PlatformModule] {
     [Dashboard(), MetricsModule(platform: platform), HandleModule(platform: platform), InstancesModule(directory: instances)]
+}
+
+/// The modules of a platform's federation: the control plane and aggregation (`scope=`), which
+/// decorates the federation as the platform's resolver.
+func federationModules(_ federation: FederationModule) -> [any PlatformModule] {
+    [federation, AggregationModule(federation: federation)]
 }

@@ -46,7 +46,7 @@ public struct HandleModule: PlatformModule {
 
     /// The platform's federation module, if it takes part in one.
     var federation: FederationModule? {
-        explicitFederation ?? (platform.remoteResolution.current as? FederationModule)
+        explicitFederation ?? platform.federationModule
     }
 
     /// Adds `GET` and `OPTIONS /api/handles/{handle...}`.

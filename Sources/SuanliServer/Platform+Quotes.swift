@@ -94,7 +94,8 @@ extension Platform {
                                 }
                             }))
                 case .impossible(let explanation):
-                    throw SuanliError(.validation, explanation.message, field: "accept")
+                    // Only before any offer was held (later searches exclude the offered resources).
+                    if offers.isEmpty { throw SuanliError(.validation, explanation.message, field: "accept") }
                 case .noCapacity:
                     break
                 }

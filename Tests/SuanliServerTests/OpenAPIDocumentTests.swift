@@ -22,8 +22,11 @@ struct OpenAPIDocumentTests {
     /// The platform modules whose routes the document describes besides the core's (add each
     /// ``PlatformModule`` that `suanli serve` runs).
     static func modules(for platform: Platform) -> [any PlatformModule] {
-        [MetricsModule(platform: platform), Dashboard(), HandleModule(platform: platform), try! FederationModule(platform: platform),
-         InstancesModule(directory: StandaloneInstance())]
+        let federation = try! FederationModule(platform: platform)
+        return [
+            MetricsModule(platform: platform), Dashboard(), HandleModule(platform: platform), federation,
+            AggregationModule(federation: federation), InstancesModule(directory: StandaloneInstance()),
+        ]
     }
 
     /// The document as JSON objects.
@@ -192,6 +195,8 @@ struct OpenAPIDocumentTests {
         "LogChunk": LogChunk.self,
         "UsageReport": UsageReport.self,
         "HandleRecord": HandleRecord.self,
+        "AggregationPush": AggregationPush.self,
+        "AggregationAck": AggregationAck.self,
         "FederationStatus": FederationStatus.self,
         "FederationChild": FederationChild.self,
         "FederationChildList": ItemList<FederationChild>.self,

@@ -1776,6 +1776,30 @@ extension OpenAPIDocument {
                 }
               ]
             }
+          },
+          {
+            "name": "scope",
+            "in": "query",
+            "required": false,
+            "description": "Which platforms: `local` (this platform's own providers), `subtree` (the default: also every platform below it, from the replicas their pushes keep here) or `federation` (the whole federation, answered by the root). Without a federation every scope is the platform itself.",
+            "schema": {
+              "anyOf": [
+                {
+                  "type": "string",
+                  "enum": [
+                    "local",
+                    "subtree",
+                    "federation"
+                  ]
+                },
+                {
+                  "type": "string",
+                  "const": "",
+                  "description": "Empty: the same as not given (subtree)."
+                }
+              ]
+            },
+            "example": "subtree"
           }
         ],
         "security": [
@@ -2638,6 +2662,30 @@ extension OpenAPIDocument {
               "pattern": "^[0-9]{1,6}[smh]$"
             },
             "example": "1h"
+          },
+          {
+            "name": "scope",
+            "in": "query",
+            "required": false,
+            "description": "Which platforms: `local` (this platform's own providers), `subtree` (the default: also every platform below it, from the replicas their pushes keep here) or `federation` (the whole federation, answered by the root). Without a federation every scope is the platform itself.",
+            "schema": {
+              "anyOf": [
+                {
+                  "type": "string",
+                  "enum": [
+                    "local",
+                    "subtree",
+                    "federation"
+                  ]
+                },
+                {
+                  "type": "string",
+                  "const": "",
+                  "description": "Empty: the same as not given (subtree)."
+                }
+              ]
+            },
+            "example": "subtree"
           }
         ]
       }
@@ -4494,7 +4542,7 @@ extension OpenAPIDocument {
         ],
         "summary": "CORS preflight for a handle",
         "operationId": "handlePreflight",
-        "description": "`204` with `Access-Control-Allow-Origin: *`, `Access-Control-Allow-Methods: GET, OPTIONS`, `Access-Control-Allow-Headers` and `Access-Control-Max-Age`.",
+        "description": "`204` with `Access-Control-Allow-Origin: *`, `Access-Control-Allow-Methods: GET, OPTIONS`, `Access-Control-Allow-Headers` and `Access-Control-Max-Age`. Answered for any path under `/api/handles/`, whatever the handle.",
         "security": [
           {},
           {
@@ -4522,8 +4570,33 @@ extension OpenAPIDocument {
           },
           "401": {
             "$ref": "#/components/responses/Unauthorized"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
           }
-        }
+        },
+        "parameters": [
+          {
+            "name": "prefix",
+            "in": "path",
+            "required": true,
+            "description": "Any handle prefix: a preflight is answered whatever the handle (the GET then says whether it is one).",
+            "schema": {
+              "type": "string"
+            },
+            "example": "86.1.1"
+          },
+          {
+            "name": "suffix",
+            "in": "path",
+            "required": true,
+            "description": "Any rest of the handle.",
+            "schema": {
+              "type": "string"
+            },
+            "example": "gpu-0"
+          }
+        ]
       }
     },
     "/v1/quotes": {
@@ -5245,6 +5318,117 @@ extension OpenAPIDocument {
           },
           "404": {
             "$ref": "#/components/responses/NotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "422": {
+            "$ref": "#/components/responses/ValidationFailed"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/v1/federation/aggregate": {
+      "parameters": [
+        {
+          "name": "Suanli-Peer",
+          "in": "header",
+          "required": false,
+          "description": "The calling platform's prefix.",
+          "schema": {
+            "$ref": "#/components/schemas/Prefix"
+          }
+        },
+        {
+          "name": "Suanli-Timestamp",
+          "in": "header",
+          "required": false,
+          "description": "Unix time in whole seconds when the request was signed.",
+          "schema": {
+            "type": "string",
+            "pattern": "^[0-9]{1,12}$"
+          }
+        },
+        {
+          "name": "Suanli-Nonce",
+          "in": "header",
+          "required": false,
+          "description": "A value used once: 16–64 characters of A–Z, a–z, 0–9, - and _.",
+          "schema": {
+            "type": "string",
+            "pattern": "^[A-Za-z0-9_-]{16,64}$"
+          }
+        },
+        {
+          "name": "Suanli-Signature",
+          "in": "header",
+          "required": false,
+          "description": "Ed25519 signature (standard base64) of the canonical bytes (docs/federation.md).",
+          "schema": {
+            "type": "string"
+          }
+        }
+      ],
+      "post": {
+        "tags": [
+          "Federation"
+        ],
+        "summary": "A child's resource changes (signed peer call)",
+        "operationId": "federationAggregate",
+        "description": "The changes of the child's subtree since the generation the parent acknowledged last (`base`; 0: a full snapshot). Every record must lie under the child's delegated prefix (`403 outside_delegation`, nothing applied); a `base` the parent does not hold is `409 resync` (the child then sends a snapshot). docs/aggregation.md.",
+        "security": [
+          {}
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/AggregationPush"
+              },
+              "example": {
+                "prefix": "86.1.1",
+                "base": 41,
+                "generation": 42,
+                "upserts": [],
+                "removes": [
+                  "86.1.1.3/old-node"
+                ]
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The generation the parent now holds.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/AggregationAck"
+                },
+                "example": {
+                  "generation": 42
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/PeerRefused"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
           },
           "413": {
             "$ref": "#/components/responses/PayloadTooLarge"
@@ -9105,6 +9289,59 @@ extension OpenAPIDocument {
           "since"
         ],
         "additionalProperties": false
+      },
+      "AggregationPush": {
+        "type": "object",
+        "description": "A child's push: the changes of its subtree's resources.",
+        "required": [
+          "prefix",
+          "base",
+          "generation",
+          "upserts",
+          "removes"
+        ],
+        "properties": {
+          "prefix": {
+            "$ref": "#/components/schemas/Prefix"
+          },
+          "base": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "The generation the changes apply to (0: a full snapshot)."
+          },
+          "generation": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "The generation after the changes."
+          },
+          "upserts": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ResourceRecord"
+            },
+            "description": "Records added or changed, each with `platform`."
+          },
+          "removes": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            },
+            "description": "Identifiers removed."
+          }
+        }
+      },
+      "AggregationAck": {
+        "type": "object",
+        "required": [
+          "generation"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "generation": {
+            "type": "integer",
+            "minimum": 0
+          }
+        }
       }
     }
   }

@@ -17,10 +17,14 @@ struct DiscoveryRoutes {
 
     /// `GET /v1/resources?kind=&arch=&…`: one page of matching resources.
     @Sendable func discover(_ request: Request, context: SuanliRequestContext) async throws -> Page<SuanliCore.ResourceRecord> {
-        let parameters = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
+        var parameters = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
+        let scope = try ReadScope.take(from: &parameters)
         let query: DiscoveryQuery
         do throws(ValidationError) { query = try DiscoveryQuery(parameters: parameters) } catch {
             throw SuanliError(.badRequest, error.message, field: error.field)
+        }
+        if scope != .local, let reader = platform.scopedReader {
+            return try await reader.discover(query, parameters: parameters, scope: scope)
         }
         return try platform.discover(query)
     }

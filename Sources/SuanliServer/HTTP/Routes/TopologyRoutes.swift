@@ -30,10 +30,16 @@ struct TopologyRoutes {
     /// `GET /v1/stats[?history=5m]`.
     @Sendable func stats(_ request: Request, context: SuanliRequestContext) async throws -> StatsReport {
         var window: Double? = nil
-        for (key, value) in request.uri.queryParameters {
-            guard key == "history" else { throw QueryParameters.unknown(key, known: "history") }
-            window = try StatsHistory.window(String(value))
+        var parameters = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
+        let scope = try ReadScope.take(from: &parameters)
+        for (key, value) in parameters {
+            guard key == "history" else { throw QueryParameters.unknown(key, known: "history, scope") }
+            window = try StatsHistory.window(value)
         }
-        return platform.stats(history: window)
+        let local = platform.stats(history: window)
+        if scope != .local, let reader = platform.scopedReader {
+            return try await reader.stats(local, parameters: parameters, scope: scope)
+        }
+        return local
     }
 }
