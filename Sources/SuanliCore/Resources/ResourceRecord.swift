@@ -67,7 +67,8 @@ public struct ResourceRecord: Sendable, Codable, Hashable {
     public var unavailableReason: String?
     /// The round-trip time in ms from a discovery query's `near` location (0.1 ms steps); absent otherwise.
     public var rttMs: Double?
-    /// The prefix of the platform that owns the resource (set by resolve); absent elsewhere.
+    /// The prefix of the platform that owns the resource (resolve, `GET`/`PUT /v1/resources/{id}`);
+    /// absent in discovery pages.
     public var platform: Prefix?
 
     enum CodingKeys: String, CodingKey {

@@ -21,7 +21,8 @@ struct ResourceRoutes {
     @Sendable func put(_ request: Request, context: SuanliRequestContext) async throws -> EditedResponse<SuanliCore.ResourceRecord> {
         let id = try request.rest(of: Endpoints.resource)
         let spec = try await request.decode(as: ResourceSpec.self, context: context)
-        let (record, created) = try await platform.putResource(id, spec: spec, by: context.principal)
+        var (record, created) = try await platform.putResource(id, spec: spec, by: context.principal)
+        record.platform = platform.configuration.prefix  // as resolve names it
         return EditedResponse(status: created ? .created : .ok, response: record)
     }
 
@@ -31,9 +32,9 @@ struct ResourceRoutes {
         return .noContent
     }
 
-    /// `GET /v1/resources/{id}`: the record and live state.
+    /// `GET /v1/resources/{id}`: the record and live state, as `GET /v1/resolve/{id}` answers it.
     @Sendable func get(_ request: Request, context: SuanliRequestContext) async throws -> SuanliCore.ResourceRecord {
-        try platform.resolve(try request.rest(of: Endpoints.resource))
+        try await platform.resolveAnywhere(try request.rest(of: Endpoints.resource), hops: try DiscoveryRoutes.hops(request))
     }
 
     /// `POST /v1/telemetry`: live state for many resources, all or nothing.
