@@ -177,6 +177,13 @@ public final class AggregationModule: PlatformModule, RemoteResolver, ScopedRead
         if scope == .federation, let root = rootURL() {
             return try await askRoot(root, Endpoints.resources, parameters: parameters, as: Page<ResourceRecord>.self)
         }
+        guard hasSubtree else {
+            // No platform below: the subtree is this platform, answered from its own registry.
+            var page = try platform.discover(query)
+            let own = platform.configuration.prefix
+            for i in page.items.indices { page.items[i].platform = own }
+            return page
+        }
         return try replicas.discover(query, local: localRecords(), unreachable: unreachableChildren(), now: federation.configuration.clock())
     }
 
@@ -186,11 +193,17 @@ public final class AggregationModule: PlatformModule, RemoteResolver, ScopedRead
         if scope == .federation, let root = rootURL() {
             return try await askRoot(root, Endpoints.stats, parameters: parameters, as: StatsReport.self)
         }
+        guard hasSubtree else { return local }
         var report = replicas.stats(local: localRecords(), unreachable: unreachableChildren(), now: federation.configuration.clock())
         report.tasks = local.tasks
         report.history = local.history
         report.generatedAt = local.generatedAt
         return report
+    }
+
+    /// Whether any platform lies below this one (a delegated child, or replicas kept).
+    var hasSubtree: Bool {
+        !federation.state.withLock { $0.children.isEmpty } || replicas.state.withLock { !$0.replicas.isEmpty }
     }
 
     /// The children whose link is `unreachable`, with their names.
