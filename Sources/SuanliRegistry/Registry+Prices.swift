@@ -3,7 +3,8 @@ import SuanliCore
 
 extension Registry {
     /// The highest price per unit-hour among registered resources that one of `spec`'s
-    /// alternatives accepts (kind, arch, model, memory), available or not; nil when none does.
+    /// alternatives accepts (kind, arch, model, memory), available or not — a dynamic price's cap,
+    /// not its floor; nil when none does.
     /// A budget's worst case for a task not yet placed (one pass over the resources).
     public func dearestPrice(for spec: TaskSpec) -> Int64? {
         struct Wanted {
@@ -28,12 +29,15 @@ extension Registry {
         }
         guard !wanted.isEmpty else { return nil }
         var dearest: Int64? = nil
-        for e in entries where e.alive && e.price > (dearest ?? -1) {
+        for e in entries where e.alive {
+            // A dynamic price may climb to its cap.
+            let price = max(e.price, e.pricing?.capFenPerUnitHour ?? e.price)
+            guard price > (dearest ?? -1) else { continue }
             for w in wanted
             where e.kind == w.kind && (w.arch == nil || e.arch == w.arch!) && (w.model == nil || e.model == w.model!)
                 && e.memoryGiB >= w.minMemory
             {
-                dearest = e.price
+                dearest = price
                 break
             }
         }

@@ -66,6 +66,24 @@ struct BudgetTests {
         }
     }
 
+    @Test func aQueuedTaskReservesAtADynamicPricesCap() async throws {
+        try await TestPlatform.with { t in
+            let (p, provider) = try await t.provider("P")
+            var node = gpuSpec(units: 1, price: 100)
+            node.pricing = .dynamic(cap: 500)
+            _ = try await provider.putResource("\(p)/g", node)
+            let (id, alice) = try await t.consumer("alice")
+            _ = try await t.operatorClient.setBudget(consumer: id, fen: 10_000)
+            let running = try await alice.submit(Self.job("a", seconds: 3600))
+            let placed = try #require(running.placement?.parts.first?.priceFenPerUnitHour)
+            // The node is full: the next task waits, reserving an hour at the cap, not the floor.
+            let queued = try await alice.submit(Self.job("b", seconds: 3600))
+            #expect(queued.state == .queued)
+            let account = try await alice.account(consumer: id)
+            #expect(account.reservedFen == placed + 500 && account.remainingFen == 10_000 - placed - 500)
+        }
+    }
+
     @Test func quotasPerKindAndWhoMaySetThem() async throws {
         try await TestPlatform.with { t in
             let (p, provider) = try await t.provider("P")
