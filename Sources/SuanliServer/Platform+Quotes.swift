@@ -71,6 +71,8 @@ extension Platform {
         spec.consumer = consumer
         let now = clock()
         let expires = now.addingTimeInterval(Double(request.holdS))
+        // Providers' histories, as GET /v1/providers reads them (one pass over the task book).
+        let tallies = state.withLock { $0.reliabilityTallies() }
         return try await commit { state throws(SuanliError) in
             var mutations = state.expireQuotes(now: now)
             let id = "q\(state.quotes.nextQuote)"
@@ -91,6 +93,11 @@ extension Platform {
                             standardPerUnit: { id in
                                 registry.resolve(id, now: now).flatMap {
                                     StandardUnit.perUnit(computeClass: $0.computeClass, model: $0.model, tflops: $0.tflops, labels: $0.labels)
+                                }
+                            },
+                            reliability: { id in
+                                registry.providerOf(id).flatMap { registry.provider($0) }.map {
+                                    (tallies[$0.prefix.description] ?? ReliabilityTally()).reliability(since: $0.createdAt, now: now).score
                                 }
                             }))
                 case .impossible(let explanation):

@@ -50,6 +50,7 @@ struct QuoteTests {
             #expect(quote.offers.map(\.estimatedCostFen) == [7, 20])
             #expect(quote.offers[0].estimatedStart == t.clock.now)
             #expect(quote.offers[0].renewable == 0.5)
+            #expect(quote.offers.map(\.reliability) == [1, 1])  // providers without history score 1
             #expect(t.platform.heldUnits(on: cheap) == 4)
             #expect(t.platform.heldUnits(on: dear) == 4)
 

@@ -72,7 +72,7 @@ public struct QuoteOffer: Sendable, Codable, Hashable {
     public var rttMs: Double?
     /// Unit-weighted renewable share of the parts.
     public var renewable: Double
-    /// The lowest reliability score among the parts' providers; null until providers are scored.
+    /// The lowest reliability score among the parts' providers (as on their provider records).
     public var reliability: Double?
     /// Unit-weighted price per standard TFLOPS-hour of the parts; null when a part is unrated.
     public var priceFenPerStandardHour: Double?

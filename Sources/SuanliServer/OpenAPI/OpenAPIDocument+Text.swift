@@ -8859,7 +8859,7 @@ extension OpenAPIDocument {
             ],
             "minimum": 0,
             "maximum": 1,
-            "description": "The lowest reliability score among the parts' providers; null until providers are scored."
+            "description": "The lowest reliability score among the parts' providers, as their provider records show it."
           },
           "price_fen_per_standard_hour": {
             "type": [
@@ -8867,7 +8867,7 @@ extension OpenAPIDocument {
               "null"
             ],
             "minimum": 0,
-            "description": "Fen per standard TFLOPS-hour; null when a part is unrated (not filled in yet)."
+            "description": "Unit-weighted fen per standard TFLOPS-hour of the parts, to 0.01 fen; null when a part is unrated."
           }
         },
         "required": [
