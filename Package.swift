@@ -194,7 +194,7 @@ let package = Package(
             name: "suanli-fuzz",
             dependencies: [
                 "SuanliCore", "SuanliRegistry", "SuanliScheduler", "SuanliOrchestration", "SuanliSimulation",
-                "SuanliTaskFiles",
+                "SuanliTaskFiles", "SuanliMarket",
             ],
             path: "Fuzz/SuanliFuzz"
         ),

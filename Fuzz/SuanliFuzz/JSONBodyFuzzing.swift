@@ -86,6 +86,7 @@ enum JSONBodyFuzzing {
         }
         _ = decoded(LogChunk.self, data)
         bodiesOfTokens(data, now: now)
+        bodiesOfQuotes(data, engine: platform.engine, now: now)
     }
 
     /// The value `data` decodes to as `T`, after checking that its encoding is a fixed point.
