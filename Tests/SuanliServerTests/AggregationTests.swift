@@ -205,3 +205,45 @@ struct AggregationTests {
         }
     }
 }
+
+/// A partition between a child and its parent (a cut TCP proxy on the child's way up): the
+/// child's records turn stale at the parent, changes made meanwhile arrive after the heal,
+/// and the sync resumes from the acknowledged generation, without a second snapshot.
+@Suite("Aggregation across a partition")
+struct AggregationPartitionTests {
+    @Test func syncResumesWhereItStoppedAfterAHeal() async throws {
+        try await AggregationTests.member(prefix: "86.1") { root, aggregation in
+            let east = try await root.addChild("east")
+            let proxy = try CuttableProxy(targetPort: root.test.port)
+            defer { proxy.close() }
+            try await AggregationTests.member(prefix: east.prefix, parent: "http://127.0.0.1:\(proxy.port)", token: east.token) { child, childAggregation in
+                try await child.waitJoined()
+                let (prefix, provider) = try await child.test.provider()
+                let a = "\(prefix)/a"
+                _ = try await provider.putResource(a, gpuSpec(price: 900))
+                #expect(try await eventually { try await AggregationTests.ids(root, "scope=subtree").contains(a) })
+                let eastPrefix = try Prefix(parsing: east.prefix)
+                let before = try #require(aggregation.replication(of: eastPrefix))
+                // The child has the answer too (a cut before it would leave it unanswered).
+                #expect(try await eventually { childAggregation.acknowledgedGeneration == before.generation })
+
+                proxy.cut()
+                #expect(try await eventually { try await root.anonymous.federation().children.first?.state == .unreachable })
+                let stale = try await AggregationTests.discover(root, "scope=subtree&include_unavailable=true").items.first { $0.id.string == a }
+                #expect(stale?.available == false && stale?.unavailableReason?.hasPrefix("stale") == true)
+                // Changes while cut off.
+                let b = "\(prefix)/b"
+                _ = try await provider.putResource(b, gpuSpec())
+                _ = try await provider.putResource(a, gpuSpec(price: 800))
+
+                proxy.heal()
+                #expect(try await eventually { try await AggregationTests.ids(root, "scope=subtree").isSuperset(of: [a, b]) })
+                let healed = try await AggregationTests.discover(root, "scope=subtree").items.first { $0.id.string == a }
+                #expect(healed?.priceFenPerUnitHour == 800 && healed?.available == true)
+                let after = try #require(aggregation.replication(of: eastPrefix))
+                #expect(after.snapshots == before.snapshots, "the heal resumed incrementally (no new snapshot)")
+                #expect(after.generation > before.generation)
+            }
+        }
+    }
+}

@@ -24,6 +24,9 @@ public final class AggregationModule: PlatformModule, RemoteResolver, ScopedRead
     struct PushState: Sendable {
         var generation: UInt64 = 0
         var acknowledged: [String: ReplicaBook.Fingerprint] = [:]
+        /// The push whose answer never came (the parent may hold it), and the state it would
+        /// acknowledge: sent again, unchanged, until it is answered.
+        var unanswered: (push: AggregationPush, acknowledged: [String: ReplicaBook.Fingerprint])?
         var lastPushAt: Date?
     }
 
@@ -98,6 +101,15 @@ public final class AggregationModule: PlatformModule, RemoteResolver, ScopedRead
         return AggregationAck(generation: generation)
     }
 
+    /// What this platform holds of `child`'s subtree (nil before its first push).
+    public func replication(of child: Prefix) -> ReplicationStatus? {
+        replicas.state.withLock { state in
+            state.replicas[child].map {
+                ReplicationStatus(generation: $0.generation, snapshots: $0.snapshots, records: $0.records.count, pushedAt: $0.pushedAt)
+            }
+        }
+    }
+
     // MARK: Pushing to the parent
 
     /// This platform's records and its replicas: the subtree it pushes up.
@@ -128,6 +140,9 @@ public final class AggregationModule: PlatformModule, RemoteResolver, ScopedRead
         guard let parentURL = federation.configuration.parentURL, federation.state.withLock({ $0.parent?.link != nil }) else {
             return false
         }
+        if let unanswered = pushed.withLock({ $0.unanswered }) {
+            return try await send(unanswered.push, acknowledging: unanswered.acknowledged, to: parentURL)
+        }
         let records = try subtreeRecords()
         let (base, acknowledged) = pushed.withLock { ($0.generation, $0.acknowledged) }
         var upserts: [ResourceRecord] = []
@@ -152,21 +167,51 @@ public final class AggregationModule: PlatformModule, RemoteResolver, ScopedRead
         guard base == 0 || !upserts.isEmpty || !removes.isEmpty || keepAlive else { return false }
         let push = AggregationPush(
             prefix: platform.configuration.prefix, base: base, generation: base + 1, upserts: upserts, removes: Array(removes))
+        return try await send(push, acknowledging: sent, to: parentURL)
+    }
+
+    /// Sends `push`; on its answer the parent acknowledges `sent`. A push without an answer (a
+    /// cut mid-call) is sent again unchanged; if the parent then says it already holds a newer
+    /// generation (409), it holds this push. Another 409 means the parent lost our base (it
+    /// restarted): the next push is a full snapshot.
+    func send(_ push: AggregationPush, acknowledging sent: [String: ReplicaBook.Fingerprint], to parentURL: String)
+        async throws(SuanliError) -> Bool
+    {
+        let retry = pushed.withLock { state in
+            let retry = state.unanswered != nil
+            state.unanswered = (push, sent)
+            return retry
+        }
         do {
             let ack = try await federation.peers.call(.POST, base: parentURL, target: Self.path.path(), body: push, as: AggregationAck.self)
             let now = federation.configuration.clock()
             pushed.withLock { state in
                 state.generation = ack.generation
                 state.acknowledged = sent
+                state.unanswered = nil
                 state.lastPushAt = now
             }
             return true
         } catch where error.status == 409 {
-            // The parent lost or never had our base: start again from a full snapshot.
-            pushed.withLock { $0 = PushState() }
+            pushed.withLock { state in
+                if retry {
+                    state.generation = push.generation
+                    state.acknowledged = sent
+                    state.unanswered = nil
+                } else {
+                    state = PushState()
+                }
+            }
+            throw error
+        } catch where error.status >= 400 && error.status < 500 {
+            // Refused for good (outside the delegation, malformed): compute the next push afresh.
+            pushed.withLock { $0.unanswered = nil }
             throw error
         }
     }
+
+    /// The generation this platform's parent acknowledged last (0 before the first push).
+    public var acknowledgedGeneration: UInt64 { pushed.withLock { $0.generation } }
 
     // MARK: ScopedReader
 
@@ -256,4 +301,16 @@ struct AggregationPushService: Service {
                 && !module.replicasChanged.exchange(false, ordering: .relaxed)
         }
     }
+}
+
+/// What a parent holds of one child's subtree.
+public struct ReplicationStatus: Sendable, Hashable {
+    /// The generation of the child's last applied push.
+    public var generation: UInt64
+    /// How many full snapshots (pushes with base 0) the child has sent since this platform started.
+    public var snapshots: Int
+    /// Records replicated.
+    public var records: Int
+    /// When the last push was applied.
+    public var pushedAt: Date?
 }

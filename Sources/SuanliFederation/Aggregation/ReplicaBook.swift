@@ -15,6 +15,7 @@ final class ReplicaBook: Sendable {
         var generation: UInt64 = 0
         var records: [String: ResourceRecord] = [:]
         var pushedAt: Date?
+        var snapshots = 0
     }
 
     /// What the mirror holds of one record: enough to see that it changed.
@@ -49,6 +50,7 @@ final class ReplicaBook: Sendable {
             var replica = state.replicas[push.prefix] ?? Replica()
             if push.base == 0 {
                 replica.records = [:]
+                replica.snapshots += 1
             } else if push.base != replica.generation {
                 return nil
             }
