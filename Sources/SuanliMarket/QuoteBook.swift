@@ -53,6 +53,9 @@ public struct QuoteBook: Sendable {
     /// One quote.
     public subscript(id: String) -> Quote? { quotes[id] }
 
+    /// How many quotes are open.
+    public var openCount: Int { open.count }
+
     /// Adds or replaces a quote (a new one, or one loaded from storage).
     public mutating func insert(_ quote: Quote) {
         quotes[quote.id] = quote

@@ -167,6 +167,9 @@ extension SchedulerEngine {
     /// Number of holds in force.
     public var holdCount: Int { holds.count }
 
+    /// Units held over all holds.
+    public var heldUnitsTotal: Int { holds.values.reduce(0) { $0 + $1.parts.reduce(0) { $0 + Int($1.units) } } }
+
     /// Whether a hold is in force.
     public func isHeld(_ id: String) -> Bool { holds[id] != nil }
 

@@ -15,6 +15,9 @@ public struct StatisticsSnapshot: Sendable {
     public var queueLength: Int
     /// Placements since the platform process started.
     public var placementsTotal: Int
+    /// Open quotes and the units their offers hold.
+    public var openQuotes = 0
+    public var heldUnits = 0
     /// When the snapshot was taken (platform clock).
     public var at: Date
 
@@ -23,7 +26,7 @@ public struct StatisticsSnapshot: Sendable {
         var report = tally.report(topology: topology, now: at)
         report.tasks = StatsReport.TaskTotals(
             byState: Dictionary(uniqueKeysWithValues: TaskState.allCases.map { ($0.rawValue, tasksByState[$0] ?? 0) }),
-            queueLength: queueLength, placementsTotal: placementsTotal)
+            queueLength: queueLength, placementsTotal: placementsTotal, openQuotes: openQuotes, heldUnits: heldUnits)
         return report
     }
 }
@@ -45,6 +48,7 @@ extension Platform {
         let stateIndex = Dictionary(uniqueKeysWithValues: TaskState.allCases.enumerated().map { ($1, $0) })
         var next = 0
         var queueLength = 0
+        var (openQuotes, heldUnits) = (0, 0)
         var topology: Topology? = nil
         while true {
             let done = state.withLock { state -> Bool in
@@ -56,6 +60,7 @@ extension Platform {
                 next = end
                 guard end >= order.count else { return false }
                 queueLength = state.engine.queuedCount
+                (openQuotes, heldUnits) = (state.quotes.openCount, state.engine.heldUnitsTotal)
                 topology = state.registry.topology
                 return true
             }
@@ -65,7 +70,8 @@ extension Platform {
         return StatisticsSnapshot(
             tally: tally, topology: topology!,
             tasksByState: Dictionary(uniqueKeysWithValues: TaskState.allCases.enumerated().map { ($1, counts[$0]) }),
-            queueLength: queueLength, placementsTotal: metrics.placementsTotal, at: now)
+            queueLength: queueLength, placementsTotal: metrics.placementsTotal, openQuotes: openQuotes, heldUnits: heldUnits,
+            at: now)
     }
 
     /// Moves the placements counted in the platform's state into ``metrics``.

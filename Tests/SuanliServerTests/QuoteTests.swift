@@ -53,6 +53,8 @@ struct QuoteTests {
             #expect(quote.offers.map(\.reliability) == [1, 1])  // providers without history score 1
             #expect(t.platform.heldUnits(on: cheap) == 4)
             #expect(t.platform.heldUnits(on: dear) == 4)
+            let stats = try await t.anonymous.stats().tasks
+            #expect(stats.openQuotes == 1 && stats.heldUnits == 8)
 
             // Nobody else can take held units: another consumer's task and quote find nothing.
             let waiting = try await b.submit(taskSpec("bob", units: 4))
@@ -64,6 +66,7 @@ struct QuoteTests {
             // After expires_at the expiry service frees the units without anyone asking; the queue takes them.
             t.clock.advance(30)
             #expect(try await Self.eventually { t.platform.heldUnits(on: cheap) == 0 && t.platform.heldUnits(on: dear) == 0 })
+            #expect(try await t.anonymous.stats().tasks.heldUnits == 0)
             #expect(try await Self.eventually { try await b.task(waiting.id).state == .scheduled })
             #expect(try await b.task(waiting.id).placement?.parts.first?.resource == cheap)
             let gone = await expectAPIError(410, "gone") { _ = try await a.accept(quote: quote.id, offer: "o2") }

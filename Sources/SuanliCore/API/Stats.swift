@@ -260,18 +260,26 @@ extension StatsReport {
         public var queueLength: Int
         /// Placements (a task or a later attempt of it scheduled) since this platform process started.
         public var placementsTotal: Int
+        /// Quotes whose offers are held now.
+        public var openQuotes: Int
+        /// Units held for those offers (taken for every placement until the quotes end).
+        public var heldUnits: Int
 
         enum CodingKeys: String, CodingKey {
             case byState = "by_state"
             case queueLength = "queue_length"
             case placementsTotal = "placements_total"
+            case openQuotes = "open_quotes"
+            case heldUnits = "held_units"
         }
 
         /// Creates task totals.
-        public init(byState: [String: Int] = [:], queueLength: Int = 0, placementsTotal: Int = 0) {
+        public init(byState: [String: Int] = [:], queueLength: Int = 0, placementsTotal: Int = 0, openQuotes: Int = 0, heldUnits: Int = 0) {
             self.byState = byState
             self.queueLength = queueLength
             self.placementsTotal = placementsTotal
+            self.openQuotes = openQuotes
+            self.heldUnits = heldUnits
         }
     }
 

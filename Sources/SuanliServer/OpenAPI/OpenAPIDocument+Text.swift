@@ -2637,7 +2637,9 @@ extension OpenAPIDocument {
                       "running": 5
                     },
                     "queue_length": 2,
-                    "placements_total": 118
+                    "placements_total": 118,
+                    "open_quotes": 0,
+                    "held_units": 0
                   }
                 }
               }
@@ -7901,12 +7903,24 @@ extension OpenAPIDocument {
             "type": "integer",
             "minimum": 0,
             "description": "Placements since the platform process started."
+          },
+          "open_quotes": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Quotes whose offers are held now."
+          },
+          "held_units": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Units held for those offers (taken for every placement until the quotes end)."
           }
         },
         "required": [
           "by_state",
           "queue_length",
-          "placements_total"
+          "placements_total",
+          "open_quotes",
+          "held_units"
         ],
         "additionalProperties": false
       },
