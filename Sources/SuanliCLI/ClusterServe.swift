@@ -67,13 +67,15 @@ enum ClusterServe {
         let instanceID = ClusterIdentity.newInstanceID()
         let responder = ClusterResponder(instanceID: instanceID, http: http)
         let configuration = options.configuration
+        let lease = options.lease
         let node = ClusterNode(
             instanceID: instanceID, database: clusterDatabase, leaseDuration: options.lease, responder: responder,
             publicURL: options.publicURL, logger: logger
         ) { generation in
             // Every transaction of this leadership first checks that the lease is still ours.
             store.setTransactionGuard { connection in
-                try await ClusterDatabase.fence(instance: instanceID, generation: generation, on: connection, logger: logger)
+                try await ClusterDatabase.fence(
+                    instance: instanceID, generation: generation, lease: lease, on: connection, logger: logger)
             }
             let platform = try await Platform.open(configuration: configuration, store: store, logger: logger)
             let extra = await modules(platform, listeningURL.withLock { $0 } ?? "")

@@ -116,9 +116,16 @@ public struct ClusterDatabase: Sendable {
     /// transaction ends, so a standby's takeover (an update of that row) waits for the
     /// transaction to commit, and a transaction that starts after a takeover finds no row and
     /// fails: a deposed leader can never write.
+    ///
+    /// A leader frozen in the middle of a transaction (a stopped process, a paused VM) would hold
+    /// that lock and so block every takeover; `idle_in_transaction_session_timeout` (the lease)
+    /// makes PostgreSQL abort such a transaction, so a takeover waits at most one more lease.
     public static func fence(
-        instance: String, generation: Int64, on connection: PostgresConnection, logger: Logger
+        instance: String, generation: Int64, lease: Double, on connection: PostgresConnection, logger: Logger
     ) async throws {
+        let idleLimit = max(100, Int(lease * 1000))
+        try await connection.query(
+            PostgresQuery(unsafeSQL: "SET LOCAL idle_in_transaction_session_timeout = \(idleLimit)"), logger: logger)
         let rows = try await connection.query(
             """
             SELECT generation FROM suanli_leader

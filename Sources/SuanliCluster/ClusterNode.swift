@@ -67,7 +67,7 @@ public final class ClusterNode: Service, Sendable {
 
     /// An instance campaigning with a lease of `leaseDuration` seconds; `openLeader` opens the
     /// platform whenever this instance takes the lease (its store must fence with `generation`,
-    /// see ``ClusterDatabase/fence(instance:generation:on:logger:)``).
+    /// see ``ClusterDatabase/fence(instance:generation:lease:on:logger:)``).
     public init(
         instanceID: String = ClusterIdentity.newInstanceID(), database: ClusterDatabase, leaseDuration: Double,
         responder: ClusterResponder, publicURL: String?, logger: Logger,
@@ -117,9 +117,12 @@ public final class ClusterNode: Service, Sendable {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             let sentAt = seconds()
             let outcome: LeaderLease.Outcome
+            // A leader must decide before its lease runs out, however slow the database is.
+            let patience = max(0.05, min(lease.renewInterval, (lease.validUntil ?? .infinity) - seconds()))
             do {
-                outcome = try await database.attempt(
-                    instance: instanceID, url: url, generation: lease.heldGeneration, lease: leaseDuration)
+                outcome = try await Self.within(seconds: patience) { [database, instanceID, leaseDuration, held = lease.heldGeneration] in
+                    try await database.attempt(instance: instanceID, url: url, generation: held, lease: leaseDuration)
+                } ?? .failed
             } catch {
                 logger.warning("the leader lease could not be checked", metadata: ["error": "\(String(reflecting: error))"])
                 outcome = .failed
@@ -127,9 +130,14 @@ public final class ClusterNode: Service, Sendable {
             perform(lease.attempted(sentAt: sentAt, outcome: outcome), lease: lease, commands: commands)
             perform(lease.tick(now: seconds()), lease: lease, commands: commands)
             do {
-                try await database.heartbeat(instance: instanceID, url: url, startedAt: startedAt)
+                // Bounded like the attempt, so that a leader checks its lease on time.
                 attempts += 1
-                if lease.heldGeneration != nil, attempts % 100 == 1 { try await database.forget() }
+                let prune = lease.heldGeneration != nil && attempts % 100 == 1
+                let patience = max(0.05, min(lease.renewInterval, (lease.validUntil ?? .infinity) - seconds()))
+                _ = try await Self.within(seconds: patience) { [database, instanceID, startedAt] in
+                    try await database.heartbeat(instance: instanceID, url: url, startedAt: startedAt)
+                    if prune { try await database.forget() }
+                }
             } catch {
                 logger.debug("heartbeat failed", metadata: ["error": "\(error)"])
             }
@@ -143,12 +151,26 @@ public final class ClusterNode: Service, Sendable {
         commands.finish()
     }
 
+    /// `body`'s result, or `nil` when it takes longer than `seconds` (it is then cancelled).
+    static func within<T: Sendable>(seconds: Double, _ body: @escaping @Sendable () async throws -> T) async throws -> T? {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await Task.sleep(for: .milliseconds(Int64(seconds * 1000)))
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
+        }
+    }
+
     private func perform(
         _ action: LeaderLease.Action, lease: LeaderLease, commands: AsyncStream<Command>.Continuation, release: Bool = false
     ) {
         switch action {
         case .none:
-            if case .standby = lease.role { responder.forward(to: lease.forwardURL) }
+            // A row that still names this instance (a renewal whose answer was lost) is nobody to forward to.
+            if case .standby = lease.role { responder.forward(to: lease.leaderID == instanceID ? nil : lease.forwardURL) }
         case .lead(let generation):
             logger.notice("took the leader lease; opening the platform", metadata: ["generation": "\(generation)"])
             responder.starting(generation: generation)
@@ -157,7 +179,7 @@ public final class ClusterNode: Service, Sendable {
             logger.notice(
                 "no longer the leader; forwarding requests",
                 metadata: ["generation": "\(generation)", "leader": "\(lease.forwardURL ?? "unknown")"])
-            responder.forward(to: lease.forwardURL)
+            responder.forward(to: lease.leaderID == instanceID ? nil : lease.forwardURL)
             commands.yield(.stepDown(release: release))
         }
     }

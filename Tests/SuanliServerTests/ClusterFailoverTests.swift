@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import SuanliClient
 import SuanliCore
 import Synchronization
@@ -33,7 +34,9 @@ struct ClusterFailoverTests {
 
     /// `GET /v1/platform/instances` as the operator, through `url`.
     static func instances(_ url: String) async throws -> [PlatformInstance] {
-        let (_, data) = try await SuanliClient(server: url, token: token).raw(.GET, Endpoints.platformInstances.path(), body: nil)
+        // A short timeout: a standby's forward to a frozen leader hangs until the caller gives up.
+        let client = SuanliClient(server: url, token: token, timeout: .seconds(2))
+        let (_, data) = try await client.raw(.GET, Endpoints.platformInstances.path(), body: nil)
         return try SuanliJSON.decoder().decode(ItemList<PlatformInstance>.self, from: data).items
     }
 
@@ -87,6 +90,39 @@ struct ClusterFailoverTests {
         #expect(try await SuanliClient(server: standbyURL).resolve(resourceID).id.description == resourceID)
         let survivor = SuanliClient(server: standbyURL, token: provider.token)
         #expect(try await survivor.putResource("\(provider.prefix)/n2", gpuSpec()).created)
+    }
+
+    /// A leader that was paused (SIGSTOP) past its lease comes back deposed: its platform's
+    /// writes are fenced off (refused, or forwarded to the new leader once it stepped down), so
+    /// nothing it acknowledges contradicts what the new leader acknowledged.
+    @Test func aPausedLeaderCannotWriteWhenItWakes() async throws {
+        let database = try Self.freshDatabase()
+        let first = try Self.instance(database, lease: 1.5)
+        defer { first.stop() }
+        let second = try Self.instance(database, lease: 1.5)
+        defer { second.stop() }
+        let leaderURL = try #require(try await Self.leader(via: first.url, among: [first.url, second.url]))
+        let (paused, other) = leaderURL == first.url ? (first, second) : (second, first)
+        let before = try await SuanliClient(server: paused.url, token: Self.token).registerConsumer(ConsumerRegistration(name: "before"))
+        kill(paused.process.processIdentifier, SIGSTOP)
+        #expect(try await Self.leader(via: other.url, among: [other.url]) == other.url, "the other instance took over")
+        let after = try await SuanliClient(server: other.url, token: Self.token).registerConsumer(ConsumerRegistration(name: "after"))
+        kill(paused.process.processIdentifier, SIGCONT)
+        // Straight at the woken instance, before and while it notices it was deposed.
+        var acknowledged: [ConsumerRecord] = [before, after]
+        let stale = SuanliClient(server: paused.url, token: Self.token)
+        for round in 0..<20 {
+            if let record = try? await stale.registerConsumer(ConsumerRegistration(name: "woken-\(round)")) { acknowledged.append(record) }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(acknowledged.count > 2, "the woken instance forwards once it stepped down")
+        let ids = acknowledged.map(\.id)
+        #expect(Set(ids).count == ids.count, "two acknowledged writes got the same id: \(ids)")
+        let stored = try await SuanliClient(server: other.url, token: Self.token).consumers()
+        for record in acknowledged {
+            #expect(stored.contains { $0.id == record.id && $0.name == record.name }, "acknowledged \(record.id) \(record.name) is not stored")
+        }
+        #expect(try await Self.leader(via: paused.url, among: [other.url]) == other.url)
     }
 
     /// Submissions and their answers, by task name.
