@@ -1,5 +1,5 @@
-/// Resources that share a location, a shape (kind, arch, model, memory per unit) and a renewable
-/// share: for a given task their RTT and carbon terms are equal, so the cheapest one with enough
+/// Resources of one provider that share a location, a shape (kind, arch, model, memory per unit)
+/// and a renewable share: for a given task their RTT and carbon terms are equal, so the cheapest one with enough
 /// free units is the best one in the group.
 ///
 /// Members are kept sorted by (price, tie-break key). A segment tree over that order holds the
@@ -10,6 +10,8 @@ struct CapacityGroup: Sendable {
     let location: Int32
     let shape: Int32
     let renewable: Double
+    /// The provider all members belong to.
+    let provider: Int32
     /// Resource slots, in (price, tie-break key) order when clean.
     var members: [Int32] = []
     /// Prices of `members`, same order.
@@ -29,10 +31,11 @@ struct CapacityGroup: Sendable {
     /// Units of all members (valid when clean).
     var totalUnits: Int64 = 0
 
-    init(location: Int32, shape: Int32, renewable: Double) {
+    init(location: Int32, shape: Int32, renewable: Double, provider: Int32) {
         self.location = location
         self.shape = shape
         self.renewable = renewable
+        self.provider = provider
     }
 
     var count: Int { members.count }

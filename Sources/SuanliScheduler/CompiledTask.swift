@@ -22,6 +22,8 @@ struct CompiledTask: Sendable {
     var priority: Int
     var maxPrice: Int64
     var minRenewable: Double
+    /// Lowest provider reliability (`-infinity`: any).
+    var minReliability: Double
     /// Data location index, or -1.
     var from: Int32
     var maxRtt: Double
@@ -45,6 +47,7 @@ struct CompiledTask: Sendable {
         priority = spec.priority
         maxPrice = spec.maxPriceFenPerUnitHour ?? .max
         minRenewable = spec.minRenewable ?? -.infinity
+        minReliability = spec.minReliability ?? -.infinity
         from = spec.dataLocation.flatMap { topology.index(of: $0) }.map(Int32.init) ?? -1
         maxRtt = spec.maxRttMs ?? .infinity
         wPrice = spec.objective.price

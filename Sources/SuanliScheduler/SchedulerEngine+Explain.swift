@@ -51,7 +51,10 @@ extension SchedulerEngine {
 
     /// An explanation if no registered resource could ever take the task (even with every unit
     /// free), else `nil`. Fast when the task is possible: it stops at the first group that could.
-    mutating func impossibility(_ c: CompiledTask, spec: TaskSpec) -> Explanation? {
+    mutating func impossibility(_ task: CompiledTask, spec: TaskSpec) -> Explanation? {
+        // Reliability scores change with time and history: a task they exclude waits, it is not impossible.
+        var c = task
+        c.minReliability = -.infinity
         if collectGroups(c) != nil {
             var totals = [Int64](repeating: 0, count: c.alternatives.count)
             for (i, g32) in scratchGroups.enumerated() {
@@ -108,11 +111,14 @@ extension SchedulerEngine {
         let hasRtt = c.from >= 0 && c.maxRtt.isFinite
         let hasPrice = c.maxPrice != .max
         let hasRenewable = c.minRenewable > -.infinity
-        // passed[k]: resources through step k (0 kind … 3 memory, 4 rtt, 5 price, 6 renewable, 7 units, 8 available, 9 free).
-        var passed = [Int](repeating: 0, count: 10)
+        let hasReliability = c.minReliability > -.infinity
+        // passed[k]: resources through step k (0 kind … 3 memory, 4 rtt, 5 price, 6 renewable, 7 reliability, 8 units,
+        // 9 available, 10 free).
+        var passed = [Int](repeating: 0, count: 11)
         var nearest: (rtt: Double, slot: Int32)? = nil
         var cheapest: (price: Int64, slot: Int32)? = nil
         var greenest: (renewable: Double, slot: Int32)? = nil
+        var mostReliable: (score: Double, slot: Int32)? = nil
         var largest: (units: Int32, slot: Int32)? = nil
         var mostFree: (free: Int32, slot: Int32)? = nil
         var staticUnits = [Int64](repeating: 0, count: c.alternatives.count)
@@ -137,16 +143,20 @@ extension SchedulerEngine {
             if greenest == nil || r.renewable > greenest!.renewable { greenest = (r.renewable, slot) }
             guard r.renewable >= c.minRenewable else { continue }
             passed[6] += 1
+            let score = reliability(ofProvider: r.provider)
+            if mostReliable == nil || score > mostReliable!.score { mostReliable = (score, slot) }
+            guard score >= c.minReliability else { continue }
+            passed[7] += 1
             if largest == nil || r.units > largest!.units { largest = (r.units, slot) }
             for a in shapeAlternatives[Int(r.shape)] { staticUnits[a] += Int64(r.units) }
             guard !c.gang || r.units >= u else { continue }
-            passed[7] += 1
-            guard r.available else { continue }
             passed[8] += 1
+            guard r.available else { continue }
+            passed[9] += 1
             if mostFree == nil || r.effFree > mostFree!.free { mostFree = (r.effFree, slot) }
             for a in shapeAlternatives[Int(r.shape)] { freeUnits[a] += Int64(r.effFree) }
             guard r.effFree >= (c.gang ? u : 1) else { continue }
-            passed[9] += 1
+            passed[10] += 1
             let option = Option(
                 slot: slot, alternative: Int32(shapeAlternatives[Int(r.shape)].first ?? 0),
                 cost: 0, price: r.price, rtt: rtt, renewable: r.renewable, tieKey: r.tieKey)
@@ -155,10 +165,10 @@ extension SchedulerEngine {
         // The funnel, with the steps the spec actually constrains.
         var steps: [Explanation.Step] = []
         var previous = resourceCount
-        let include = [true, hasArch, hasModel, hasMemory, hasRtt, hasPrice, hasRenewable, true, true, true]
+        let include = [true, hasArch, hasModel, hasMemory, hasRtt, hasPrice, hasRenewable, hasReliability, true, true, true]
         let stepNames =
-            names + ["max_rtt_ms", "max_price_fen_per_unit_hour", "min_renewable", "units", "available", "free_units"]
-        for k in 0..<10 {
+            names + ["max_rtt_ms", "max_price_fen_per_unit_hour", "min_renewable", "min_reliability", "units", "available", "free_units"]
+        for k in 0..<11 {
             if include[k] {
                 steps.append(Explanation.Step(constraint: stepNames[k], removed: previous - passed[k], remaining: passed[k]))
             }
@@ -171,8 +181,8 @@ extension SchedulerEngine {
             x.rounded() == x && abs(x) < 1e12 ? String(Int64(x)) : String(format: "%.1f", x)
         }
         let split = !c.gang
-        let staticEnough = split ? (staticUnits.max() ?? 0) >= Int64(u) : passed[7] > 0
-        let freeEnough = split ? (freeUnits.max() ?? 0) >= Int64(u) : passed[9] > 0
+        let staticEnough = split ? (staticUnits.max() ?? 0) >= Int64(u) : passed[8] > 0
+        let freeEnough = split ? (freeUnits.max() ?? 0) >= Int64(u) : passed[10] > 0
         var verdict: Explanation.Verdict = .queued
         let message: String
         if passed[0] == 0 {
@@ -215,6 +225,11 @@ extension SchedulerEngine {
             let (renewable, slot) = greenest!
             message =
                 "no \(what.upToPrice) has a renewable share of at least \(number(c.minRenewable)); the greenest has \(renewable) (\(id(slot))): lower min_renewable to \(renewable)"
+        } else if passed[7] == 0 {
+            // Scores change with the providers' history: the task waits rather than being refused.
+            let (score, slot) = mostReliable!
+            message =
+                "no \(what.full) belongs to a provider with a reliability of at least \(c.minReliability); the most reliable scores \(score) (\(id(slot))): it runs when a provider's score reaches it, or lower min_reliability to \(score)"
         } else if !staticEnough {
             verdict = .impossible
             if split {
@@ -225,9 +240,9 @@ extension SchedulerEngine {
                 message =
                     "no \(what.full) has \(u) units; the largest has \(units) (\(id(slot))): ask for at most \(units) units or set gang to false to split over several resources"
             }
-        } else if passed[8] == 0 {
+        } else if passed[9] == 0 {
             message =
-                "all \(passed[7]) \(what.full) resources that could take it are unavailable now (unhealthy or not reporting); it runs when one reports again"
+                "all \(passed[8]) \(what.full) resources that could take it are unavailable now (unhealthy or not reporting); it runs when one reports again"
         } else if !freeEnough {
             if split {
                 message =

@@ -102,7 +102,7 @@ extension SchedulerEngine {
             for s in alternative.shapes {
                 for g32 in groupsByShape[Int(s)] {
                     let g = Int(g32)
-                    guard c.allowed[Int(groups[g].location)], groups[g].renewable >= c.minRenewable,
+                    guard c.allowed[Int(groups[g].location)], groups[g].renewable >= c.minRenewable, reliable(g, c),
                         !groups[g].members.isEmpty
                     else { continue }
                     clean(g)
@@ -210,7 +210,7 @@ extension SchedulerEngine {
                     let p = groups[g].minPrice
                     if p > c.maxPrice { break }
                     if let b = best, context.wPrice * Double(p) / context.reference > b.cost { break }
-                    guard c.allowed[Int(groups[g].location)], groups[g].renewable >= c.minRenewable else { continue }
+                    guard c.allowed[Int(groups[g].location)], groups[g].renewable >= c.minRenewable, reliable(g, c) else { continue }
                     let top = groups[g].maxTree[1]
                     most = max(most, top)
                     guard top >= u else { continue }
@@ -275,7 +275,7 @@ extension SchedulerEngine {
                     if let top = merge.top, context.wPrice * Double(next.price) / context.reference > top.cost { break }
                     cursor[next.k] += 1
                     let g = next.g
-                    guard c.allowed[Int(groups[g].location)], groups[g].renewable >= c.minRenewable, groups[g].maxTree[1] >= 1
+                    guard c.allowed[Int(groups[g].location)], groups[g].renewable >= c.minRenewable, reliable(g, c), groups[g].maxTree[1] >= 1
                     else { continue }
                     if let q = groups[g].first(atLeast: 1), groups[g].prices[q] <= c.maxPrice {
                         let rtt = rttFrom(c, groups[g].location)
@@ -319,7 +319,7 @@ extension SchedulerEngine {
                     let g = Int(g32)
                     let p = groups[g].minPrice
                     if p > c.maxPrice || p >= minPrice { break }
-                    guard c.allowed[Int(groups[g].location)], groups[g].renewable >= c.minRenewable else { continue }
+                    guard c.allowed[Int(groups[g].location)], groups[g].renewable >= c.minRenewable, reliable(g, c) else { continue }
                     minPrice = p
                     break
                 }

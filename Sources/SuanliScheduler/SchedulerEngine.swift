@@ -66,6 +66,8 @@ public struct SchedulerEngine: Sendable {
         var location: Int32
         var shape: Int32
         var renewableBits: UInt64
+        /// The provider: a group is one provider's, so a task's `min_reliability` can skip it whole.
+        var provider: Int32
     }
 
     struct Reservation: Sendable {
@@ -104,6 +106,8 @@ public struct SchedulerEngine: Sendable {
     var shapeFree: [Int64] = []
     /// Bumped with every shape generation; a drain with nothing new to try returns at once.
     var capacityEpoch: UInt64 = 0
+    /// Reliability score per provider index (``setProviderReliability(_:)``; 1 when unset).
+    var providerReliability: [Double] = []
     var drainedEpoch: UInt64 = .max
     /// Queued tasks that have not been tried since the last drain (restored, requeued, or cut off by the attempt limit).
     var queueDirty = false
@@ -242,7 +246,8 @@ public struct SchedulerEngine: Sendable {
         let provider = internProvider(r.provider)
         let units = Int32(clamping: max(0, r.units))
         let free = Int32(clamping: min(max(0, r.freeUnits), r.units))
-        let group = internGroup(GroupKey(location: Int32(location), shape: shape, renewableBits: r.renewable.bitPattern))
+        let group = internGroup(
+            GroupKey(location: Int32(location), shape: shape, renewableBits: r.renewable.bitPattern, provider: provider))
         if let slot = slotByID[r.id] {
             let s = Int(slot)
             // Detach with the old figures, change, attach again (the group is re-sorted lazily).
@@ -489,7 +494,8 @@ public struct SchedulerEngine: Sendable {
     mutating func internGroup(_ key: GroupKey) -> Int32 {
         if let g = groupByKey[key] { return g }
         let g = Int32(groups.count)
-        groups.append(CapacityGroup(location: key.location, shape: key.shape, renewable: Double(bitPattern: key.renewableBits)))
+        groups.append(
+            CapacityGroup(location: key.location, shape: key.shape, renewable: Double(bitPattern: key.renewableBits), provider: key.provider))
         groupByKey[key] = g
         groupsByShape[Int(key.shape)].append(g)
         shapeOrderDirty[Int(key.shape)] = true

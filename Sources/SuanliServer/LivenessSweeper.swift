@@ -28,6 +28,7 @@ extension Platform {
             var mutations = state.perform(state.startupRepairs, now: now) + state.apply(state.startupDrain, now: now)
             state.startupRepairs = []
             state.startupDrain = .empty
+            if state.engine.queueWantsReliability { state.refreshReliability(now: now) }
             for id in state.registry.sweepStale(now: now) {
                 state.recordHeartbeatGap(resource: id, at: now)
                 mutations += state.apply(state.engine.setAvailable(id, false, now: now.timeIntervalSince1970), now: now)

@@ -59,3 +59,23 @@ extension Platform {
         }
     }
 }
+
+extension PlatformState {
+    /// Hands every provider's current score to the scheduler (for tasks' `min_reliability`).
+    mutating func refreshReliability(now: Date) {
+        var scores: [String: Double] = [:]
+        let tallies = reliabilityTallies()
+        for provider in registry.allProviders() {
+            let name = provider.prefix.description
+            scores[name] = (tallies[name] ?? ReliabilityTally()).reliability(since: provider.createdAt, now: now).score
+        }
+        engine.setProviderReliability(scores)
+    }
+
+    /// Before a submission: fresh scores when the task asks for a minimum reliability, then the
+    /// consumer's budget and quotas.
+    mutating func prepareSubmission(consumer: String, spec: TaskSpec, now: Date) throws(SuanliError) {
+        if spec.minReliability != nil { refreshReliability(now: now) }
+        try checkLimits(consumer: consumer, spec: spec)
+    }
+}

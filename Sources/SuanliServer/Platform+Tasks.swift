@@ -46,7 +46,7 @@ extension Platform {
         let now = clock()
         return try await commit { state throws(SuanliError) in
             let id = "t\(state.nextTask)"
-            try state.checkLimits(consumer: consumer, spec: spec)
+            try state.prepareSubmission(consumer: consumer, spec: spec, now: now)
             let outcome = try state.engine.submit(id, spec: spec, now: now.timeIntervalSince1970)
             if case .impossible(let explanation) = outcome {
                 throw SuanliError(.validation, explanation.message, field: "accept")

@@ -4,6 +4,8 @@ import SuanliCore
 import SuanliMarket
 import Testing
 
+@testable import SuanliServer
+
 extension SuanliClient {
     /// Posts agent events with the platform's own clock as the agent's.
     fileprivate func events(_ events: [AttemptEvent], sentAt: Date) async throws {
@@ -80,4 +82,54 @@ struct ReliabilityTests {
             }
         }
     }
+
+    @Test func minReliabilityPlacesOnReliableProvidersAndExplainNamesIt() async throws {
+        try await TestPlatform.with(heartbeatInterval: 86_400) { t in
+            let (p, shaky) = try await t.provider("P")
+            let (q, steady) = try await t.provider("Q")
+            _ = try await shaky.putResource("\(p)/g", gpuSpec(units: 8, price: 100))
+            _ = try await steady.putResource("\(q)/g", gpuSpec(units: 8, price: 900, model: "NVIDIA H100-SXM5-80GB"))
+            let (_, alice) = try await t.consumer("alice")
+            // P loses a running attempt: its resource misses its heartbeats (Q keeps reporting).
+            let lost = try await alice.submit(taskSpec(units: 2))
+            #expect(lost.placement?.parts.first?.resource == "\(p)/g")
+            try await shaky.events(
+                [AttemptEvent(task: lost.id, attempt: 1, resource: "\(p)/g", phase: .running, at: t.clock.now)], sentAt: t.clock.now)
+            t.clock.advance(3 * 86_400 + 1)
+            _ = try await steady.report([TelemetryReport(id: "\(q)/g", freeUnits: 8, healthy: true)])
+            try await t.platform.sweep()
+            _ = try await shaky.report([TelemetryReport(id: "\(p)/g", freeUnits: 8, healthy: true)])
+            // Lost (its part ended at the last heartbeat, 3 days ago: weight 2^(-3/7)) and a gap: (0 + 1) / (0.743 + 1 + 1).
+            let shakyScore = try #require(try await t.anonymous.provider(p).reliability?.score)
+            #expect(shakyScore == 0.365)
+
+            // Without a minimum the cheap, shaky provider wins; with one the task pays for the steady one.
+            var careful = taskSpec("careful", units: 1)
+            careful.minReliability = 0.9
+            #expect(try await alice.submit(careful).placement?.parts.first?.resource == "\(q)/g")
+            #expect(try await alice.submit(taskSpec("any", units: 1)).placement?.parts.first?.resource == "\(p)/g")
+            // Only P has A100s: the task waits, and explain names the constraint.
+            var a100 = careful
+            a100.accept = [TaskSpec.Alternative(kind: .gpu, model: "NVIDIA A100-SXM4-80GB")]
+            let waiting = try await alice.submit(a100)
+            #expect(waiting.state == .queued)
+            let explanation = try await alice.explain(waiting.id)
+            let step = try #require(explanation.steps.first { $0.constraint == "min_reliability" })
+            #expect(step.removed == 1 && step.remaining == 0)
+            #expect(explanation.message.contains("reliability of at least 0.9") && explanation.message.contains("lower min_reliability to \(shakyScore)"))
+            // Ten weeks later the loss hardly counts: the next pass hands the scheduler P's new score and the task runs there.
+            t.clock.advance(70 * 86_400)
+            _ = try await shaky.report([TelemetryReport(id: "\(p)/g", freeUnits: 7, healthy: true)])
+            _ = try await steady.report([TelemetryReport(id: "\(q)/g", freeUnits: 7, healthy: true)])
+            try await t.platform.sweep()
+            while await t.platform.drainSlice(maxAttempts: 1000) {}
+            #expect(try await alice.task(waiting.id).placement?.parts.first?.resource == "\(p)/g")
+            // Out of range is refused naming the field.
+            var bad = taskSpec()
+            bad.minReliability = 1.5
+            let message = await expectAPIError(422, "validation_failed") { _ = try await alice.submit(bad) }
+            #expect(message.contains("min_reliability"))
+        }
+    }
+
 }

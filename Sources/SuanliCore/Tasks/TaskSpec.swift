@@ -28,6 +28,8 @@ public struct TaskSpec: Sendable, Codable, Hashable {
     public var maxPriceFenPerUnitHour: Int64?
     /// Lowest acceptable renewable-energy share of the resource (0…1).
     public var minRenewable: Double?
+    /// Lowest acceptable reliability score of the resource's provider (0…1, ``ProviderReliability``).
+    public var minReliability: Double? = nil
     /// Estimated run time in seconds; used for backfilling and by the simulator.
     public var durationS: Double?
     /// How many times the task may move to another provider after its provider vanished
@@ -127,6 +129,7 @@ public struct TaskSpec: Sendable, Codable, Hashable {
         case maxRttMs = "max_rtt_ms"
         case maxPriceFenPerUnitHour = "max_price_fen_per_unit_hour"
         case minRenewable = "min_renewable"
+        case minReliability = "min_reliability"
         case durationS = "duration_s"
         case maxRetries = "max_retries"
     }
@@ -167,6 +170,7 @@ public struct TaskSpec: Sendable, Codable, Hashable {
         maxRttMs = try c.decodeIfPresent(Double.self, forKey: .maxRttMs)
         maxPriceFenPerUnitHour = try c.decodeIfPresent(Int64.self, forKey: .maxPriceFenPerUnitHour)
         minRenewable = try c.decodeIfPresent(Double.self, forKey: .minRenewable)
+        minReliability = try c.decodeIfPresent(Double.self, forKey: .minReliability)
         durationS = try c.decodeIfPresent(Double.self, forKey: .durationS)
         maxRetries = try c.decodeIfPresent(Int.self, forKey: .maxRetries)
         objective = try c.decodeIfPresent(Objective.self, forKey: .objective) ?? .default
@@ -255,6 +259,7 @@ public struct TaskSpec: Sendable, Codable, Hashable {
                 field: "max_price_fen_per_unit_hour", "max_price_fen_per_unit_hour must be between 0 and 100000000000")
         }
         if let minRenewable { try Validation.fraction(minRenewable, field: "min_renewable") }
+        if let minReliability { try Validation.fraction(minReliability, field: "min_reliability") }
         if let maxRetries, !(0...10).contains(maxRetries) {
             throw ValidationError(field: "max_retries", "max_retries must be between 0 and 10")
         }

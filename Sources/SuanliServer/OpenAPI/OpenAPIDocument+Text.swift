@@ -6710,6 +6710,15 @@ extension OpenAPIDocument {
             "minimum": 0,
             "maximum": 1
           },
+          "min_reliability": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "minimum": 0,
+            "maximum": 1,
+            "description": "Lowest acceptable reliability score of the resource's provider (`reliability.score` on provider records); a task it excludes everywhere waits."
+          },
           "duration_s": {
             "type": [
               "number",
