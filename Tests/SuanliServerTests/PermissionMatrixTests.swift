@@ -79,7 +79,8 @@ struct MatrixFixture: Sendable {
 enum PermissionMatrix {
     /// The modules whose routes the matrix covers besides the core's.
     static func modules(for platform: Platform) -> [any PlatformModule] {
-        [InstancesModule(directory: StandaloneInstance()), try! FederationModule(platform: platform)]
+        let federation = try! FederationModule(platform: platform)
+        return [InstancesModule(directory: StandaloneInstance()), federation, AggregationModule(federation: federation)]
     }
     static let spec = #"{"name":"m","units":1,"accept":[{"kind":"gpu","run":{"command":["true"]}}],"duration_s":60}"#
     static let resourceSpec =
@@ -213,6 +214,9 @@ enum PermissionMatrix {
         },
         row(.POST, "/v1/federation/sync", "401 401 401 401 401 401 401 401 401", "a signed peer call, not a token (federation.md)") { _, _ in
             ("/v1/federation/sync", #"{"prefix":"86.1.1","url":"https://m.example.cn"}"#)
+        },
+        row(.POST, "/v1/federation/aggregate", "401 401 401 401 401 401 401 401 401", "a signed peer call, not a token (aggregation.md)") { _, _ in
+            ("/v1/federation/aggregate", #"{"prefix":"86.1.1","base":0,"generation":1,"upserts":[],"removes":[]}"#)
         },
     ]
 
