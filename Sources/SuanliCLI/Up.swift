@@ -33,6 +33,9 @@ struct Up: AsyncParsableCommand {
     var federationDemo = false
 
     func validate() throws {
+        if options.databaseOption != nil {
+            throw ValidationError("up runs its demo network on SQLite in --data; for PostgreSQL use serve --database")
+        }
         if federationDemo, federation.parent != nil { throw ValidationError("--federation starts the root of a demo federation; it takes no --parent") }
         if federationDemo, options.port == 0 { throw ValidationError("--federation needs a fixed --port (the regions listen on the next ports)") }
         guard (1...10_000).contains(providers) else { throw ValidationError("--providers must be between 1 and 10000") }
