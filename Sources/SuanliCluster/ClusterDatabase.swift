@@ -142,6 +142,7 @@ public struct LeaseLostError: Error, Sendable, CustomStringConvertible {
     /// The generation this instance led.
     public var generation: Int64
 
+    /// What happened, for logs and the 503 message.
     public var description: String {
         "this instance no longer holds the leader lease (generation \(generation)); another instance leads the platform"
     }

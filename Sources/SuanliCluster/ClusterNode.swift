@@ -91,6 +91,7 @@ public final class ClusterNode: Service, Sendable {
         urlContinuation.finish()
     }
 
+    /// Waits for the listening URL, then campaigns and serves until graceful shutdown.
     public func run() async throws {
         var urls = url.makeAsyncIterator()
         guard let url = await urls.next() else { return }

@@ -56,6 +56,7 @@ public final class ClusterResponder: HTTPResponder, Sendable {
         }
     }
 
+    /// Serves, forwards, or answers 503, by the instance's mode.
     public func respond(to request: Request, context: SuanliRequestContext) async throws -> Response {
         let current = mode.withLock { $0 }
         if case .leading(let responder) = current {

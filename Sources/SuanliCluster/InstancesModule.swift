@@ -25,6 +25,7 @@ public struct StandaloneInstance: InstanceDirectory {
         self.startedAt = startedAt
     }
 
+    /// This instance, the leader.
     public func instances() async throws -> [PlatformInstance] {
         [PlatformInstance(id: id, url: url ?? "", leader: true, startedAt: startedAt, lastSeenAt: Date())]
     }
@@ -40,6 +41,7 @@ public struct InstancesModule: PlatformModule {
     /// Lists the instances of `directory`.
     public init(directory: any InstanceDirectory) { self.directory = directory }
 
+    /// Adds `GET /v1/platform/instances` behind the authenticator.
     public func addRoutes(to router: Router<SuanliRequestContext>, api: RouterGroup<SuanliRequestContext>) {
         let directory = self.directory
         api.get(RouterPath(Endpoints.platformInstances.path())) { request, context -> ItemList<PlatformInstance> in
