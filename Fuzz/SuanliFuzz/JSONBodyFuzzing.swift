@@ -87,6 +87,7 @@ enum JSONBodyFuzzing {
         _ = decoded(LogChunk.self, data)
         bodiesOfTokens(data, now: now)
         bodiesOfQuotes(data, engine: platform.engine, now: now)
+        bodiesOfBudgets(data, now: now)
     }
 
     /// The value `data` decodes to as `T`, after checking that its encoding is a fixed point.

@@ -71,9 +71,18 @@ public struct ConsumerLimits: Sendable, Hashable {
         return UsageRecord.amount(unitMillis: overflow ? .max : unitMillis, priceFenPerUnitHour: price)
     }
 
-    static func add(_ a: Int64, _ b: Int64) -> Int64 {
+    /// `a + b` for non-negative amounts, stopping at `Int64.max`.
+    public static func add(_ a: Int64, _ b: Int64) -> Int64 {
         let (sum, overflow) = a.addingReportingOverflow(b)
         return overflow ? .max : sum
+    }
+
+    /// `budget − spent − reserved`, stopping at `Int64.min` instead of trapping.
+    public static func remaining(budget: Int64, spent: Int64, reserved: Int64) -> Int64 {
+        let (afterSpent, o1) = budget.subtractingReportingOverflow(spent)
+        if o1 { return .min }
+        let (afterReserved, o2) = afterSpent.subtractingReportingOverflow(reserved)
+        return o2 ? .min : afterReserved
     }
 
     /// The account: budget, spent, reserved, remaining, quotas and units in use.
@@ -85,7 +94,7 @@ public struct ConsumerLimits: Sendable, Hashable {
         }
         return ConsumerAccount(
             consumer: consumer, budgetFen: budgetFen, spentFen: spentFen, reservedFen: reserved,
-            remainingFen: budgetFen.map { $0 - spentFen - reserved }, quotas: QuotaUpdate(quotas).json, inUse: inUse)
+            remainingFen: budgetFen.map { Self.remaining(budget: $0, spent: spentFen, reserved: reserved) }, quotas: QuotaUpdate(quotas).json, inUse: inUse)
     }
 
     /// Refuses `task` (not yet among `open`) when its worst case exceeds the remaining budget or it would exceed a quota.

@@ -116,7 +116,9 @@ extension PlatformState {
         var mutations: [StoreMutation] = []
         let (spent, tasks) = openTasks(of: consumer)
         var open = tasks
-        func remaining() -> Int64 { budget - spent - open.reduce(Int64(0)) { $0 + $1.reservedFen } }
+        func remaining() -> Int64 {
+            ConsumerLimits.remaining(budget: budget, spent: spent, reserved: open.reduce(Int64(0)) { ConsumerLimits.add($0, $1.reservedFen) })
+        }
         for candidate in open.reversed() where remaining() < 0 {
             guard let task = book[candidate.id], task.state == .queued else { continue }
             guard case .success(let actions) = book.cancel(candidate.id, by: "the budget (exhausted)", now: now) else { continue }
