@@ -21,8 +21,8 @@ struct TaskRoutes {
 
     /// `POST /v1/tasks`: 201, scheduled or queued (422 if it can never fit).
     @Sendable func submit(_ request: Request, context: SuanliRequestContext) async throws -> EditedResponse<TaskSubmission> {
-        let spec = try await request.decode(as: TaskSpec.self, context: context)
-        return EditedResponse(status: .created, response: try await platform.submitTask(spec, by: context.principal))
+        let body = try await request.decode(as: ScopedTaskSpec.self, context: context)
+        return EditedResponse(status: .created, response: try await platform.submitTask(body.spec, scope: body.scope, by: context.principal))
     }
 
     /// `GET /v1/tasks?state=&limit=&cursor=`.
@@ -53,7 +53,11 @@ struct TaskRoutes {
 
     /// `GET /v1/tasks/{id}`.
     @Sendable func get(_ request: Request, context: SuanliRequestContext) async throws -> TaskRecord {
-        try platform.task(context.parameter("id"), by: context.principal)
+        let id = context.parameter("id")
+        if let placer = platform.federatedPlacement.current, placer.isFederatedTask(id) {
+            return try await placer.federatedRecord(id, by: context.principal)
+        }
+        return try platform.task(id, by: context.principal)
     }
 
     /// `DELETE /v1/tasks/{id}`: the task as it is after cancelling.
@@ -68,7 +72,11 @@ struct TaskRoutes {
 
     /// `GET /v1/tasks/{id}/events`.
     @Sendable func events(_ request: Request, context: SuanliRequestContext) async throws -> ItemList<TaskEvent> {
-        ItemList(items: try platform.task(context.parameter("id"), by: context.principal).events)
+        let id = context.parameter("id")
+        if let placer = platform.federatedPlacement.current, placer.isFederatedTask(id) {
+            return ItemList(items: try await placer.federatedRecord(id, by: context.principal).events)
+        }
+        return ItemList(items: try platform.task(id, by: context.principal).events)
     }
 
     /// `GET /v1/tasks/{id}/logs?stream=&tail=&attempt=`: plain text.
@@ -90,8 +98,13 @@ struct TaskRoutes {
             default: throw QueryParameters.unknown(key, known: "stream, tail, attempt")
             }
         }
-        let text = try platform.taskLogs(
-            context.parameter("id"), stream: stream, tail: tail, attempt: attempt, by: context.principal)
+        let id = context.parameter("id")
+        let text: String
+        if let placer = platform.federatedPlacement.current, placer.isFederatedTask(id) {
+            text = try await placer.federatedLogs(id, stream: stream, by: context.principal)
+        } else {
+            text = try platform.taskLogs(id, stream: stream, tail: tail, attempt: attempt, by: context.principal)
+        }
         return Response(
             status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: text)))

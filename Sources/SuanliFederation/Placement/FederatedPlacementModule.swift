@@ -1,0 +1,212 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import SuanliCore
+import SuanliServer
+import Synchronization
+
+/// Placement across platforms (docs/federation.md): ranks the federation's resources a task
+/// fits, claims capacity at the owning platform with a signed peer call
+/// (`POST /v1/federation/claims`), and follows the task there (`GET
+/// /v1/federation/claims/{id}` and `…/logs`, signed). The owner's engine is the only arbiter:
+/// a claim that lost the race is refused (`409 claim_lost`) and the next candidate is tried.
+public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Sendable {
+    /// The platform's federation capability (keys, peers, delegations).
+    public let federation: FederationModule
+    /// The aggregated view of the federation's resources (the candidates).
+    public let aggregation: AggregationModule
+    let tasks = Mutex<(next: UInt64, byID: [String: FederatedTask])>((1, [:]))
+    let logger: Logger
+
+    /// `POST /v1/federation/claims`.
+    public static let claims: PathTemplate = "/v1/federation/claims"
+    /// `GET /v1/federation/claims/{id}`: the claimed task as its owner runs it.
+    public static let claim: PathTemplate = "/v1/federation/claims/{id}"
+    /// `GET /v1/federation/claims/{id}/logs?stream=`: its output.
+    public static let claimLogs: PathTemplate = "/v1/federation/claims/{id}/logs"
+    /// Most candidates one placement tries.
+    public static let maxCandidates = 20
+
+    /// Creates the module around the platform's federation and aggregation modules.
+    public init(federation: FederationModule, aggregation: AggregationModule, logger: Logger = Logger(label: "suanli.placement")) {
+        self.federation = federation
+        self.aggregation = aggregation
+        self.logger = logger
+        federation.platform.federatedPlacement.install(self)
+    }
+
+    var platform: Platform { federation.platform }
+
+    public func addRoutes(to router: Router<SuanliRequestContext>, api: RouterGroup<SuanliRequestContext>) {
+        api.post(FederationModule.routerPath(Self.claims)) { [self] request, context in
+            let (body, credentials) = try await federation.signedBody(request, context: context)
+            try await verifyPeer(credentials, method: "POST", target: FederationModule.target(request), body: body)
+            let claim: FederationClaim = try FederationModule.decode(body)
+            return JSONAnswer(try await accept(claim, from: credentials.peer), status: .created)
+        }
+        api.get(FederationModule.routerPath(Self.claim)) { [self] request, context in
+            let (body, credentials) = try await federation.signedBody(request, context: context)
+            try await verifyPeer(credentials, method: "GET", target: FederationModule.target(request), body: body)
+            let consumer = try await platform.peerConsumer(for: credentials.peer)
+            return JSONAnswer(try platform.task(context.parameters.get("id") ?? "", by: .consumer(consumer)), status: .ok)
+        }
+        api.get(FederationModule.routerPath(Self.claimLogs)) { [self] request, context in
+            let (body, credentials) = try await federation.signedBody(request, context: context)
+            try await verifyPeer(credentials, method: "GET", target: FederationModule.target(request), body: body)
+            let consumer = try await platform.peerConsumer(for: credentials.peer)
+            let stream = request.uri.queryParameters.get("stream") ?? "stdout"
+            let text = try platform.taskLogs(
+                context.parameters.get("id") ?? "", stream: stream, tail: nil, attempt: nil, by: .consumer(consumer))
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+        }
+    }
+
+    // MARK: Owner side
+
+    /// Checks a peer call's signature against the key the federation delegated the sender's
+    /// prefix to; `401 unknown_peer` when no platform of the federation holds that prefix.
+    func verifyPeer(_ credentials: PeerCredentials, method: String, target: String, body: Data) async throws(SuanliError) {
+        guard credentials.peer != federation.prefix else {
+            throw SuanliError("unknown_peer", "a platform does not claim its own capacity through the federation", status: 401)
+        }
+        let record: DelegationRecord
+        do { record = try await federation.delegation(of: credentials.peer) } catch where error.status == 404 || error.code == .transport {
+            throw SuanliError(
+                "unknown_peer", "no platform of the federation known here holds the prefix \(credentials.peer): \(error.message)", status: 401)
+        }
+        try federation.verifier.verify(credentials, publicKey: record.publicKey, method: method, target: target, body: body)
+    }
+
+    /// A verified claim: only for a resource of this platform's own registry, under its prefix.
+    func accept(_ claim: FederationClaim, from peer: Prefix) async throws(SuanliError) -> TaskSubmission {
+        guard claim.resource.prefix.isWithin(federation.prefix) else {
+            throw SuanliError(
+                "outside_delegation", "\(claim.resource) does not lie under this platform's prefix \(federation.prefix); claim it at its owner",
+                status: 403)
+        }
+        if case .child = federation.route(claim.resource.prefix) {
+            throw SuanliError(
+                "outside_delegation", "\(claim.resource) lies under a platform this one delegated to; claim it there", status: 403)
+        }
+        let consumer = try await platform.peerConsumer(for: peer)
+        let submission = try await platform.submitClaimedTask(claim.spec, on: claim.resource.string, consumer: consumer)
+        logger.info("\(peer) claimed \(claim.resource) for its task \(claim.homeTask): \(submission.id)")
+        return submission
+    }
+
+    // MARK: Home side
+
+    /// The federation's resources (other platforms') that fit `spec` now, best first: for each
+    /// accepted alternative, those of its kind, architecture and model with enough free units
+    /// under the price limit, cheapest first (then lowest RTT, then identifier).
+    public func candidates(for spec: TaskSpec) async throws(SuanliError) -> [ResourceRecord] {
+        var found: [String: ResourceRecord] = [:]
+        for alternative in spec.accept {
+            var parameters: [(String, String)] = [("kind", alternative.kind.rawValue), ("limit", "200"), ("sort", "price")]
+            if let arch = alternative.arch { parameters.append(("arch", arch)) }
+            if let model = alternative.model { parameters.append(("model", model)) }
+            parameters.append(("min_free", String(spec.units)))
+            if let price = spec.maxPriceFenPerUnitHour { parameters.append(("max_price", String(price))) }
+            if let renewable = spec.minRenewable { parameters.append(("min_renewable", String(renewable))) }
+            let query: DiscoveryQuery
+            do throws(ValidationError) { query = try DiscoveryQuery(parameters: parameters) } catch { throw .validation(error) }
+            let page = try await aggregation.discover(query, parameters: parameters, scope: .federation)
+            for record in page.items where isForeign(record) {
+                guard record.available, record.state.freeUnits >= spec.units else { continue }
+                if let memory = alternative.minMemoryGiB, record.memoryGiB < memory { continue }
+                found[record.id.string] = record
+            }
+        }
+        return found.values.sorted {
+            ($0.priceFenPerUnitHour, $0.rttMs ?? 0, $0.id.string) < ($1.priceFenPerUnitHour, $1.rttMs ?? 0, $1.id.string)
+        }
+    }
+
+    /// Whether `record` belongs to another platform (one this platform delegated its prefix to counts).
+    func isForeign(_ record: ResourceRecord) -> Bool {
+        if !record.id.prefix.isWithin(federation.prefix) { return true }
+        if case .child = federation.route(record.id.prefix) { return true }
+        return false
+    }
+
+    /// Places `spec` for the home consumer `consumer` on another platform: claims the best
+    /// candidate, then the next when a claim is refused. Nil when no candidate took it.
+    public func place(_ spec: TaskSpec, consumer: String) async throws(SuanliError) -> FederatedTask? {
+        let homeID = tasks.withLock { state in
+            defer { state.next += 1 }
+            return "f\(state.next)"
+        }
+        var spec = spec
+        spec.consumer = nil
+        for record in try await candidates(for: spec).prefix(Self.maxCandidates) where isForeign(record) {
+            let owner = record.platform ?? record.id.prefix
+            let base: String
+            do { base = try await federation.delegation(of: owner).url } catch {
+                logger.info("no delegation for \(owner): \(error.message)")
+                continue
+            }
+            let claim = FederationClaim(resource: record.id, spec: spec, homeTask: homeID)
+            do {
+                let submission = try await federation.peers.call(.POST, base: base, target: Self.claims.path(), body: claim, as: TaskSubmission.self)
+                let task = FederatedTask(
+                    id: homeID, consumer: consumer, owner: owner, ownerURL: base, remoteID: submission.id, resource: record.id)
+                tasks.withLock { $0.byID[homeID] = task }
+                return task
+            } catch {
+                logger.info("claim of \(record.id) at \(base) refused: \(error.code.rawValue) \(error.message)")
+                continue
+            }
+        }
+        return nil
+    }
+
+    /// A task placed elsewhere, as its home consumer (or the operator) sees it.
+    public func federatedTask(_ id: String, by principal: Principal) throws(SuanliError) -> FederatedTask {
+        guard let task = tasks.withLock({ $0.byID[id] }) else { throw SuanliError(.notFound, "no task \(id)") }
+        switch principal {
+        case .operator, .auditor: return task
+        case .consumer(let c) where c == task.consumer: return task
+        case .anonymous: throw SuanliError(.unauthorized, "tasks are private; pass the consumer's or the operator's token")
+        default: throw SuanliError(.notFound, "no task \(id)")
+        }
+    }
+
+    /// The task's record, as its owner runs it (a signed call), under its home id.
+    public func record(of id: String, by principal: Principal) async throws(SuanliError) -> TaskRecord {
+        let task = try federatedTask(id, by: principal)
+        let (_, data) = try await federation.peers.send(.GET, base: task.ownerURL, target: Self.claim.path(task.remoteID))
+        var record = try PeerClient.decode(TaskRecord.self, data, from: task.ownerURL)
+        record.id = task.id
+        record.consumer = task.consumer
+        return record
+    }
+
+    /// The task's output, fetched from its owner (a signed call).
+    public func logs(of id: String, stream: String = "stdout", by principal: Principal) async throws(SuanliError) -> String {
+        let task = try federatedTask(id, by: principal)
+        let (_, data) = try await federation.peers.send(
+            .GET, base: task.ownerURL, target: Self.claimLogs.path(task.remoteID) + "?stream=" + stream)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    // MARK: FederatedPlacer
+
+    public func placeElsewhere(_ spec: TaskSpec, consumer: String) async throws(SuanliError) -> TaskSubmission? {
+        guard let task = try await place(spec, consumer: consumer) else { return nil }
+        let record = try await record(of: task.id, by: .consumer(consumer))
+        return TaskSubmission(id: task.id, state: record.state, placement: record.placement)
+    }
+
+    public func isFederatedTask(_ id: String) -> Bool { tasks.withLock { $0.byID[id] != nil } }
+
+    public func federatedRecord(_ id: String, by principal: Principal) async throws(SuanliError) -> TaskRecord {
+        try await record(of: id, by: principal)
+    }
+
+    public func federatedLogs(_ id: String, stream: String, by principal: Principal) async throws(SuanliError) -> String {
+        try await logs(of: id, stream: stream, by: principal)
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import SuanliCore
+import Synchronization
+
+/// Where `POST /v1/tasks` may place a task: this platform only, or anywhere in its federation.
+public enum TaskScope: String, Sendable, Codable, CaseIterable {
+    /// This platform's own engine only.
+    case local
+    /// This platform's engine first; when it cannot place the task now, another platform's
+    /// resource through a claim (the default; the same as `local` without a federation).
+    case federation
+}
+
+/// Places tasks on other platforms of a federation and follows them there; a federation
+/// placement module installs one (``FederatedPlacement/install(_:)``).
+public protocol FederatedPlacer: Sendable {
+    /// Claims capacity for `spec` at another platform; nil when no platform took it.
+    func placeElsewhere(_ spec: TaskSpec, consumer: String) async throws(SuanliError) -> TaskSubmission?
+    /// Whether `id` names a task this platform placed elsewhere.
+    func isFederatedTask(_ id: String) -> Bool
+    /// The record of a task placed elsewhere, as its owner runs it, under its home id.
+    func federatedRecord(_ id: String, by principal: Principal) async throws(SuanliError) -> TaskRecord
+    /// The output of a task placed elsewhere, fetched from its owner.
+    func federatedLogs(_ id: String, stream: String, by principal: Principal) async throws(SuanliError) -> String
+}
+
+/// The platform's slot for a ``FederatedPlacer`` (none: every task is placed locally).
+public final class FederatedPlacement: Sendable {
+    private let placer = Mutex<(any FederatedPlacer)?>(nil)
+
+    /// Creates an empty slot.
+    public init() {}
+
+    /// Installs the placer (replacing any earlier one).
+    public func install(_ placer: any FederatedPlacer) { self.placer.withLock { $0 = placer } }
+
+    /// The installed placer, if any.
+    public var current: (any FederatedPlacer)? { placer.withLock { $0 } }
+}
+
+extension Platform {
+    /// `POST /v1/tasks` with a scope: with `federation` and a placer installed, a task this
+    /// platform's engine cannot place now is claimed on another platform's resource; when none
+    /// takes it, it is submitted here (queued, or 422 if nothing could ever take it).
+    public func submitTask(_ spec: TaskSpec, scope: TaskScope, by principal: Principal) async throws(SuanliError) -> TaskSubmission {
+        guard scope == .federation, let placer = federatedPlacement.current else { return try await submitTask(spec, by: principal) }
+        let consumer = try requireConsumer(principal)
+        if try await canPlaceNow(spec, consumer: consumer) { return try await submitTask(spec, by: principal) }
+        if let placed = try await placer.placeElsewhere(spec, consumer: consumer) { return placed }
+        return try await submitTask(spec, by: principal)
+    }
+
+    /// Whether this platform's engine would place `spec` now (a hold taken and released at once).
+    func canPlaceNow(_ spec: TaskSpec, consumer: String) async throws(SuanliError) -> Bool {
+        var spec = spec
+        spec.consumer = consumer
+        let now = clock()
+        return try await commit { state throws(SuanliError) in
+            try state.prepareSubmission(consumer: consumer, spec: spec, now: now)
+            let probe = "probe-\(state.nextTask)"
+            let outcome = try state.engine.hold(probe, spec: spec, expiresAt: now.timeIntervalSince1970 + 1, now: now.timeIntervalSince1970)
+            guard case .held = outcome else { return (false, []) }
+            state.engine.releaseHold(probe, now: now.timeIntervalSince1970)
+            return (true, [])
+        }
+    }
+}
+
+/// The body of `POST /v1/tasks`: the task spec and its optional `scope` (default `federation`).
+struct ScopedTaskSpec: Decodable, Sendable {
+    var spec: TaskSpec
+    var scope: TaskScope
+
+    enum CodingKeys: String, CodingKey { case scope }
+
+    init(from decoder: any Decoder) throws {
+        spec = try TaskSpec(from: decoder)
+        scope = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(TaskScope.self, forKey: .scope) ?? .federation
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import Logging
+import SuanliClient
+import SuanliCore
+import SuanliFederation
+import SuanliServer
+import Synchronization
+import Testing
+
+/// Placement across platforms over real platforms on loopback: a task submitted at the root
+/// runs on a child's agent (a real `suanli agent`), its record and logs come back through the
+/// root; a claim that lost the race is refused; unknown peers and foreign prefixes are refused.
+@Suite("Federated placement: claims at the owning platform", .serialized)
+struct FederatedPlacementTests {
+    /// A platform owning `prefix` with its federation, aggregation and placement modules.
+    static func member<T>(
+        prefix: String, parent: String? = nil, token: String? = nil, _ body: (FederationMember, FederatedPlacementModule) async throws -> T
+    ) async throws -> T {
+        let box = Mutex<(FederationModule, FederatedPlacementModule)?>(nil)
+        var logger = Logger(label: "placement-test")
+        logger.logLevel = .critical
+        return try await TestPlatform.with(
+            configure: { $0.prefix = try! Prefix(parsing: prefix) },
+            openModules: { platform in
+                let configuration = FederationConfiguration(name: "platform \(prefix)", parentURL: parent, joinToken: token, syncInterval: 0.1)
+                let federation = try await FederationModule.open(platform: platform, configuration: configuration, logger: logger)
+                let aggregation = AggregationModule(federation: federation)
+                let placement = FederatedPlacementModule(federation: federation, aggregation: aggregation, logger: logger)
+                box.withLock { $0 = (federation, placement) }
+                return [federation, aggregation, placement]
+            }
+        ) { test in
+            let (federation, placement) = box.withLock { $0! }
+            federation.listening(at: test.url)
+            return try await body(FederationMember(test: test, module: federation), placement)
+        }
+    }
+
+    /// A one-core CPU task running `script`.
+    static func cpuTask(_ name: String, _ script: String, units: Int = 1) -> TaskSpec {
+        TaskSpec(name: name, units: units, accept: [TaskSpec.Alternative(kind: .cpu, run: TaskSpec.Run(command: ["sh", "-c", script]))])
+    }
+
+    @Test func aTaskSubmittedAtTheRootRunsOnAChildsAgentAndItsLogsComeBack() async throws {
+        try await Self.member(prefix: "86.1") { root, _ in
+            let child = try await root.addChild("east")
+            try await Self.member(prefix: child.prefix, parent: root.url, token: child.token) { east, _ in
+                try await east.waitJoined()
+                let provider = try await east.operatorClient.registerProvider(
+                    ProviderRegistration(name: "east cores", contact: "n", location: "city.shanghai", renewable: 0.5, pue: 1.2))
+                let work = TestPlatform.temporaryDirectory()
+                let resources = work + "/resources.json"
+                try Data(#"[{"suffix":"core","spec":{"kind":"cpu","arch":"x86_64","model":"test core","units":1,"memory_gib":1}}]"#.utf8)
+                    .write(to: URL(fileURLWithPath: resources))
+                let agent = try AgentProcess(
+                    server: east.url, token: provider.token!, location: "city.shanghai", work: work + "/work", heartbeat: 0.5,
+                    extra: ["--resource-file", resources, "--no-detect"])
+                defer { agent.stop() }
+                let resource = "\(provider.prefix)/core"
+                // The root sees the child's resource (aggregation), available.
+                #expect(
+                    try await eventually {
+                        let (_, body) = try await rawRequest(root.url + "/v1/resources?scope=subtree&kind=cpu")
+                        return body.contains(resource) && body.contains("\"available\":true")
+                    }, "the root mirrors \(resource)")
+                let alice = root.test.client(try await root.operatorClient.registerConsumer(ConsumerRegistration(name: "alice")).token)
+                let submitted = try await alice.submit(Self.cpuTask("remote", "echo ran-on-$SUANLI_RESOURCE"))
+                #expect(submitted.placement?.parts.first?.resource.description == resource, "\(submitted)")
+                let finished = try await eventually(30) { try await alice.task(submitted.id).state.isFinal }
+                #expect(finished)
+                let task = try await alice.task(submitted.id)
+                #expect(task.state == .succeeded, "\(task.events.map(\.message))")
+                #expect(task.id == submitted.id && task.consumer != "")
+                #expect(try await alice.logs(submitted.id).contains("ran-on-\(resource)"))
+                // The owner meters it under the home platform as its customer.
+                let consumers = try await east.operatorClient.consumers()
+                #expect(consumers.contains { $0.name == "platform 86.1" }, "\(consumers.map(\.name))")
+                // Another consumer of the root does not see it.
+                let bob = root.test.client(try await root.operatorClient.registerConsumer(ConsumerRegistration(name: "bob")).token)
+                _ = await expectAPIError(404, "not_found") { _ = try await bob.task(submitted.id) }
+                // scope=local never leaves the platform: nothing here can take it.
+                let body = #"{"name":"local","units":1,"scope":"local","accept":[{"kind":"cpu","run":{"command":["true"]}}]}"#
+                let (status, answer) = try await rawRequest(
+                    root.url + "/v1/tasks", method: .POST, token: alice.token, body: Data(body.utf8))
+                #expect(status == 422, "\(answer)")
+                let (badStatus, badAnswer) = try await rawRequest(
+                    root.url + "/v1/tasks", method: .POST, token: alice.token, body: Data(body.replacingOccurrences(of: "\"scope\":\"local\"", with: "\"scope\":\"moon\"").utf8))
+                #expect(badStatus == 400 && errorCode(badAnswer) != nil, "\(badAnswer)")
+            }
+        }
+    }
+
+    @Test func aClaimThatLostTheRaceIsRefusedAndForeignOrUnknownClaimsToo() async throws {
+        try await Self.member(prefix: "86.1") { root, _ in
+            let child = try await root.addChild("east")
+            try await Self.member(prefix: child.prefix, parent: root.url, token: child.token) { east, _ in
+                try await east.waitJoined()
+                let (prefix, client) = try await east.test.provider()
+                let resource = "\(prefix)/one-core"
+                _ = try await client.putResource(resource, gpuSpec(units: 1, kind: .cpu))
+                let target = FederatedPlacementModule.claims.path()
+                let spec = Self.cpuTask("claimed", "true")
+                let claim = FederationClaim(resource: try Identifier(parsing: resource), spec: spec, homeTask: "f1")
+                // The first claim takes the only unit; the second lost the race.
+                let (first, firstBody) = try await peerCall(east.url, target, body: claim, as: "86.1", identity: root.module.identity)
+                #expect(first == 201, "\(firstBody)")
+                let (second, secondBody) = try await peerCall(east.url, target, body: claim, as: "86.1", identity: root.module.identity)
+                #expect(second == 409 && errorCode(secondBody) == "claim_lost", "\(secondBody)")
+                #expect(east.test.platform.heldUnits(on: resource) == 0)
+                // An unknown peer (no platform of the federation holds its prefix).
+                let stranger = try PlatformIdentity.loadOrCreate(dataDirectory: TestPlatform.temporaryDirectory())
+                let (unknown, unknownBody) = try await peerCall(east.url, target, body: claim, as: "86.9", identity: stranger)
+                #expect(unknown == 401 && errorCode(unknownBody) == "unknown_peer", "\(unknownBody)")
+                // A known prefix signed with another key.
+                let (forged, forgedBody) = try await peerCall(east.url, target, body: claim, as: "86.1", identity: stranger)
+                #expect(forged == 401 && errorCode(forgedBody) == "signature_invalid", "\(forgedBody)")
+                // A resource outside the claimed platform's prefix.
+                let rootResource = try await root.resource("gpu")
+                let foreign = FederationClaim(resource: try Identifier(parsing: rootResource), spec: spec, homeTask: "f2")
+                let (outside, outsideBody) = try await peerCall(east.url, target, body: foreign, as: "86.1", identity: root.module.identity)
+                #expect(outside == 403 && errorCode(outsideBody) == "outside_delegation", "\(outsideBody)")
+                // Unsigned: refused before anything else.
+                let (unsigned, unsignedBody) = try await rawRequest(east.url + target, method: .POST, body: try SuanliJSON.encoder().encode(claim))
+                #expect(unsigned == 401 && errorCode(unsignedBody) == "signature_missing", "\(unsignedBody)")
+            }
+        }
+    }
+}
