@@ -139,6 +139,29 @@ struct AggregationTests {
         }
     }
 
+    @Test func aCutFurtherDownIsSeenAtTheRoot() async throws {
+        try await Self.member(prefix: "86.1") { root, _ in
+            let east = try await root.addChild("east")
+            try await Self.member(prefix: east.prefix, parent: root.url, token: east.token) { mid, _ in
+                try await mid.waitJoined()
+                let leafChild = try await mid.addChild("leaf")
+                let id = try await Self.member(prefix: leafChild.prefix, parent: mid.url, token: leafChild.token) { leaf, _ in
+                    try await leaf.waitJoined()
+                    let id = try await leaf.resource("gpu")
+                    #expect(try await eventually { try await Self.ids(root, "scope=subtree").contains(id) })
+                    return id
+                }
+                // The leaf is gone: the middle platform marks it unreachable and says so upwards.
+                #expect(try await eventually { try await mid.anonymous.federation().children.first?.state == .unreachable })
+                #expect(try await eventually {
+                    let record = try await Self.discover(root, "scope=subtree&include_unavailable=true").items.first { $0.id.string == id }
+                    return record?.available == false && record?.unavailableReason?.hasPrefix("stale: its platform \(leafChild.prefix)") == true
+                })
+                #expect(try await !Self.ids(root, "scope=subtree").contains(id))
+            }
+        }
+    }
+
     /// The leaf → root lag with the default sync interval (1 s) over two levels, printed (a
     /// measurement, not a threshold: docs/aggregation.md reports it).
     @Test func leafToRootLagAtTheDefaultSyncInterval() async throws {

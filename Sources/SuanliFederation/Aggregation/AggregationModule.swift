@@ -114,7 +114,7 @@ public final class AggregationModule: PlatformModule, RemoteResolver, ScopedRead
 
     /// This platform's records and its replicas: the subtree it pushes up.
     func subtreeRecords() throws(SuanliError) -> [ResourceRecord] {
-        localRecords() + replicas.replicatedRecords()
+        localRecords() + replicas.replicatedRecords(unreachable: unreachableChildren())
     }
 
     /// Every record this platform holds itself, with `platform` set.

@@ -64,8 +64,26 @@ final class ReplicaBook: Sendable {
     }
 
     /// Every replicated record (for this platform's own push to its parent).
-    func replicatedRecords() -> [ResourceRecord] {
-        state.withLock { state in state.replicas.values.flatMap { $0.records.values } }
+    /// Records of `unreachable` children (prefix → name) go up unhealthy, with the stale reason,
+    /// so that platforms above see the cut too.
+    func replicatedRecords(unreachable: [Prefix: String] = [:]) -> [ResourceRecord] {
+        state.withLock { state in
+            state.replicas.flatMap { child, replica -> [ResourceRecord] in
+                guard let name = unreachable[child] else { return Array(replica.records.values) }
+                return replica.records.values.map { record in
+                    var record = record
+                    record.state.healthy = false
+                    record.available = false
+                    record.unavailableReason = Self.staleReason(child, name)
+                    return record
+                }
+            }
+        }
+    }
+
+    /// Why a record of an unreachable child is unavailable.
+    static func staleReason(_ child: Prefix, _ name: String) -> String {
+        "stale: its platform \(child) (\(name)) cannot be reached; as last synced"
     }
 
     /// When each child last pushed.
@@ -81,7 +99,7 @@ final class ReplicaBook: Sendable {
             for (id, var record) in replica.records {
                 if let name {
                     record.state.healthy = false
-                    stale[id] = "stale: its platform \(child) (\(name)) cannot be reached; as last synced"
+                    stale[id] = Self.staleReason(child, name)
                 }
                 desired[id] = record
             }
@@ -116,7 +134,9 @@ final class ReplicaBook: Sendable {
                 guard var record = state.records[item.id.string] else { return item }
                 record.rttMs = item.rttMs
                 record.available = item.available
-                record.unavailableReason = state.stale[item.id.string] ?? item.unavailableReason
+                // A platform below may have marked it stale already (a cut further down).
+                let below = record.unavailableReason.flatMap { $0.hasPrefix("stale:") ? $0 : nil }
+                record.unavailableReason = item.available ? nil : (state.stale[item.id.string] ?? below ?? item.unavailableReason)
                 return record
             }
             return page
