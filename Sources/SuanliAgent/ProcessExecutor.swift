@@ -345,6 +345,7 @@ public final class ProcessExecutor: Executor {
         var environment = configuration.baseEnvironment
         environment.merge(job.environment) { _, new in new }
         environment.merge(suanliVariables(for: job)) { _, new in new }
+        environment["SUANLI_PREEMPT_NOTICE_S"] = PreemptNotice.format(configuration.terminationGrace)
         if let devices = job.devices {
             let list = devices.map(String.init).joined(separator: ",")
             for variable in configuration.deviceVariables[job.kind] ?? [] { environment[variable] = list }

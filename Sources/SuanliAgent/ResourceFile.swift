@@ -57,7 +57,7 @@ public enum ResourceFile {
                 memoryGiB: partial.memoryGiB ?? 0, tflops: partial.tflops ?? TFLOPS(),
                 location: partial.location ?? defaultLocation,
                 priceFenPerUnitHour: partial.priceFenPerUnitHour ?? pricing.price(kind: partial.kind, model: partial.model),
-                labels: partial.labels ?? [:], renewable: partial.renewable)
+                labels: partial.labels ?? [:], renewable: partial.renewable, pricing: partial.pricing)
             resources.append(AgentResource(suffix: entry.suffix, spec: spec, devices: entry.devices))
         }
         return resources
@@ -85,9 +85,10 @@ public enum ResourceFile {
         var priceFenPerUnitHour: Int64?
         var labels: [String: String]?
         var renewable: Double?
+        var pricing: ResourcePricing?
 
         enum CodingKeys: String, CodingKey {
-            case kind, arch, model, units, tflops, location, labels, renewable
+            case kind, arch, model, units, tflops, location, labels, renewable, pricing
             case memoryGiB = "memory_gib"
             case priceFenPerUnitHour = "price_fen_per_unit_hour"
         }

@@ -60,10 +60,17 @@ struct AgentCommand: AsyncParsableCommand {
         guard !resources.isEmpty else { fail("nothing to register: detection found nothing and no --resource-file was given") }
         let work = (workDir as NSString).isAbsolutePath ? workDir : FileManager.default.currentDirectoryPath + "/" + workDir
         let stateDirectory = WorkLayout(root: work).stateDirectory
+        let notice: Double
+        do {
+            notice = try PreemptNotice.seconds()
+        } catch {
+            fail(error.message)
+        }
         let runner: any Executor =
             executor == "slurm"
             ? SlurmExecutor(configuration: .init(stateDirectory: stateDirectory), logger: logger)
-            : ProcessExecutor(configuration: .init(stateDirectory: stateDirectory), logger: logger)
+            : ProcessExecutor(
+                configuration: .init(terminationGrace: notice, stateDirectory: stateDirectory), logger: logger)
         let agent = AgentRunner(
             client: SuanliClient(server: server, token: token), executor: runner, resources: resources,
             configuration: .init(heartbeatInterval: heartbeatInterval, workDirectory: work), logger: logger)

@@ -195,7 +195,7 @@ extension SchedulerEngine {
             parts: plan.parts.map { part in
                 let r = slots[Int(part.slot)]
                 return Placement.Part(
-                    resource: ids[Int(part.slot)], units: Int(part.units), priceFenPerUnitHour: r.price,
+                    resource: ids[Int(part.slot)], units: Int(part.units), priceFenPerUnitHour: price(for: t, slot: part.slot),
                     rttMs: c.from < 0 ? nil : (rttFrom(c, r.location) * 10).rounded() / 10, renewable: r.renewable)
             })
         let end = expectedEnd(c, now: now)

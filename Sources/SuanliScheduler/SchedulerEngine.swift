@@ -122,6 +122,8 @@ public struct SchedulerEngine: Sendable {
     public private(set) var resourceCount = 0
     /// Capacity held for quotes, by hold identifier (``hold(_:spec:expiresAt:now:excluding:)``).
     var holds: [String: Hold] = [:]
+    /// Spot prices by resource slot (``SchedulerResource/spotPriceFenPerUnitHour``), paid by preemptible tasks.
+    var spotPrices: [Int32: Int64] = [:]
 
     // MARK: Tasks
 
@@ -261,6 +263,7 @@ public struct SchedulerEngine: Sendable {
             slots[s].units = units
             slots[s].reportedFree = free
             slots[s].available = r.available
+            spotPrices[slot] = r.spotPriceFenPerUnitHour
             attach(slot: slot)
             refresh(slot: slot, forceBump: true)
             headShadow = nil
@@ -283,6 +286,7 @@ public struct SchedulerEngine: Sendable {
             reservationsOn.append([])
         }
         slotByID[r.id] = slot
+        spotPrices[slot] = r.spotPriceFenPerUnitHour
         resourceCount += 1
         attach(slot: slot)
         refresh(slot: slot, forceBump: true)
@@ -312,6 +316,7 @@ public struct SchedulerEngine: Sendable {
         detach(slot: slot)
         slots[s].alive = false
         slotByID[id] = nil
+        spotPrices[slot] = nil
         ids[s] = ""
         freeSlots.append(slot)
         resourceCount -= 1

@@ -27,6 +27,8 @@ public struct SchedulerResource: Sendable, Hashable {
     public var freeUnits: Int
     /// Healthy and reporting; an unavailable resource has no effective free units.
     public var available: Bool
+    /// The price for preemptible tasks (a `spot` pricing rule); nil: they pay the price too.
+    public var spotPriceFenPerUnitHour: Int64? = nil
 
     /// Creates a resource description.
     public init(
@@ -57,6 +59,7 @@ public struct SchedulerResource: Sendable, Hashable {
                 list: record.priceFenPerUnitHour, units: record.units, free: record.state.freeUnits) ?? record.priceFenPerUnitHour,
             renewable: record.renewable,
             freeUnits: record.state.freeUnits, available: record.available)
+        self.spotPriceFenPerUnitHour = record.pricing?.preemptiblePrice
     }
 }
 

@@ -51,10 +51,10 @@ extension Platform {
         let now = clock()
         let t = now.timeIntervalSince1970
         let more: Bool? = try? await commit { state throws(SuanliError) in
-            guard state.engine.needsDrain(now: t) else { return (false, []) }
+            guard state.engine.needsDrain(now: t) else { return (false, state.preemptForWaiting(now: now)) }
             let drain = state.engine.drain(now: t, maxAttempts: maxAttempts)
             let mutations = state.apply(drain, now: now)
-            return (state.engine.needsDrain(now: t), mutations)
+            return (state.engine.needsDrain(now: t), mutations + state.preemptForWaiting(now: now))
         }
         return more ?? false
     }

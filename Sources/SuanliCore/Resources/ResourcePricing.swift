@@ -10,6 +10,9 @@
 ///
 ///   so it stays near the floor while the resource is lightly used and climbs steeply as it
 ///   fills (u = 0.5 → a quarter of the way to the cap; u = 0.9 → 81 %).
+/// - `spot`: `price_fen_per_unit_hour` for every task, and the lower `spot_fen_per_unit_hour`
+///   for tasks that set `"preemptible": true`; a non-preemptible task that needs the units of
+///   a running preemptible task (and fits nowhere else) preempts it (`docs/market.md`, "Spot").
 ///
 /// The price in force when a task's part is placed is the price metered for it (it is in the
 /// placement); later changes apply to later placements only.
@@ -20,22 +23,34 @@ public struct ResourcePricing: Sendable, Codable, Hashable {
         case fixed
         /// The price rises with utilisation from the list price (floor) to a cap.
         case dynamic
+        /// The list price, and a lower spot price for preemptible tasks.
+        case spot
     }
 
     public var model: Model
     /// The price at full utilisation (`dynamic` only).
     public var capFenPerUnitHour: Int64?
+    /// The price for preemptible tasks (`spot` only).
+    public var spotFenPerUnitHour: Int64? = nil
 
     enum CodingKeys: String, CodingKey {
         case model
         case capFenPerUnitHour = "cap_fen_per_unit_hour"
+        case spotFenPerUnitHour = "spot_fen_per_unit_hour"
     }
 
     /// Creates a pricing rule.
-    public init(model: Model, capFenPerUnitHour: Int64? = nil) {
+    public init(model: Model, capFenPerUnitHour: Int64? = nil, spotFenPerUnitHour: Int64? = nil) {
         self.model = model
         self.capFenPerUnitHour = capFenPerUnitHour
+        self.spotFenPerUnitHour = spotFenPerUnitHour
     }
+
+    /// Spot pricing: `spot` fen per unit-hour for preemptible tasks, the list price for others.
+    public static func spot(_ spot: Int64) -> ResourcePricing { ResourcePricing(model: .spot, spotFenPerUnitHour: spot) }
+
+    /// The price a preemptible task pays (`spot` only; nil otherwise).
+    public var preemptiblePrice: Int64? { model == .spot ? spotFenPerUnitHour : nil }
 
     /// Fixed pricing (the default).
     public static let fixed = ResourcePricing(model: .fixed)
@@ -60,11 +75,28 @@ public struct ResourcePricing: Sendable, Codable, Hashable {
     /// Checks the rule against the list price: `dynamic` needs a cap at least the list price (and at most 100,000,000,000).
     public func validate(list: Int64) throws(ValidationError) {
         switch model {
-        case .fixed:
+        case .fixed, .spot:
+            if model == .spot {
+                guard let spot = spotFenPerUnitHour else {
+                    throw ValidationError(
+                        field: "pricing.spot_fen_per_unit_hour",
+                        "spot pricing needs pricing.spot_fen_per_unit_hour (the price for preemptible tasks)")
+                }
+                guard spot >= 0, spot <= list else {
+                    throw ValidationError(
+                        field: "pricing.spot_fen_per_unit_hour",
+                        "pricing.spot_fen_per_unit_hour must be between 0 and price_fen_per_unit_hour (\(list)), got \(spot)")
+                }
+            } else if spotFenPerUnitHour != nil {
+                throw ValidationError(field: "pricing.spot_fen_per_unit_hour", "pricing.spot_fen_per_unit_hour applies to spot pricing only")
+            }
             guard capFenPerUnitHour == nil else {
                 throw ValidationError(field: "pricing.cap_fen_per_unit_hour", "pricing.cap_fen_per_unit_hour applies to dynamic pricing only")
             }
         case .dynamic:
+            guard spotFenPerUnitHour == nil else {
+                throw ValidationError(field: "pricing.spot_fen_per_unit_hour", "pricing.spot_fen_per_unit_hour applies to spot pricing only")
+            }
             guard let cap = capFenPerUnitHour else {
                 throw ValidationError(
                     field: "pricing.cap_fen_per_unit_hour",

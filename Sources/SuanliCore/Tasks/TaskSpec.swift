@@ -32,6 +32,9 @@ public struct TaskSpec: Sendable, Codable, Hashable {
     public var minReliability: Double? = nil
     /// Estimated run time in seconds; used for backfilling and by the simulator.
     public var durationS: Double?
+    /// Whether the task may be preempted: it pays a `spot` resource's spot price and gives its
+    /// units up (SIGTERM, notice, requeue) when a non-preemptible task needs them.
+    public var preemptible: Bool? = nil
     /// How many times the task may move to another provider after its provider vanished
     /// (default ``defaultMaxRetries``).
     public var maxRetries: Int?
@@ -132,6 +135,7 @@ public struct TaskSpec: Sendable, Codable, Hashable {
         case minReliability = "min_reliability"
         case durationS = "duration_s"
         case maxRetries = "max_retries"
+        case preemptible
     }
 
     /// Creates a task spec.
@@ -173,6 +177,7 @@ public struct TaskSpec: Sendable, Codable, Hashable {
         minReliability = try c.decodeIfPresent(Double.self, forKey: .minReliability)
         durationS = try c.decodeIfPresent(Double.self, forKey: .durationS)
         maxRetries = try c.decodeIfPresent(Int.self, forKey: .maxRetries)
+        preemptible = try c.decodeIfPresent(Bool.self, forKey: .preemptible)
         objective = try c.decodeIfPresent(Objective.self, forKey: .objective) ?? .default
     }
 
