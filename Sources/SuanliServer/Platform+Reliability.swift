@@ -17,13 +17,19 @@ extension PlatformState {
 
     /// Every provider's history from the task book: each attempt's metered parts on a provider,
     /// completed when the attempt is the task's last and the task succeeded or failed by itself,
-    /// lost when the task was lost in that attempt (the k-th `lost` event ends attempt k).
+    /// lost when the task was lost in that attempt (the k-th `lost` event ends attempt k) other
+    /// than by preemption.
     func reliabilityTallies() -> [String: ReliabilityTally] {
         var tallies: [String: ReliabilityTally] = [:]
         for (provider, gaps) in heartbeatGaps { tallies[provider, default: ReliabilityTally()].heartbeatGaps = gaps }
         for task in book.tasks.values where !task.runtime.usage.isEmpty {
+            // The k-th `lost` event ends attempt k; a preempted spot attempt is the platform's doing, not the provider's.
             var lostAttempts = Set<Int>()
-            for event in task.events where event.state == .lost { lostAttempts.insert(lostAttempts.count + 1) }
+            var attempt = 0
+            for event in task.events where event.state == .lost {
+                attempt += 1
+                if !(event.message?.hasPrefix("preempted") ?? false) { lostAttempts.insert(attempt) }
+            }
             var ends: [String: Date] = [:]  // "attempt provider" → the latest end
             for usage in task.runtime.usage {
                 let key = "\(usage.attempt) \(usage.provider)"
