@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # Stops the cluster that scripts/postgres-up.sh started (fast shutdown) and removes its directory
 # (with --keep: keeps it, for `scripts/postgres-up.sh --again`).
 set -eu

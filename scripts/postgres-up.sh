@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # Starts a throwaway PostgreSQL 15 cluster on loopback for tests and benchmarks, creates a role
 # and a database, and prints the database URL (the last line of stdout).
 #
@@ -36,9 +36,14 @@ else
 fi
 
 start_server() {
+    # The server must not inherit descriptors beyond 0-2 (e.g. the pipes of a caller that reads
+    # this script's output to the end: it would never see the end while the server runs).
+    for fd in $(ls /proc/$$/fd 2>/dev/null); do
+        if [ "$fd" -gt 2 ] 2>/dev/null; then eval "exec $fd>&-"; fi
+    done
     as_server "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w -t 30 \
         -o "-c listen_addresses=127.0.0.1 -p $PORT -c unix_socket_directories=$DIR -c max_connections=200" \
-        start >/dev/null || { cat "$DIR/server.log" >&2; exit 1; }
+        start >/dev/null 2>&1 || { cat "$DIR/server.log" >&2; exit 1; }
 }
 if [ $AGAIN = 1 ]; then
     [ -d "$DIR/data" ] || { echo "postgres-up: --again: no cluster in $DIR" >&2; exit 1; }

@@ -6737,6 +6737,13 @@ extension OpenAPIDocument {
             "minimum": 0,
             "maximum": 10
           },
+          "preemptible": {
+            "type": [
+              "boolean",
+              "null"
+            ],
+            "description": "May be preempted: pays a `spot` resource's spot price, and gives its units up (SIGTERM, notice, requeued as the next attempt, metered for the time used) when a non-preemptible task needs them (default false)."
+          },
           "objective": {
             "oneOf": [
               {
@@ -8981,13 +8988,14 @@ extension OpenAPIDocument {
       },
       "ResourcePricing": {
         "type": "object",
-        "description": "How the price follows the load (docs/market.md). `fixed`: `price_fen_per_unit_hour`. `dynamic`: `price_fen_per_unit_hour` is the floor (idle) and `cap_fen_per_unit_hour` the price at full utilisation; in between floor + ⌈(cap − floor) × u²⌉ with u = 1 − free_units ÷ units of the latest report.",
+        "description": "How the price follows the load (docs/market.md). `fixed`: `price_fen_per_unit_hour`. `dynamic`: `price_fen_per_unit_hour` is the floor (idle) and `cap_fen_per_unit_hour` the price at full utilisation; in between floor + ⌈(cap − floor) × u²⌉ with u = 1 − free_units ÷ units of the latest report. `spot`: `price_fen_per_unit_hour` for every task and the lower `spot_fen_per_unit_hour` for tasks with `\"preemptible\": true`, which a non-preemptible task that fits nowhere else preempts (SIGTERM, the agent's `SUANLI_PREEMPT_NOTICE_S`, requeued as the next attempt).",
         "properties": {
           "model": {
             "type": "string",
             "enum": [
               "fixed",
-              "dynamic"
+              "dynamic",
+              "spot"
             ]
           },
           "cap_fen_per_unit_hour": {
@@ -8998,6 +9006,15 @@ extension OpenAPIDocument {
             "minimum": 0,
             "maximum": 100000000000,
             "description": "`dynamic` only: at least `price_fen_per_unit_hour`."
+          },
+          "spot_fen_per_unit_hour": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "minimum": 0,
+            "maximum": 100000000000,
+            "description": "`spot` only: the price for preemptible tasks, at most `price_fen_per_unit_hour`."
           }
         },
         "required": [
