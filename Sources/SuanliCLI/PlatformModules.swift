@@ -12,8 +12,9 @@ func platformModules(for platform: Platform, instances: any InstanceDirectory = 
     [Dashboard(), MetricsModule(platform: platform), HandleModule(platform: platform), InstancesModule(directory: instances)]
 }
 
-/// The modules of a platform's federation: the control plane and aggregation (`scope=`), which
-/// decorates the federation as the platform's resolver.
+/// The modules of a platform's federation: the control plane, aggregation (`scope=`), which
+/// decorates the federation as the platform's resolver, and placement across platforms (claims).
 func federationModules(_ federation: FederationModule) -> [any PlatformModule] {
-    [federation, AggregationModule(federation: federation)]
+    let aggregation = AggregationModule(federation: federation)
+    return [federation, aggregation, FederatedPlacementModule(federation: federation, aggregation: aggregation)]
 }

@@ -26,6 +26,7 @@ struct OpenAPIDocumentTests {
         return [
             MetricsModule(platform: platform), Dashboard(), HandleModule(platform: platform), federation,
             AggregationModule(federation: federation), InstancesModule(directory: StandaloneInstance()),
+            FederatedPlacementModule(federation: federation, aggregation: AggregationModule(federation: federation)),
         ]
     }
 
@@ -204,6 +205,7 @@ struct OpenAPIDocumentTests {
         "DelegationRecord": DelegationRecord.self,
         "FederationJoin": FederationJoin.self,
         "FederationSync": FederationSync.self,
+        "FederationClaim": FederationClaim.self,
         "FederationLink": FederationLink.self,
         "PlatformInstanceList": ItemList<PlatformInstance>.self,
     ] }

@@ -80,7 +80,11 @@ enum PermissionMatrix {
     /// The modules whose routes the matrix covers besides the core's.
     static func modules(for platform: Platform) -> [any PlatformModule] {
         let federation = try! FederationModule(platform: platform)
-        return [InstancesModule(directory: StandaloneInstance()), federation, AggregationModule(federation: federation)]
+        let aggregation = AggregationModule(federation: federation)
+        return [
+            InstancesModule(directory: StandaloneInstance()), federation, aggregation,
+            FederatedPlacementModule(federation: federation, aggregation: aggregation),
+        ]
     }
     static let spec = #"{"name":"m","units":1,"accept":[{"kind":"gpu","run":{"command":["true"]}}],"duration_s":60}"#
     static let resourceSpec =
@@ -217,6 +221,15 @@ enum PermissionMatrix {
         },
         row(.POST, "/v1/federation/aggregate", "401 401 401 401 401 401 401 401 401", "a signed peer call, not a token (aggregation.md)") { _, _ in
             ("/v1/federation/aggregate", #"{"prefix":"86.1.1","base":0,"generation":1,"upserts":[],"removes":[]}"#)
+        },
+        row(.POST, "/v1/federation/claims", "401 401 401 401 401 401 401 401 401", "a signed peer call, not a token (federation.md)") { _, _ in
+            ("/v1/federation/claims", #"{"resource":"86.1.1/x","spec":\#(spec),"home_task":"86.2-f1"}"#)
+        },
+        row(.GET, "/v1/federation/claims/{id}", "401 401 401 401 401 401 401 401 401", "a signed peer call, not a token (federation.md)") { _, _ in
+            ("/v1/federation/claims/t1", nil)
+        },
+        row(.GET, "/v1/federation/claims/{id}/logs", "401 401 401 401 401 401 401 401 401", "a signed peer call, not a token (federation.md)") { _, _ in
+            ("/v1/federation/claims/t1/logs", nil)
         },
     ]
 

@@ -135,9 +135,10 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
     /// Places `spec` for the home consumer `consumer` on another platform: claims the best
     /// candidate, then the next when a claim is refused. Nil when no candidate took it.
     public func place(_ spec: TaskSpec, consumer: String) async throws(SuanliError) -> FederatedTask? {
+        // Names the home platform; the random part keeps it unique across restarts.
         let homeID = tasks.withLock { state in
             defer { state.next += 1 }
-            return "f\(state.next)"
+            return "\(federation.prefix)-f\(state.next)-" + String(format: "%08x", UInt32.random(in: .min ... .max))
         }
         var spec = spec
         spec.consumer = nil
@@ -177,7 +178,7 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
     /// The task's record, as its owner runs it (a signed call), under its home id.
     public func record(of id: String, by principal: Principal) async throws(SuanliError) -> TaskRecord {
         let task = try federatedTask(id, by: principal)
-        let (_, data) = try await federation.peers.send(.GET, base: task.ownerURL, target: Self.claim.path(task.remoteID))
+        let data = try await ask(task, target: Self.claim.path(task.remoteID))
         var record = try PeerClient.decode(TaskRecord.self, data, from: task.ownerURL)
         record.id = task.id
         record.consumer = task.consumer
@@ -187,9 +188,23 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
     /// The task's output, fetched from its owner (a signed call).
     public func logs(of id: String, stream: String = "stdout", by principal: Principal) async throws(SuanliError) -> String {
         let task = try federatedTask(id, by: principal)
-        let (_, data) = try await federation.peers.send(
-            .GET, base: task.ownerURL, target: Self.claimLogs.path(task.remoteID) + "?stream=" + stream)
+        guard stream == "stdout" || stream == "stderr" else {
+            throw SuanliError(.badRequest, "stream must be stdout or stderr", field: "stream")
+        }
+        let data = try await ask(task, target: Self.claimLogs.path(task.remoteID) + "?stream=" + stream)
         return String(decoding: data, as: UTF8.self)
+    }
+
+    /// A signed GET to the task's owner; `503` while the owner cannot be reached (the task is
+    /// never placed a second time elsewhere meanwhile: it runs, or ran, there).
+    func ask(_ task: FederatedTask, target: String) async throws(SuanliError) -> Data {
+        do {
+            return try await federation.peers.send(.GET, base: task.ownerURL, target: target).1
+        } catch where error.code == .transport || error.status >= 500 {
+            throw SuanliError(
+                .unavailable,
+                "task \(task.id) runs at the platform \(task.owner) (\(task.ownerURL)), which cannot answer now (\(error.message)); it is not placed again elsewhere — retry shortly")
+        }
     }
 
     // MARK: FederatedPlacer

@@ -5336,6 +5336,417 @@ extension OpenAPIDocument {
         }
       }
     },
+    "/v1/federation/claims": {
+      "parameters": [
+        {
+          "name": "Suanli-Peer",
+          "in": "header",
+          "required": false,
+          "description": "The calling platform's prefix.",
+          "schema": {
+            "$ref": "#/components/schemas/Prefix"
+          }
+        },
+        {
+          "name": "Suanli-Timestamp",
+          "in": "header",
+          "required": false,
+          "description": "Unix time in whole seconds when the request was signed.",
+          "schema": {
+            "type": "string",
+            "pattern": "^[0-9]{1,12}$"
+          }
+        },
+        {
+          "name": "Suanli-Nonce",
+          "in": "header",
+          "required": false,
+          "description": "A value used once: 16–64 characters of A–Z, a–z, 0–9, - and _.",
+          "schema": {
+            "type": "string",
+            "pattern": "^[A-Za-z0-9_-]{16,64}$"
+          }
+        },
+        {
+          "name": "Suanli-Signature",
+          "in": "header",
+          "required": false,
+          "description": "Ed25519 signature (standard base64) of the canonical bytes (docs/federation.md).",
+          "schema": {
+            "type": "string"
+          }
+        }
+      ],
+      "post": {
+        "tags": [
+          "Federation"
+        ],
+        "summary": "Claim capacity at the owning platform (signed peer call)",
+        "operationId": "federationClaim",
+        "description": "A home platform asks the owner of `resource` to run the task on exactly that resource now. The owner's engine decides: the units are held and become the task, or the claim is refused with 409 `claim_lost` (the home tries its next candidate). Only for resources under the owner's own prefix (403 `outside_delegation`), only from a platform of the federation whose delegated key signed the call (401 `unknown_peer`, `signature_invalid`). The task runs for a consumer that stands for the home platform (`platform PREFIX`), metered like any other.",
+        "security": [
+          {}
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/FederationClaim"
+              },
+              "example": {
+                "resource": "86.1.1.2/core",
+                "spec": {
+                  "name": "remote",
+                  "units": 1,
+                  "accept": [
+                    {
+                      "kind": "cpu",
+                      "run": {
+                        "command": [
+                          "sh",
+                          "-c",
+                          "echo hello"
+                        ]
+                      }
+                    }
+                  ]
+                },
+                "home_task": "86.1-f1-3a9c0d12"
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "Placed on the resource.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/TaskSubmission"
+                },
+                "example": {
+                  "id": "t7",
+                  "state": "scheduled",
+                  "placement": {
+                    "alternative": 0,
+                    "parts": [
+                      {
+                        "resource": "86.1.7/zjk-a/gpu-node-17",
+                        "units": 8,
+                        "price_fen_per_unit_hour": 900,
+                        "rtt_ms": 6.1,
+                        "renewable": 0.72
+                      }
+                    ]
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/PeerRefused"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "422": {
+            "$ref": "#/components/responses/ValidationFailed"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/v1/federation/claims/{id}": {
+      "parameters": [
+        {
+          "name": "Suanli-Peer",
+          "in": "header",
+          "required": false,
+          "description": "The calling platform's prefix.",
+          "schema": {
+            "$ref": "#/components/schemas/Prefix"
+          }
+        },
+        {
+          "name": "Suanli-Timestamp",
+          "in": "header",
+          "required": false,
+          "description": "Unix time in whole seconds when the request was signed.",
+          "schema": {
+            "type": "string",
+            "pattern": "^[0-9]{1,12}$"
+          }
+        },
+        {
+          "name": "Suanli-Nonce",
+          "in": "header",
+          "required": false,
+          "description": "A value used once: 16–64 characters of A–Z, a–z, 0–9, - and _.",
+          "schema": {
+            "type": "string",
+            "pattern": "^[A-Za-z0-9_-]{16,64}$"
+          }
+        },
+        {
+          "name": "Suanli-Signature",
+          "in": "header",
+          "required": false,
+          "description": "Ed25519 signature (standard base64) of the canonical bytes (docs/federation.md).",
+          "schema": {
+            "type": "string"
+          }
+        },
+        {
+          "name": "id",
+          "in": "path",
+          "required": true,
+          "description": "The task's id at the owning platform (as the claim answered it).",
+          "schema": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 200
+          }
+        }
+      ],
+      "get": {
+        "tags": [
+          "Federation"
+        ],
+        "summary": "A claimed task as its owner runs it (signed peer call)",
+        "operationId": "federationClaimedTask",
+        "description": "Only the platform that claimed it (its tasks run for its consumer here); others get 404.",
+        "security": [
+          {}
+        ],
+        "responses": {
+          "200": {
+            "description": "The task.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/TaskRecord"
+                },
+                "example": {
+                  "id": "t7",
+                  "name": "train",
+                  "consumer": "c1",
+                  "state": "scheduled",
+                  "priority": 0,
+                  "placement": {
+                    "alternative": 0,
+                    "parts": [
+                      {
+                        "resource": "86.1.7/zjk-a/gpu-node-17",
+                        "units": 8,
+                        "price_fen_per_unit_hour": 900,
+                        "rtt_ms": 6.1,
+                        "renewable": 0.72
+                      }
+                    ]
+                  },
+                  "spec": {
+                    "name": "train",
+                    "priority": 0,
+                    "units": 8,
+                    "gang": true,
+                    "accept": [
+                      {
+                        "kind": "gpu",
+                        "arch": "x86_64",
+                        "min_memory_gib": 40,
+                        "run": {
+                          "command": [
+                            "python",
+                            "train.py"
+                          ],
+                          "env": {}
+                        }
+                      },
+                      {
+                        "kind": "npu",
+                        "model": "Huawei Ascend 910B",
+                        "run": {
+                          "command": [
+                            "python",
+                            "train_npu.py"
+                          ],
+                          "env": {}
+                        }
+                      }
+                    ],
+                    "data_location": "city.shanghai",
+                    "max_rtt_ms": 20,
+                    "max_price_fen_per_unit_hour": 1000,
+                    "min_renewable": 0.3,
+                    "duration_s": 3600,
+                    "max_retries": 2,
+                    "objective": {
+                      "price": 1,
+                      "latency": 0.25,
+                      "carbon": 0.25
+                    },
+                    "consumer": "c1"
+                  },
+                  "created_at": "2026-11-21T22:30:00.000Z",
+                  "updated_at": "2026-11-21T22:30:00.000Z",
+                  "events": [
+                    {
+                      "state": "queued",
+                      "at": "2026-11-21T22:30:00.000Z"
+                    },
+                    {
+                      "state": "scheduled",
+                      "at": "2026-11-21T22:30:00.000Z",
+                      "message": "capacity appeared"
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/PeerRefused"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/v1/federation/claims/{id}/logs": {
+      "parameters": [
+        {
+          "name": "Suanli-Peer",
+          "in": "header",
+          "required": false,
+          "description": "The calling platform's prefix.",
+          "schema": {
+            "$ref": "#/components/schemas/Prefix"
+          }
+        },
+        {
+          "name": "Suanli-Timestamp",
+          "in": "header",
+          "required": false,
+          "description": "Unix time in whole seconds when the request was signed.",
+          "schema": {
+            "type": "string",
+            "pattern": "^[0-9]{1,12}$"
+          }
+        },
+        {
+          "name": "Suanli-Nonce",
+          "in": "header",
+          "required": false,
+          "description": "A value used once: 16–64 characters of A–Z, a–z, 0–9, - and _.",
+          "schema": {
+            "type": "string",
+            "pattern": "^[A-Za-z0-9_-]{16,64}$"
+          }
+        },
+        {
+          "name": "Suanli-Signature",
+          "in": "header",
+          "required": false,
+          "description": "Ed25519 signature (standard base64) of the canonical bytes (docs/federation.md).",
+          "schema": {
+            "type": "string"
+          }
+        },
+        {
+          "name": "id",
+          "in": "path",
+          "required": true,
+          "description": "The task's id at the owning platform (as the claim answered it).",
+          "schema": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 200
+          }
+        }
+      ],
+      "get": {
+        "tags": [
+          "Federation"
+        ],
+        "summary": "A claimed task's output (signed peer call)",
+        "operationId": "federationClaimedTaskLogs",
+        "description": "Only the platform that claimed it; others get 404.",
+        "security": [
+          {}
+        ],
+        "parameters": [
+          {
+            "name": "stream",
+            "in": "query",
+            "required": false,
+            "description": "Which stream (default stdout).",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "stdout",
+                "stderr"
+              ]
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The output.",
+            "content": {
+              "text/plain": {
+                "schema": {
+                  "type": "string"
+                },
+                "example": "hello\n"
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/PeerRefused"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
     "/v1/federation/aggregate": {
       "parameters": [
         {
@@ -6743,6 +7154,14 @@ extension OpenAPIDocument {
               "null"
             ],
             "description": "May be preempted: pays a `spot` resource's spot price, and gives its units up (SIGTERM, notice, requeued as the next attempt, metered for the time used) when a non-preemptible task needs them (default false)."
+          },
+          "scope": {
+            "type": "string",
+            "enum": [
+              "local",
+              "federation"
+            ],
+            "description": "POST /v1/tasks only: `local` places it on this platform only; `federation` (the default) claims another platform's resource when this platform cannot place it now (docs/federation.md)."
           },
           "objective": {
             "oneOf": [
@@ -8649,6 +9068,29 @@ extension OpenAPIDocument {
           "public_key",
           "url"
         ]
+      },
+      "FederationClaim": {
+        "type": "object",
+        "description": "A home platform's claim of one resource for one task (docs/federation.md).",
+        "required": [
+          "resource",
+          "spec",
+          "home_task"
+        ],
+        "properties": {
+          "resource": {
+            "$ref": "#/components/schemas/Identifier"
+          },
+          "spec": {
+            "$ref": "#/components/schemas/TaskSpec"
+          },
+          "home_task": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 200,
+            "description": "The task's id at the home platform."
+          }
+        }
       },
       "FederationSync": {
         "type": "object",
