@@ -42,7 +42,7 @@ start_server() {
         if [ "$fd" -gt 2 ] 2>/dev/null; then eval "exec $fd>&-"; fi
     done
     as_server "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w -t 30 \
-        -o "-c listen_addresses=127.0.0.1 -p $PORT -c unix_socket_directories=$DIR -c max_connections=200" \
+        -o "-c listen_addresses=127.0.0.1 -p $PORT -c unix_socket_directories=$DIR -c max_connections=500" \
         start >/dev/null 2>&1 || { cat "$DIR/server.log" >&2; exit 1; }
 }
 if [ $AGAIN = 1 ]; then

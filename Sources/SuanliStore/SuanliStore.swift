@@ -15,7 +15,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
 /// batches, before acknowledging it.
 ///
 /// The contract is backend-neutral (``StoreValue``, ``RecordTable``, ``StoreMutation``):
-/// ``SQLiteStore`` (embedded, the default); PostgreSQL for multi-instance later.
+/// ``SQLiteStore`` (embedded, the default); `PostgresStore` (module SuanliPostgres) for `serve --database`.
 public protocol SuanliStore: Sendable {
     /// Calls `body` with every `R` record, in `R.table.orderBy` order. A row that does not decode
     /// stops the load with a ``RecordDecodingError`` naming it; `R` must be in the store's schema.

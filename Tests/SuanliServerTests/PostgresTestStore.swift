@@ -29,7 +29,11 @@ struct PostgresTestStore: Sendable {
         }
         var logger = Logger(label: "test.postgres")
         logger.logLevel = .critical
-        postgres = PostgresStore(try PostgresConfiguration(url: url).with(schema: Self.schemaName(directory)), logger: logger)
+        var configuration = try PostgresConfiguration(url: url).with(schema: Self.schemaName(directory))
+        // Many platforms at once on one small test server, on a loaded machine: few connections each, patient leases.
+        configuration.maximumConnections = 2
+        configuration.connectionTimeout = .seconds(30)
+        postgres = PostgresStore(configuration, logger: logger)
     }
 
     /// `tp_` and a 64-bit FNV-1a hash of the directory.
