@@ -125,8 +125,10 @@ extension Platform {
         let consumer = try requireQuoteConsumer(principal)
         let now = clock()
         return try await commit { state throws(SuanliError) in
-            _ = try state.quotes.acceptable(id, offer: offer, consumer: consumer, now: now)
+            let chosen = try state.quotes.acceptable(id, offer: offer, consumer: consumer, now: now)
             let quote = state.quotes[id]!
+            // The consumer's budget and quotas at the offer's own prices (they may have changed since the quote).
+            try state.checkLimits(consumer: consumer, spec: quote.spec, placement: chosen.placement)
             let hold = Quote.holdID(quote: id, offer: offer)
             let taskID = "t\(state.nextTask)"
             let placement = try state.engine.acceptHold(hold, as: taskID, spec: quote.spec, now: now.timeIntervalSince1970)

@@ -98,6 +98,23 @@ struct QuoteTests {
         }
     }
 
+    @Test func acceptChecksTheBudgetAtTheOffersOwnPrice() async throws {
+        try await TestPlatform.with(heartbeatInterval: 1000) { t in
+            _ = try await Self.twoNodes(t)
+            let (id, a) = try await t.consumer("alice")
+            var request = Self.request()
+            request.spec.durationS = 600
+            let quote = try await a.quote(request)
+            // 4 units × 300 fen/h × 600 s = 200 fen on the dear node, 67 on the cheap one.
+            _ = try await t.operatorClient.setBudget(consumer: id, fen: 100)
+            let message = await expectAPIError(402, "budget_exceeded") { _ = try await a.accept(quote: quote.id, offer: "o2") }
+            #expect(message.contains("budget of 100"))
+            // Refused without a change: the quote is still open and the cheaper offer fits.
+            let task = try await a.accept(quote: quote.id, offer: "o1")
+            #expect(task.state == .scheduled && task.placement == quote.offers[0].placement)
+        }
+    }
+
     @Test func deleteReleasesEarlyAndOnlyTheOwnerOrOperatorMayActOnAQuote() async throws {
         try await TestPlatform.with(heartbeatInterval: 1000) { t in
             let (cheap, _, provider) = try await Self.twoNodes(t)
