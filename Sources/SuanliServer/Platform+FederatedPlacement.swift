@@ -20,6 +20,10 @@ public protocol FederatedPlacer: Sendable {
     func isFederatedTask(_ id: String) -> Bool
     /// The record of a task placed elsewhere, as its owner runs it, under its home id.
     func federatedRecord(_ id: String, by principal: Principal) async throws(SuanliError) -> TaskRecord
+    /// Cancels a task placed elsewhere at its owner; its record after cancelling.
+    func cancelFederatedTask(_ id: String, by principal: Principal) async throws(SuanliError) -> TaskRecord
+    /// How the owner placed a task placed elsewhere.
+    func federatedExplanation(_ id: String, by principal: Principal) async throws(SuanliError) -> Explanation
     /// The output of a task placed elsewhere, fetched from its owner.
     func federatedLogs(_ id: String, stream: String, by principal: Principal) async throws(SuanliError) -> String
 }

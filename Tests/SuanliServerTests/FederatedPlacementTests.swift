@@ -125,4 +125,42 @@ struct FederatedPlacementTests {
             }
         }
     }
+
+    @Test func aSiblingsResourceThroughTheRootExplainedCancelledAndUnreachable() async throws {
+        try await Self.member(prefix: "86.1") { root, _ in
+            let eastChild = try await root.addChild("east")
+            let westChild = try await root.addChild("west")
+            try await Self.member(prefix: eastChild.prefix, parent: root.url, token: eastChild.token) { east, _ in
+                try await east.waitJoined()
+                let carol = east.test.client(try await east.operatorClient.registerConsumer(ConsumerRegistration(name: "carol")).token)
+                let id: String = try await Self.member(prefix: westChild.prefix, parent: root.url, token: westChild.token) { west, _ in
+                    try await west.waitJoined()
+                    let (prefix, client) = try await west.test.provider()
+                    let resource = "\(prefix)/cores"
+                    _ = try await client.putResource(resource, gpuSpec(units: 2, kind: .cpu))
+                    // East learns of it through the root's aggregated view.
+                    #expect(
+                        try await eventually {
+                            let (_, body) = try await rawRequest(east.url + "/v1/resources?scope=federation&kind=cpu")
+                            return body.contains(resource)
+                        }, "east sees \(resource) through the root")
+                    let submitted = try await carol.submit(Self.cpuTask("sibling", "sleep 60", units: 2))
+                    #expect(submitted.id.hasPrefix("\(eastChild.prefix)-f"), "\(submitted.id)")
+                    #expect(submitted.placement?.parts.map(\.resource.description) == [resource])
+                    #expect(west.test.platform.taskCounts()[.scheduled] == 1)
+                    // Again: west's engine refuses the claim (no free unit), and no resource of east could ever take it.
+                    _ = await expectAPIError(422, "validation_failed") { _ = try await carol.submit(Self.cpuTask("again", "true", units: 2)) }
+                    #expect(west.test.platform.taskCounts()[.scheduled] == 1, "the lost claim placed nothing")
+                    let explanation = try await carol.explain(submitted.id)
+                    #expect(!explanation.steps.isEmpty)
+                    let cancelled = try await carol.cancel(submitted.id)
+                    #expect(cancelled.state == .cancelled && cancelled.id == submitted.id)
+                    #expect(west.test.platform.taskCounts()[.cancelled] == 1)
+                    return submitted.id
+                }
+                // West is gone: east answers 503, and never places the task again elsewhere.
+                _ = await expectAPIError(503, "unavailable") { _ = try await carol.task(id) }
+            }
+        }
+    }
 }

@@ -231,6 +231,12 @@ enum PermissionMatrix {
         row(.GET, "/v1/federation/claims/{id}/logs", "401 401 401 401 401 401 401 401 401", "a signed peer call, not a token (federation.md)") { _, _ in
             ("/v1/federation/claims/t1/logs", nil)
         },
+        row(.DELETE, "/v1/federation/claims/{id}", "401 401 401 401 401 401 401 401 401", "a signed peer call, not a token (federation.md)") { _, _ in
+            ("/v1/federation/claims/t1", nil)
+        },
+        row(.GET, "/v1/federation/claims/{id}/explain", "401 401 401 401 401 401 401 401 401", "a signed peer call, not a token (federation.md)") { _, _ in
+            ("/v1/federation/claims/t1/explain", nil)
+        },
     ]
 
     /// The table as docs/api.md prints it.

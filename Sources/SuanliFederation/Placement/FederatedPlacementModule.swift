@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTP1
 import SuanliCore
 import SuanliServer
 import Synchronization
@@ -26,6 +27,8 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
     public static let claim: PathTemplate = "/v1/federation/claims/{id}"
     /// `GET /v1/federation/claims/{id}/logs?stream=`: its output.
     public static let claimLogs: PathTemplate = "/v1/federation/claims/{id}/logs"
+    /// `GET /v1/federation/claims/{id}/explain`: how the owner placed it.
+    public static let claimExplanation: PathTemplate = "/v1/federation/claims/{id}/explain"
     /// Most candidates one placement tries.
     public static let maxCandidates = 20
 
@@ -51,6 +54,18 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
             try await verifyPeer(credentials, method: "GET", target: FederationModule.target(request), body: body)
             let consumer = try await platform.peerConsumer(for: credentials.peer)
             return JSONAnswer(try platform.task(context.parameters.get("id") ?? "", by: .consumer(consumer)), status: .ok)
+        }
+        api.delete(FederationModule.routerPath(Self.claim)) { [self] request, context in
+            let (body, credentials) = try await federation.signedBody(request, context: context)
+            try await verifyPeer(credentials, method: "DELETE", target: FederationModule.target(request), body: body)
+            let consumer = try await platform.peerConsumer(for: credentials.peer)
+            return JSONAnswer(try await platform.cancelTask(context.parameters.get("id") ?? "", by: .consumer(consumer)), status: .ok)
+        }
+        api.get(FederationModule.routerPath(Self.claimExplanation)) { [self] request, context in
+            let (body, credentials) = try await federation.signedBody(request, context: context)
+            try await verifyPeer(credentials, method: "GET", target: FederationModule.target(request), body: body)
+            let consumer = try await platform.peerConsumer(for: credentials.peer)
+            return JSONAnswer(try platform.explainTask(context.parameters.get("id") ?? "", by: .consumer(consumer)), status: .ok)
         }
         api.get(FederationModule.routerPath(Self.claimLogs)) { [self] request, context in
             let (body, credentials) = try await federation.signedBody(request, context: context)
@@ -195,11 +210,29 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// Cancels the task at its owner (a signed call); the record as it is after cancelling.
+    public func cancel(_ id: String, by principal: Principal) async throws(SuanliError) -> TaskRecord {
+        let task = try federatedTask(id, by: principal)
+        if case .auditor = principal { throw SuanliError(.forbidden, "auditors see everything and change nothing") }
+        let data = try await ask(task, target: Self.claim.path(task.remoteID), method: .DELETE)
+        var record = try PeerClient.decode(TaskRecord.self, data, from: task.ownerURL)
+        record.id = task.id
+        record.consumer = task.consumer
+        return record
+    }
+
+    /// How the owner placed the task (a signed call).
+    public func explanation(of id: String, by principal: Principal) async throws(SuanliError) -> Explanation {
+        let task = try federatedTask(id, by: principal)
+        let data = try await ask(task, target: Self.claimExplanation.path(task.remoteID))
+        return try PeerClient.decode(Explanation.self, data, from: task.ownerURL)
+    }
+
     /// A signed GET to the task's owner; `503` while the owner cannot be reached (the task is
     /// never placed a second time elsewhere meanwhile: it runs, or ran, there).
-    func ask(_ task: FederatedTask, target: String) async throws(SuanliError) -> Data {
+    func ask(_ task: FederatedTask, target: String, method: HTTPMethod = .GET) async throws(SuanliError) -> Data {
         do {
-            return try await federation.peers.send(.GET, base: task.ownerURL, target: target).1
+            return try await federation.peers.send(method, base: task.ownerURL, target: target).1
         } catch where error.code == .transport || error.status >= 500 {
             throw SuanliError(
                 .unavailable,
@@ -219,6 +252,14 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
 
     public func federatedRecord(_ id: String, by principal: Principal) async throws(SuanliError) -> TaskRecord {
         try await record(of: id, by: principal)
+    }
+
+    public func cancelFederatedTask(_ id: String, by principal: Principal) async throws(SuanliError) -> TaskRecord {
+        try await cancel(id, by: principal)
+    }
+
+    public func federatedExplanation(_ id: String, by principal: Principal) async throws(SuanliError) -> Explanation {
+        try await explanation(of: id, by: principal)
     }
 
     public func federatedLogs(_ id: String, stream: String, by principal: Principal) async throws(SuanliError) -> String {

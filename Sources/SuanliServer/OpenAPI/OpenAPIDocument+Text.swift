@@ -5638,6 +5638,156 @@ extension OpenAPIDocument {
             "$ref": "#/components/responses/Unavailable"
           }
         }
+      },
+      "delete": {
+        "tags": [
+          "Federation"
+        ],
+        "summary": "Cancel a claimed task (signed peer call)",
+        "operationId": "federationCancelClaim",
+        "description": "Only the platform that claimed it; others get 404. 409 once the task is final.",
+        "security": [
+          {}
+        ],
+        "responses": {
+          "200": {
+            "description": "The task after cancelling.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/TaskRecord"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/PeerRefused"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/v1/federation/claims/{id}/explain": {
+      "parameters": [
+        {
+          "name": "Suanli-Peer",
+          "in": "header",
+          "required": false,
+          "description": "The calling platform's prefix.",
+          "schema": {
+            "$ref": "#/components/schemas/Prefix"
+          }
+        },
+        {
+          "name": "Suanli-Timestamp",
+          "in": "header",
+          "required": false,
+          "description": "Unix time in whole seconds when the request was signed.",
+          "schema": {
+            "type": "string",
+            "pattern": "^[0-9]{1,12}$"
+          }
+        },
+        {
+          "name": "Suanli-Nonce",
+          "in": "header",
+          "required": false,
+          "description": "A value used once: 16–64 characters of A–Z, a–z, 0–9, - and _.",
+          "schema": {
+            "type": "string",
+            "pattern": "^[A-Za-z0-9_-]{16,64}$"
+          }
+        },
+        {
+          "name": "Suanli-Signature",
+          "in": "header",
+          "required": false,
+          "description": "Ed25519 signature (standard base64) of the canonical bytes (docs/federation.md).",
+          "schema": {
+            "type": "string"
+          }
+        },
+        {
+          "name": "id",
+          "in": "path",
+          "required": true,
+          "description": "The task's id at the owning platform (as the claim answered it).",
+          "schema": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 200
+          }
+        }
+      ],
+      "get": {
+        "tags": [
+          "Federation"
+        ],
+        "summary": "How the owner placed a claimed task (signed peer call)",
+        "operationId": "federationClaimExplanation",
+        "description": "Only the platform that claimed it; others get 404.",
+        "security": [
+          {}
+        ],
+        "responses": {
+          "200": {
+            "description": "The explanation.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Explanation"
+                },
+                "example": {
+                  "verdict": "queued",
+                  "resources": 1000,
+                  "steps": [
+                    {
+                      "constraint": "accept.kind",
+                      "removed": 586,
+                      "remaining": 414
+                    },
+                    {
+                      "constraint": "free_units",
+                      "removed": 414,
+                      "remaining": 0
+                    }
+                  ],
+                  "message": "no gpu has 8 free units now; the most free has 4",
+                  "queue_position": 1
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/PeerRefused"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
       }
     },
     "/v1/federation/claims/{id}/logs": {

@@ -62,12 +62,20 @@ struct TaskRoutes {
 
     /// `DELETE /v1/tasks/{id}`: the task as it is after cancelling.
     @Sendable func cancel(_ request: Request, context: SuanliRequestContext) async throws -> TaskRecord {
-        try await platform.cancelTask(context.parameter("id"), by: context.principal)
+        let id = context.parameter("id")
+        if let placer = platform.federatedPlacement.current, placer.isFederatedTask(id) {
+            return try await placer.cancelFederatedTask(id, by: context.principal)
+        }
+        return try await platform.cancelTask(id, by: context.principal)
     }
 
     /// `GET /v1/tasks/{id}/explain`.
     @Sendable func explain(_ request: Request, context: SuanliRequestContext) async throws -> Explanation {
-        try platform.explainTask(context.parameter("id"), by: context.principal)
+        let id = context.parameter("id")
+        if let placer = platform.federatedPlacement.current, placer.isFederatedTask(id) {
+            return try await placer.federatedExplanation(id, by: context.principal)
+        }
+        return try platform.explainTask(id, by: context.principal)
     }
 
     /// `GET /v1/tasks/{id}/events`.
