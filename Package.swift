@@ -148,7 +148,7 @@ let package = Package(
             name: "SuanliBenchmarks",
             dependencies: [
                 "SuanliCore", "SuanliRegistry", "SuanliScheduler", "SuanliStore", "SuanliServer", "SuanliClient",
-                "SuanliAgent", "SuanliSimulation", "SuanliDemo",
+                "SuanliAgent", "SuanliSimulation", "SuanliDemo", "SuanliFederation",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
