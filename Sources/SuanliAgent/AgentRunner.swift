@@ -380,6 +380,7 @@ public final class AgentRunner: Service, Sendable {
         let ref = assignment.ref
         // `starting` goes out with `running` (one call) once the executor has started the job.
         enqueue(AttemptEvent(task: assignment.task, attempt: assignment.attempt, resource: assignment.resource, phase: .starting))
+        await waitForRoom(assignment)  // a preempted job on these units may still be in its notice
         let devices: [Int]? = state.withLock { state in
             guard var pool = state.pools[assignment.resource], !pool.all.isEmpty else { return nil }
             let taken = pool.allocate(assignment.units)
@@ -445,11 +446,13 @@ public final class AgentRunner: Service, Sendable {
 
     /// Stops a part the platform no longer wants here.
     func stop(_ ref: AttemptRef) async {
-        let job: RunningJob? = state.withLock { state in
-            guard state.running[ref] != nil else { return nil }
+        let (job, stopping): (RunningJob?, Bool) = state.withLock { state in
+            guard state.running[ref] != nil else { return (nil, false) }
+            let stopping = state.running[ref]!.cancelled  // listed again by a later poll: one SIGTERM, one notice
             state.running[ref]!.cancelled = true
-            return state.running[ref]!.job
+            return (state.running[ref]!.job, stopping)
         }
+        if stopping { return }
         if let job {
             logger.info("stopping work moved away or cancelled", metadata: ["task": "\(ref.task)", "attempt": "\(ref.attempt)"])
             // Stopped alongside the jobs, so that a slow stop never holds up the work loop.

@@ -52,17 +52,23 @@ struct SpotPreemptionTests {
         defer { agent.stop() }
         #expect(try await eventually { try await op.stats().availableResources == 1 })
 
-        // Attempt 1 checkpoints, then runs until stopped; SIGTERM is recorded with the notice it
-        // was given. Attempt 2 finds the checkpoint and ends.
+        // Attempt 1 checkpoints, then runs until killed: it records SIGTERM with the notice it was
+        // given and goes on, so only SIGKILL after the notice ends it. Attempt 2 finds the
+        // checkpoint and ends.
         let out = data + "/spot.log"
+        let pidFile = data + "/spot.pid"
         let script = """
-            trap 'echo "term attempt=$SUANLI_ATTEMPT notice=$SUANLI_PREEMPT_NOTICE_S" >> \(out); exit 143' TERM
+            trap 'echo "term attempt=$SUANLI_ATTEMPT notice=$SUANLI_PREEMPT_NOTICE_S" >> \(out)' TERM
             if [ -f "$SUANLI_CHECKPOINT_DIR/step" ]; then
               echo "resumed attempt=$SUANLI_ATTEMPT from=$(cat "$SUANLI_CHECKPOINT_DIR/step")" >> \(out); exit 0
             fi
             echo 1 > "$SUANLI_CHECKPOINT_DIR/step"
+            echo $$ > \(pidFile)
             echo "started attempt=$SUANLI_ATTEMPT" >> \(out)
             sleep 60 & wait
+            echo "still running after SIGTERM" >> \(out)
+            sleep 60 & wait
+            echo "not killed" >> \(out)
             """
         var spotSpec = TaskSpec(
             name: "spot", units: 1, accept: [TaskSpec.Alternative(kind: .cpu, run: TaskSpec.Run(command: ["sh", "-c", script]))],
@@ -73,9 +79,11 @@ struct SpotPreemptionTests {
         #expect(try await eventually { try await consumer.task(spot.id).state == .running })
         #expect(try await consumer.task(spot.id).placement?.parts.first?.priceFenPerUnitHour == 20, "a preemptible task pays the spot price")
 
-        // A non-preemptible task that fits nowhere else takes the unit.
+        // A non-preemptible task that fits nowhere else takes the unit; its job starts only once
+        // the preempted job is gone (it records whether that process still exists).
+        let urgentScript = "if kill -0 $(cat \(pidFile)) 2>/dev/null; then echo urgent-start-spot-alive; else echo urgent-start-spot-gone; fi >> \(out)"
         let urgent = try await consumer.submit(
-            TaskSpec(name: "urgent", units: 1, accept: [TaskSpec.Alternative(kind: .cpu, run: TaskSpec.Run(command: ["sh", "-c", "echo urgent-ran"]))]))
+            TaskSpec(name: "urgent", units: 1, accept: [TaskSpec.Alternative(kind: .cpu, run: TaskSpec.Run(command: ["sh", "-c", urgentScript]))]))
         #expect(try await eventually(30) { try await consumer.task(urgent.id).state == .succeeded })
         let urgentRecord = try await consumer.task(urgent.id)
         #expect(urgentRecord.placement?.parts.first?.priceFenPerUnitHour == 100, "a non-preemptible task never pays the spot price")
@@ -84,6 +92,12 @@ struct SpotPreemptionTests {
         #expect(try await eventually(30) { try await consumer.task(spot.id).state == .succeeded })
         let log = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
         #expect(log.contains("term attempt=1 notice=1"), "\(log)")
+        #expect(log.contains("still running after SIGTERM") && !log.contains("not killed"), "SIGKILL after the notice: \(log)")
+        #expect(log.contains("urgent-start-spot-gone") && !log.contains("urgent-start-spot-alive"), "\(log)")
+        let lines = log.split(separator: "\n").map(String.init)
+        #expect(
+            (lines.firstIndex(of: "still running after SIGTERM") ?? .max) < (lines.firstIndex(of: "urgent-start-spot-gone") ?? -1),
+            "the non-preemptible job started after the preempted one ended: \(lines)")
         #expect(log.contains("resumed attempt=2 from=1"), "\(log)")
         let spotRecord = try await consumer.task(spot.id)
         let preemption = spotRecord.events.first { $0.message?.contains("preempted by task \(urgent.id)") == true }
