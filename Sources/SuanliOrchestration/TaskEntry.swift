@@ -108,10 +108,12 @@ public struct TaskEntry: Sendable, Hashable {
     /// The placement's resources, each once.
     public var placedResources: [String] { placement?.parts.map(\.resource) ?? [] }
 
-    /// The most retries allowed, plus the first attempt.
+    /// The most retries allowed, plus the first attempt, plus one per preemption (a preempted
+    /// spot attempt does not use up a retry).
     public var maxAttempts: Int {
         let retries = max(0, spec.maxRetries ?? TaskSpec.defaultMaxRetries)
-        return retries == Int.max ? Int.max : retries + 1
+        let preemptions = events.count { $0.state == .lost && $0.message?.hasPrefix(TaskBook.preemptedPrefix) == true }
+        return retries == Int.max ? Int.max : retries + 1 + preemptions
     }
 }
 

@@ -72,7 +72,7 @@ struct SpotPreemptionTests {
             """
         var spotSpec = TaskSpec(
             name: "spot", units: 1, accept: [TaskSpec.Alternative(kind: .cpu, run: TaskSpec.Run(command: ["sh", "-c", script]))],
-            maxRetries: 3)
+            maxRetries: 0)  // a preemption does not use up a retry
         spotSpec.preemptible = true
         let spot = try await consumer.submit(spotSpec)
         #expect(try await eventually(30) { (try? String(contentsOfFile: out, encoding: .utf8))?.contains("started attempt=1") == true })
