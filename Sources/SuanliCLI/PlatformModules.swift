@@ -14,7 +14,7 @@ func platformModules(for platform: Platform, instances: any InstanceDirectory = 
 
 /// The modules of a platform's federation: the control plane, aggregation (`scope=`), which
 /// decorates the federation as the platform's resolver, and placement across platforms (claims).
-func federationModules(_ federation: FederationModule) -> [any PlatformModule] {
+func federationModules(_ federation: FederationModule) async throws -> [any PlatformModule] {
     let aggregation = AggregationModule(federation: federation)
-    return [federation, aggregation, FederatedPlacementModule(federation: federation, aggregation: aggregation)]
+    return [federation, aggregation, try await FederatedPlacementModule.open(federation: federation, aggregation: aggregation)]
 }

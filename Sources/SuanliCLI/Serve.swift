@@ -22,7 +22,7 @@ struct Serve: AsyncParsableCommand {
         let platform = try await options.openPlatform()
         let federationModule = await federation.open(platform, publicURL: options.publicURL, logger: options.logger)
         let server = PlatformServer(
-            platform: platform, host: options.host, port: options.port, modules: platformModules(for: platform) + federationModules(federationModule),
+            platform: platform, host: options.host, port: options.port, modules: platformModules(for: platform) + (try await federationModules(federationModule)),
             logger: options.logger
         ) { [options] port in
             federationModule.listening(at: "http://\(options.host):\(port)")

@@ -52,7 +52,7 @@ struct Up: AsyncParsableCommand {
         let federationDemo = self.federationDemo ? FederationDemo() : nil
         let (listening, listened) = AsyncStream.makeStream(of: Int.self)
         let server = PlatformServer(
-            platform: platform, host: options.host, port: options.port, modules: platformModules(for: platform) + federationModules(federationModule),
+            platform: platform, host: options.host, port: options.port, modules: platformModules(for: platform) + (try await federationModules(federationModule)),
             logger: logger
         ) { [options] port in
             federationModule.listening(at: "http://\(options.host):\(port)")

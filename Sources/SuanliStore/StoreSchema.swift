@@ -27,6 +27,7 @@ public struct StoreSchema: Sendable {
         schema.register(StoredChildPlatform.self)
         schema.register(StoredQuote.self)
         schema.register(StoredConsumerLimits.self)
+        schema.register(StoredFederatedTask.self)
         return schema
     }
 

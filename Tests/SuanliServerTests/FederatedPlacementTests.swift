@@ -14,18 +14,18 @@ import Testing
 struct FederatedPlacementTests {
     /// A platform owning `prefix` with its federation, aggregation and placement modules.
     static func member<T>(
-        prefix: String, parent: String? = nil, token: String? = nil, _ body: (FederationMember, FederatedPlacementModule) async throws -> T
+        prefix: String, parent: String? = nil, token: String? = nil, directory: String? = nil, _ body: (FederationMember, FederatedPlacementModule) async throws -> T
     ) async throws -> T {
         let box = Mutex<(FederationModule, FederatedPlacementModule)?>(nil)
         var logger = Logger(label: "placement-test")
         logger.logLevel = .critical
         return try await TestPlatform.with(
-            configure: { $0.prefix = try! Prefix(parsing: prefix) },
+            directory: directory, configure: { $0.prefix = try! Prefix(parsing: prefix) },
             openModules: { platform in
                 let configuration = FederationConfiguration(name: "platform \(prefix)", parentURL: parent, joinToken: token, syncInterval: 0.1)
                 let federation = try await FederationModule.open(platform: platform, configuration: configuration, logger: logger)
                 let aggregation = AggregationModule(federation: federation)
-                let placement = FederatedPlacementModule(federation: federation, aggregation: aggregation, logger: logger)
+                let placement = try await FederatedPlacementModule.open(federation: federation, aggregation: aggregation, logger: logger)
                 box.withLock { $0 = (federation, placement) }
                 return [federation, aggregation, placement]
             }
@@ -160,6 +160,37 @@ struct FederatedPlacementTests {
                 }
                 // West is gone: east answers 503, and never places the task again elsewhere.
                 _ = await expectAPIError(503, "unavailable") { _ = try await carol.task(id) }
+            }
+        }
+    }
+
+    @Test func theHomeRemembersItsFederatedTasksAcrossARestart() async throws {
+        try await Self.member(prefix: "86.1") { root, _ in
+            let eastChild = try await root.addChild("east")
+            let westChild = try await root.addChild("west")
+            try await Self.member(prefix: westChild.prefix, parent: root.url, token: westChild.token) { west, _ in
+                try await west.waitJoined()
+                let (prefix, client) = try await west.test.provider()
+                let resource = "\(prefix)/cores"
+                _ = try await client.putResource(resource, gpuSpec(units: 1, kind: .cpu))
+                let directory = TestPlatform.temporaryDirectory()
+                let (id, token) = try await Self.member(prefix: eastChild.prefix, parent: root.url, token: eastChild.token, directory: directory) { east, _ in
+                    try await east.waitJoined()
+                    let token = try await east.operatorClient.registerConsumer(ConsumerRegistration(name: "dave")).token!
+                    #expect(
+                        try await eventually {
+                            let (_, body) = try await rawRequest(east.url + "/v1/resources?scope=federation&kind=cpu")
+                            return body.contains(resource)
+                        })
+                    let submitted = try await east.test.client(token).submit(Self.cpuTask("kept", "sleep 60"))
+                    #expect(submitted.placement?.parts.map(\.resource.description) == [resource])
+                    return (submitted.id, token)
+                }
+                try await Self.member(prefix: eastChild.prefix, parent: root.url, token: eastChild.token, directory: directory) { east, _ in
+                    let task = try await east.test.client(token).task(id)
+                    #expect(task.id == id && task.state == .scheduled, "\(task)")
+                    #expect(task.placement?.parts.map(\.resource.description) == [resource])
+                }
             }
         }
     }

@@ -6,6 +6,7 @@ import NIOCore
 import NIOHTTP1
 import SuanliCore
 import SuanliServer
+import SuanliStore
 import Synchronization
 
 /// Placement across platforms (docs/federation.md): ranks the federation's resources a task
@@ -32,11 +33,32 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
     /// Most candidates one placement tries.
     public static let maxCandidates = 20
 
-    /// Creates the module around the platform's federation and aggregation modules.
-    public init(federation: FederationModule, aggregation: AggregationModule, logger: Logger = Logger(label: "suanli.placement")) {
+    /// Opens the module: loads the tasks this platform placed elsewhere from its store, then as
+    /// ``init(federation:aggregation:tasks:logger:)``.
+    public static func open(
+        federation: FederationModule, aggregation: AggregationModule, logger: Logger = Logger(label: "suanli.placement")
+    ) async throws -> FederatedPlacementModule {
+        let stored = try await federation.platform.loadRecords(StoredFederatedTask.self)
+        return FederatedPlacementModule(federation: federation, aggregation: aggregation, tasks: stored, logger: logger)
+    }
+
+    /// Creates the module around the platform's federation and aggregation modules, with the
+    /// tasks placed elsewhere as stored, and installs it as the platform's ``FederatedPlacer``.
+    public init(
+        federation: FederationModule, aggregation: AggregationModule, tasks stored: [StoredFederatedTask] = [],
+        logger: Logger = Logger(label: "suanli.placement")
+    ) {
         self.federation = federation
         self.aggregation = aggregation
         self.logger = logger
+        tasks.withLock { state in
+            for record in stored {
+                state.byID[record.id] = FederatedTask(
+                    id: record.id, consumer: record.consumer, owner: record.owner, ownerURL: record.ownerURL, remoteID: record.remoteID,
+                    resource: Identifier(uncheckedString: record.resource))
+            }
+            state.next = UInt64(stored.count + 1)
+        }
         federation.platform.federatedPlacement.install(self)
     }
 
@@ -169,7 +191,7 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
                 let submission = try await federation.peers.call(.POST, base: base, target: Self.claims.path(), body: claim, as: TaskSubmission.self)
                 let task = FederatedTask(
                     id: homeID, consumer: consumer, owner: owner, ownerURL: base, remoteID: submission.id, resource: record.id)
-                tasks.withLock { $0.byID[homeID] = task }
+                try await remember(task)
                 return task
             } catch {
                 logger.info("claim of \(record.id) at \(base) refused: \(error.code.rawValue) \(error.message)")
@@ -177,6 +199,20 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
             }
         }
         return nil
+    }
+
+    /// Stores a task placed elsewhere; when that fails, cancels it at its owner (best effort) and throws.
+    func remember(_ task: FederatedTask) async throws(SuanliError) {
+        let record = StoredFederatedTask(
+            id: task.id, consumer: task.consumer, owner: task.owner, ownerURL: task.ownerURL, remoteID: task.remoteID,
+            resource: task.resource.string, createdAt: federation.configuration.clock())
+        do {
+            try await platform.commitRecords([.put(record)])
+        } catch {
+            _ = try? await ask(task, target: Self.claim.path(task.remoteID), method: .DELETE)
+            throw error
+        }
+        tasks.withLock { $0.byID[task.id] = task }
     }
 
     /// A task placed elsewhere, as its home consumer (or the operator) sees it.

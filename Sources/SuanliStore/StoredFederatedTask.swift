@@ -1,0 +1,57 @@
+import Foundation
+import SuanliCore
+
+/// A task this platform (its home) placed on another platform of its federation: its home id,
+/// the home consumer, the owner (prefix and URL) and the task's id there, the resource claimed.
+public struct StoredFederatedTask: StoreRecord, Hashable {
+    public var id: String
+    public var consumer: String
+    public var owner: Prefix
+    public var ownerURL: String
+    public var remoteID: String
+    public var resource: String
+    public var createdAt: Date
+
+    /// Creates a record.
+    public init(id: String, consumer: String, owner: Prefix, ownerURL: String, remoteID: String, resource: String, createdAt: Date) {
+        self.id = id
+        self.consumer = consumer
+        self.owner = owner
+        self.ownerURL = ownerURL
+        self.remoteID = remoteID
+        self.resource = resource
+        self.createdAt = createdAt
+    }
+
+    public static let table = RecordTable(
+        name: "federated_tasks", columns: ["id", "consumer", "owner", "owner_url", "remote_id", "resource", "created_at"],
+        key: ["id"], orderBy: ["created_at", "id"])
+
+    public static let migrations = [
+        SchemaMigration("federated_tasks.create") { db in
+            try db.execute(
+                """
+                CREATE TABLE IF NOT EXISTS federated_tasks(
+                  id TEXT PRIMARY KEY, consumer TEXT NOT NULL, owner TEXT NOT NULL, owner_url TEXT NOT NULL,
+                  remote_id TEXT NOT NULL, resource TEXT NOT NULL, created_at REAL NOT NULL
+                )
+                """)
+        }
+    ]
+
+    public var columnValues: [StoreValue] {
+        [.text(id), .text(consumer), .text(owner.description), .text(ownerURL), .text(remoteID), .text(resource), .date(createdAt)]
+    }
+
+    public init(row: StoreRow) throws {
+        let id = try row.text(0)
+        let text = try row.text(2)
+        let owner: Prefix
+        do { owner = try Prefix(parsing: text) } catch {
+            throw RecordDecodingError(table: Self.table.name, key: id, column: "owner", reason: "not a prefix: \(error.message)")
+        }
+        self.init(
+            id: id, consumer: try row.text(1), owner: owner, ownerURL: try row.text(3), remoteID: try row.text(4), resource: try row.text(5),
+            createdAt: try row.date(6))
+    }
+}
