@@ -71,7 +71,8 @@ extension SchedulerEngine {
             parts: plan.parts.map { part in
                 let r = slots[Int(part.slot)]
                 return Placement.Part(
-                    resource: ids[Int(part.slot)], units: Int(part.units), priceFenPerUnitHour: r.price,
+                    resource: ids[Int(part.slot)], units: Int(part.units),
+                    priceFenPerUnitHour: spec.preemptible == true ? (spotPrices[part.slot] ?? r.price) : r.price,
                     rttMs: compiled.from < 0 ? nil : (rttFrom(compiled, r.location) * 10).rounded() / 10,
                     renewable: r.renewable)
             })

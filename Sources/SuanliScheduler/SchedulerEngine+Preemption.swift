@@ -25,26 +25,37 @@ extension SchedulerEngine {
         return slots[Int(slot)].price
     }
 
-    /// Places queued non-preemptible tasks that fit nowhere by taking the units of placed
-    /// preemptible tasks (see `docs/market.md`, "Spot").
+    /// Places queued non-preemptible tasks that fit nowhere by taking the units of preemptible
+    /// tasks placed on `spot` resources (see `docs/market.md`, "Spot").
     ///
     /// For each of the first `limit` queued non-preemptible tasks (queue order) that has no
-    /// plan on free capacity, preemptible tasks are set aside one by one, most recently placed
-    /// first (the least work lost), until the task fits; the victims are those of them with a
-    /// part on a resource of the plan. Their units are freed at once — those the provider's
-    /// reports include are added back to its reported free units, since the agent stops the job
-    /// within its notice — the task is placed, and the victims go back to the queue at their rank.
-    /// Returns what it did (empty without any placed preemptible task). Does not drain.
+    /// plan on free capacity, those preemptible tasks are set aside one by one, most recently
+    /// placed first (the least work lost), until the task fits; the victims are those of them
+    /// with a part on a resource of the plan. Their units are freed at once — those the
+    /// provider's reports include are added back to its reported free units, since the agent
+    /// stops the job within its notice — the task is placed, and the victims go back to the
+    /// queue at their rank. Returns what it did. Does not drain. Costs nothing without spot
+    /// resources, and otherwise a walk over the spot resources' reservations.
     public mutating func preempt(now: Double, limit: Int = 4) -> [Preemption] {
-        let waiting = queue.filter { tasks[Int($0)].alive && tasks[Int($0)].spec.preemptible != true }.prefix(limit)
+        guard !spotPrices.isEmpty, !queue.isEmpty else { return [] }
+        var waiting: [Int32] = []
+        for t in queue where tasks[Int(t)].alive && tasks[Int(t)].spec.preemptible != true {
+            waiting.append(t)
+            if waiting.count >= limit { break }
+        }
         guard !waiting.isEmpty else { return [] }
         var done: [Preemption] = []
         for t in waiting {
-            let candidates = tasks.indices
-                .filter { tasks[$0].alive && !tasks[$0].queued && tasks[$0].spec.preemptible == true }
-                .sorted { tasks[$0].placedAt != tasks[$1].placedAt ? tasks[$0].placedAt > tasks[$1].placedAt : $0 > $1 }
-                .map { Int32($0) }
+            var seen = Set<Int32>()
+            var candidates: [Int32] = []
+            for slot in spotPrices.keys.sorted() {
+                for r in reservationsOn[Int(slot)] where seen.insert(r.task).inserted {
+                    let v = tasks[Int(r.task)]
+                    if v.alive && !v.queued && v.spec.preemptible == true { candidates.append(r.task) }
+                }
+            }
             guard !candidates.isEmpty else { break }
+            candidates.sort { tasks[Int($0)].placedAt != tasks[Int($1)].placedAt ? tasks[Int($0)].placedAt > tasks[Int($1)].placedAt : $0 > $1 }
             if let preemption = preempt(task: t, candidates: candidates, now: now) { done.append(preemption) }
         }
         return done

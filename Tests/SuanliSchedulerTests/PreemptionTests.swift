@@ -75,3 +75,19 @@ struct PreemptionTests {
         #expect(e.status(of: "p")?.state == .running)
     }
 }
+
+extension PreemptionTests {
+    @Test func aHeldOfferForAPreemptibleTaskIsAtTheSpotPrice() throws {
+        var e = engine([Self.spot("a", units: 4)])
+        guard case .held(let spotOffer) = try e.hold("q1/o1", spec: Self.preemptible(1), expiresAt: 30, now: 0) else {
+            Issue.record("no hold")
+            return
+        }
+        #expect(spotOffer.parts.map(\.priceFenPerUnitHour) == [20])
+        guard case .held(let listOffer) = try e.hold("q2/o1", spec: spec(1), expiresAt: 30, now: 0) else {
+            Issue.record("no hold")
+            return
+        }
+        #expect(listOffer.parts.map(\.priceFenPerUnitHour) == [100])
+    }
+}
