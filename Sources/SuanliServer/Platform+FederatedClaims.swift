@@ -5,22 +5,30 @@ import SuanliStore
 // Claims from other platforms of the federation (docs/federation.md, "Placement across
 // platforms"): the owning platform's engine is the only arbiter of its capacity.
 extension Platform {
-    /// The consumer that stands for the platform of `peer` on this one: created on its first
-    /// claim (named `platform PREFIX`), so that its tasks are metered and billed like any other.
+    /// The consumer that stands for the platform of `peer` on this one: `peer-PREFIX` (an id no
+    /// registration can take), created on its first claim and named `platform PREFIX`, so that
+    /// its tasks are metered and billed like any other consumer's.
     public func peerConsumer(for peer: Prefix) async throws(SuanliError) -> String {
-        let name = "platform \(peer)"
-        if let id = state.withLock({ state in state.consumers.values.first { $0.registration.name == name }?.id }) { return id }
+        let id = Self.peerConsumerID(peer)
+        if existingPeerConsumer(for: peer) != nil { return id }
         let now = clock()
         return try await commit { state throws(SuanliError) in
-            if let existing = state.consumers.values.first(where: { $0.registration.name == name }) { return (existing.id, []) }
-            let id = "c\(state.nextConsumer)"
-            state.nextConsumer += 1
+            if state.consumers[id] != nil { return (id, []) }
             let stored = StoredConsumer(
-                id: id, registration: ConsumerRegistration(name: name, contact: "federation peer \(peer)"), tokenHash: "", createdAt: now)
+                id: id, registration: ConsumerRegistration(name: "platform \(peer)", contact: "federation peer \(peer)"), tokenHash: "",
+                createdAt: now)
             state.addConsumer(stored)
-            return (id, [.putConsumer(stored), .setMeta(key: "next_consumer", value: String(state.nextConsumer))])
+            return (id, [.putConsumer(stored)])
         }
     }
+
+    /// The consumer that stands for the platform of `peer`, if it claimed anything here.
+    public func existingPeerConsumer(for peer: Prefix) -> String? {
+        let id = Self.peerConsumerID(peer)
+        return state.withLock { $0.consumers[id] != nil } ? id : nil
+    }
+
+    static func peerConsumerID(_ peer: Prefix) -> String { "peer-\(peer)" }
 
     /// Places `spec` for `consumer` on exactly the resource `resource` now, or refuses: `409
     /// claim_lost` when the resource has no free capacity for it at this moment (another task

@@ -29,7 +29,10 @@ struct SchemathesisTests {
     /// Signed peer calls between platforms (docs/federation.md): no bearer token opens them, so
     /// schemathesis meets only their refusals (401 without a platform's signature) and runs them
     /// on their own, where its "authentication failed" warning is the expected outcome.
-    static let peerOperations: Set<String> = ["federationJoin", "federationSync", "federationAggregate"]
+    static let peerOperations: Set<String> = [
+        "federationJoin", "federationSync", "federationAggregate", "federationClaim", "federationClaimedTask", "federationCancelClaim",
+        "federationClaimExplanation", "federationClaimedTaskLogs",
+    ]
     /// Operations every role may call (each sees its own share).
     static let sharedOperations: Set<String> = ["usage", "whoAmI"]
     static let excludedChecks = "positive_data_acceptance,unsupported_method,allow_header_conformance,use_after_free"

@@ -74,25 +74,25 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
         api.get(FederationModule.routerPath(Self.claim)) { [self] request, context in
             let (body, credentials) = try await federation.signedBody(request, context: context)
             try await verifyPeer(credentials, method: "GET", target: FederationModule.target(request), body: body)
-            let consumer = try await platform.peerConsumer(for: credentials.peer)
+            let consumer = try claimant(credentials.peer, task: context.parameters.get("id") ?? "")
             return JSONAnswer(try platform.task(context.parameters.get("id") ?? "", by: .consumer(consumer)), status: .ok)
         }
         api.delete(FederationModule.routerPath(Self.claim)) { [self] request, context in
             let (body, credentials) = try await federation.signedBody(request, context: context)
             try await verifyPeer(credentials, method: "DELETE", target: FederationModule.target(request), body: body)
-            let consumer = try await platform.peerConsumer(for: credentials.peer)
+            let consumer = try claimant(credentials.peer, task: context.parameters.get("id") ?? "")
             return JSONAnswer(try await platform.cancelTask(context.parameters.get("id") ?? "", by: .consumer(consumer)), status: .ok)
         }
         api.get(FederationModule.routerPath(Self.claimExplanation)) { [self] request, context in
             let (body, credentials) = try await federation.signedBody(request, context: context)
             try await verifyPeer(credentials, method: "GET", target: FederationModule.target(request), body: body)
-            let consumer = try await platform.peerConsumer(for: credentials.peer)
+            let consumer = try claimant(credentials.peer, task: context.parameters.get("id") ?? "")
             return JSONAnswer(try platform.explainTask(context.parameters.get("id") ?? "", by: .consumer(consumer)), status: .ok)
         }
         api.get(FederationModule.routerPath(Self.claimLogs)) { [self] request, context in
             let (body, credentials) = try await federation.signedBody(request, context: context)
             try await verifyPeer(credentials, method: "GET", target: FederationModule.target(request), body: body)
-            let consumer = try await platform.peerConsumer(for: credentials.peer)
+            let consumer = try claimant(credentials.peer, task: context.parameters.get("id") ?? "")
             let stream = request.uri.queryParameters.get("stream") ?? "stdout"
             let text = try platform.taskLogs(
                 context.parameters.get("id") ?? "", stream: stream, tail: nil, attempt: nil, by: .consumer(consumer))
@@ -110,11 +110,19 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
             throw SuanliError("unknown_peer", "a platform does not claim its own capacity through the federation", status: 401)
         }
         let record: DelegationRecord
-        do { record = try await federation.delegation(of: credentials.peer) } catch where error.status == 404 || error.code == .transport {
+        do { record = try await federation.delegation(of: credentials.peer) } catch where error.status == 404 {
             throw SuanliError(
                 "unknown_peer", "no platform of the federation known here holds the prefix \(credentials.peer): \(error.message)", status: 401)
+        } catch where error.code == .transport || error.status >= 500 {
+            throw SuanliError(.unavailable, "the key of \(credentials.peer) cannot be looked up now (\(error.message)); retry shortly")
         }
         try federation.verifier.verify(credentials, publicKey: record.publicKey, method: method, target: target, body: body)
+    }
+
+    /// The consumer standing for `peer` here; 404 for `task` when the peer never claimed anything.
+    func claimant(_ peer: Prefix, task: String) throws(SuanliError) -> String {
+        guard let consumer = platform.existingPeerConsumer(for: peer) else { throw SuanliError(.notFound, "no task \(task)") }
+        return consumer
     }
 
     /// A verified claim: only for a resource of this platform's own registry, under its prefix.
