@@ -40,7 +40,10 @@ enum ClusterServe {
         var httpConfiguration = HTTPClient.Configuration()
         httpConfiguration.timeout.connect = .seconds(2)
         // Each forwarded long poll or event stream holds one connection to the leader.
-        httpConfiguration.connectionPool = .init(idleTimeout: .seconds(20), concurrentHTTP1ConnectionsPerHostSoftLimit: 1024)
+        // Idle pooled connections close before the leader's idle timeout could close them under a request.
+        let poolIdle = max(0.05, min(20, options.idleTimeout / 2))
+        httpConfiguration.connectionPool = .init(
+            idleTimeout: .milliseconds(Int64(poolIdle * 1000)), concurrentHTTP1ConnectionsPerHostSoftLimit: 1024)
         httpConfiguration.connectionPool.retryConnectionEstablishment = false
         httpConfiguration.decompression = .disabled
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)

@@ -102,7 +102,13 @@ public final class ClusterResponder: HTTPResponder, Sendable {
     }
 
     private func forward(_ request: Request, to leader: String, context: SuanliRequestContext) async throws -> Response {
-        var outgoing = HTTPClientRequest(url: leader + (request.uri.string.isEmpty ? "/" : request.uri.string))
+        // Only origin-form targets (`/path?query`): an absolute URL, `*` or an authority appended
+        // to the leader's URL would name another host (or crash the URL parser).
+        guard request.uri.string.hasPrefix("/") else {
+            let failure = SuanliError(.badRequest, "the request target must be a path (/v1/…), not '\(request.uri.string.prefix(100))'")
+            return (try? failure.response(from: request, context: context)) ?? Response(status: .badRequest)
+        }
+        var outgoing = HTTPClientRequest(url: leader + request.uri.string)
         outgoing.method = NIOHTTP1.HTTPMethod(rawValue: request.method.rawValue)
         var length: Int64?
         for field in request.headers where !Self.hopByHop.contains(field.name.canonicalName) {
@@ -112,14 +118,17 @@ public final class ClusterResponder: HTTPResponder, Sendable {
             }
             outgoing.headers.add(name: field.name.rawName, value: field.value)
         }
+        // The Host the client used, for the leader's information (AsyncHTTPClient sets Host to the leader's).
+        if let authority = request.head.authority { outgoing.headers.add(name: "X-Forwarded-Host", value: authority) }
         outgoing.headers.add(name: Self.forwardedByHeader.rawName, value: instanceID)
         if let address = context.remoteAddress?.ipAddress {
             outgoing.headers.add(name: "X-Forwarded-For", value: address)
         }
+        let body = WatchedBody(base: request.body, failure: BodyFailure())
         if let length {
-            if length > 0 { outgoing.body = .stream(request.body, length: .known(length)) }
+            if length > 0 { outgoing.body = .stream(body, length: .known(length)) }
         } else if request.headers[.transferEncoding] != nil {
-            outgoing.body = .stream(request.body, length: .unknown)
+            outgoing.body = .stream(body, length: .unknown)
         }
         let response: HTTPClientResponse
         do {
@@ -129,6 +138,13 @@ public final class ClusterResponder: HTTPResponder, Sendable {
             return unavailable(
                 "the platform's leader at \(leader) cannot be reached (\(error)); another instance takes over within the lease, retry shortly",
                 request, context)
+        } catch let error as HTTPClientError where error == .invalidURL {
+            let failure = SuanliError(.badRequest, "the request target '\(request.uri.string.prefix(100))' is not a valid path")
+            return (try? failure.response(from: request, context: context)) ?? Response(status: .badRequest)
+        } catch where body.failure.error != nil {
+            // The client's body broke off or was malformed: the client's fault, as it would be without the hop.
+            let failure = SuanliError(.badRequest, "the request body could not be read: \(body.failure.error.map { "\($0)" } ?? "")")
+            return (try? failure.response(from: request, context: context)) ?? Response(status: .badRequest)
         } catch {
             // The request may have reached the leader: its outcome is unknown, so not a 503 (which says nothing was applied).
             let failure = SuanliError(
@@ -144,4 +160,38 @@ public final class ClusterResponder: HTTPResponder, Sendable {
             status: HTTPResponse.Status(code: Int(response.status.code), reasonPhrase: response.status.reasonPhrase),
             headers: headers, body: ResponseBody(asyncSequence: response.body))
     }
+}
+
+/// Whether reading a forwarded request's body failed, and how.
+final class BodyFailure: Sendable {
+    private let recorded = Mutex<(any Error)?>(nil)
+
+    /// The failure, if reading failed.
+    var error: (any Error)? { recorded.withLock { $0 } }
+
+    func record(_ error: any Error) { recorded.withLock { $0 = error } }
+}
+
+/// A request body on its way to the leader that records a failure to read it, so that a broken
+/// or malformed body is answered as the client's error (400), not as the leader's (502).
+struct WatchedBody<Base: AsyncSequence & Sendable>: AsyncSequence, Sendable where Base.Element == ByteBuffer {
+    typealias Element = ByteBuffer
+    let base: Base
+    let failure: BodyFailure
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        var base: Base.AsyncIterator
+        let failure: BodyFailure
+
+        mutating func next() async throws -> ByteBuffer? {
+            do {
+                return try await base.next()
+            } catch {
+                failure.record(error)
+                throw error
+            }
+        }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(base: base.makeAsyncIterator(), failure: failure) }
 }

@@ -78,14 +78,21 @@ struct TestPlatform {
             tasks.addTask { try await group.run() }
             var port = 0
             for await p in ports { port = p }
+            // SUANLI_TEST_VIA_STANDBY=1: every request goes through a standby's forwarder.
+            var front: ServiceGroup?
+            if ClusterStandbyFront.enabled {
+                (port, front) = await ClusterStandbyFront.start(leaderPort: port, idleTimeout: idleTimeout, logger: logger, in: &tasks)
+            }
             let test = TestPlatform(platform: platform, port: port, clock: clock, directory: directory)
             do {
                 let result = try await body(test)
+                await front?.triggerGracefulShutdown()
                 await group.triggerGracefulShutdown()
                 try await tasks.waitForAll()
                 await platform.close()
                 return result
             } catch {
+                await front?.triggerGracefulShutdown()
                 await group.triggerGracefulShutdown()
                 try? await tasks.waitForAll()
                 await platform.close()
