@@ -17,7 +17,7 @@ enum ClusterServe {
     /// platform (federation), given the platform and this instance's URL.
     static func run(
         options: ServeOptions, databaseURL: String,
-        modules: @escaping @Sendable (Platform, String) async -> [any PlatformModule] = { _, _ in [] }
+        modules: @escaping @Sendable (Platform, String) async throws -> [any PlatformModule] = { _, _ in [] }
     ) async throws {
         _ = bootstrapLogging
         let logger = options.logger
@@ -63,7 +63,7 @@ enum ClusterServe {
 
     private static func serve(
         options: ServeOptions, store: PostgresStore, http: HTTPClient, logger: Logger,
-        modules: @escaping @Sendable (Platform, String) async -> [any PlatformModule]
+        modules: @escaping @Sendable (Platform, String) async throws -> [any PlatformModule]
     ) async throws {
         let listeningURL = Mutex<String?>(nil)
         let clusterDatabase = ClusterDatabase(client: store.client, logger: logger)
@@ -81,7 +81,7 @@ enum ClusterServe {
                     instance: instanceID, generation: generation, lease: lease, on: connection, logger: logger)
             }
             let platform = try await Platform.open(configuration: configuration, store: store, logger: logger)
-            let extra = await modules(platform, listeningURL.withLock { $0 } ?? "")
+            let extra = try await modules(platform, listeningURL.withLock { $0 } ?? "")
             return LeaderRuntime(platform: platform, modules: platformModules(for: platform, instances: clusterDatabase) + extra)
         }
         let host = options.host

@@ -16,7 +16,7 @@ struct Serve: AsyncParsableCommand {
             return try await ClusterServe.run(options: options, databaseURL: database) { [options, federation] platform, url in
                 let module = await federation.open(platform, publicURL: options.publicURL, logger: options.logger)
                 module.listening(at: url)
-                return [module]
+                return try await federationModules(module)
             }
         }
         let platform = try await options.openPlatform()
