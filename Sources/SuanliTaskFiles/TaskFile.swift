@@ -29,7 +29,7 @@ public enum TaskFile {
     /// otherwise be silently ignored). `TaskFileTests` checks them against the spec's encoding.
     static let specKeys: Set<String> = [
         "name", "consumer", "priority", "deadline", "units", "gang", "accept", "data_location", "max_rtt_ms",
-        "max_price_fen_per_unit_hour", "min_renewable", "duration_s", "max_retries", "objective",
+        "max_price_fen_per_unit_hour", "min_renewable", "duration_s", "max_retries", "objective", "preemptible",
     ]
     static let alternativeKeys: Set<String> = ["kind", "arch", "model", "min_memory_gib", "run"]
     static let runKeys: Set<String> = ["command", "env"]

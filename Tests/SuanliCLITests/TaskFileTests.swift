@@ -110,11 +110,12 @@ struct TaskFileTests {
 
     /// The key sets that catch typos are the spec's own: every key a full spec encodes.
     @Test func knownKeysMatchTheSpec() throws {
-        let spec = TaskSpec(
+        var spec = TaskSpec(
             name: "n", consumer: "c1", priority: 1, deadline: Date(timeIntervalSince1970: 4_000_000_000), units: 2, gang: false,
             accept: [.init(kind: .gpu, arch: "x86_64", model: "m", minMemoryGiB: 1, run: .init(command: ["x"], env: ["A": "b"]))],
             dataLocation: "city.beijing", maxRttMs: 5, maxPriceFenPerUnitHour: 10, minRenewable: 0.1, durationS: 60, maxRetries: 1,
             objective: .cheapest)
+        spec.preemptible = true
         let object = try #require(try JSONSerialization.jsonObject(with: SuanliJSON.encoder().encode(spec)) as? [String: Any])
         #expect(Set(object.keys) == TaskFile.specKeys)
         let alternative = try #require((object["accept"] as? [[String: Any]])?.first)
