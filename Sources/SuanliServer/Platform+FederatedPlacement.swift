@@ -25,7 +25,7 @@ public protocol FederatedPlacer: Sendable {
     /// How the owner placed a task placed elsewhere.
     func federatedExplanation(_ id: String, by principal: Principal) async throws(SuanliError) -> Explanation
     /// The output of a task placed elsewhere, fetched from its owner.
-    func federatedLogs(_ id: String, stream: String, by principal: Principal) async throws(SuanliError) -> String
+    func federatedLogs(_ id: String, stream: String, tail: Int?, attempt: Int?, by principal: Principal) async throws(SuanliError) -> String
 }
 
 /// The platform's slot for a ``FederatedPlacer`` (none: every task is placed locally).

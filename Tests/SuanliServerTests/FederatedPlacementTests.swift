@@ -72,6 +72,8 @@ struct FederatedPlacementTests {
                 #expect(task.state == .succeeded, "\(task.events.map(\.message))")
                 #expect(task.id == submitted.id && task.consumer != "")
                 #expect(try await alice.logs(submitted.id).contains("ran-on-\(resource)"))
+                #expect(try await alice.logs(submitted.id, tail: 1, attempt: 1).contains("ran-on-\(resource)"))
+                #expect(try await alice.logs(submitted.id, stream: "stderr") == "")
                 // The owner meters it under the home platform as its customer.
                 let consumers = try await east.operatorClient.consumers()
                 #expect(consumers.contains { $0.name == "platform 86.1" }, "\(consumers.map(\.name))")

@@ -93,9 +93,18 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
             let (body, credentials) = try await federation.signedBody(request, context: context)
             try await verifyPeer(credentials, method: "GET", target: FederationModule.target(request), body: body)
             let consumer = try claimant(credentials.peer, task: context.parameters.get("id") ?? "")
-            let stream = request.uri.queryParameters.get("stream") ?? "stdout"
+            let query = request.uri.queryParameters
+            let stream = query.get("stream") ?? "stdout"
+            let tail = try query.get("tail").map { text throws(SuanliError) in
+                guard let n = Int(text) else { throw SuanliError(.badRequest, "tail must be a whole number", field: "tail") }
+                return n
+            }
+            let attempt = try query.get("attempt").map { text throws(SuanliError) in
+                guard let n = Int(text), n >= 1 else { throw SuanliError(.badRequest, "attempt must be a whole number from 1", field: "attempt") }
+                return n
+            }
             let text = try platform.taskLogs(
-                context.parameters.get("id") ?? "", stream: stream, tail: nil, attempt: nil, by: .consumer(consumer))
+                context.parameters.get("id") ?? "", stream: stream, tail: tail, attempt: attempt, by: .consumer(consumer))
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
@@ -245,12 +254,17 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
     }
 
     /// The task's output, fetched from its owner (a signed call).
-    public func logs(of id: String, stream: String = "stdout", by principal: Principal) async throws(SuanliError) -> String {
+    public func logs(of id: String, stream: String = "stdout", tail: Int? = nil, attempt: Int? = nil, by principal: Principal)
+        async throws(SuanliError) -> String
+    {
         let task = try federatedTask(id, by: principal)
         guard stream == "stdout" || stream == "stderr" else {
             throw SuanliError(.badRequest, "stream must be stdout or stderr", field: "stream")
         }
-        let data = try await ask(task, target: Self.claimLogs.path(task.remoteID) + "?stream=" + stream)
+        var target = Self.claimLogs.path(task.remoteID) + "?stream=" + stream
+        if let tail { target += "&tail=\(tail)" }
+        if let attempt { target += "&attempt=\(attempt)" }
+        let data = try await ask(task, target: target)
         return String(decoding: data, as: UTF8.self)
     }
 
@@ -306,7 +320,7 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
         try await explanation(of: id, by: principal)
     }
 
-    public func federatedLogs(_ id: String, stream: String, by principal: Principal) async throws(SuanliError) -> String {
-        try await logs(of: id, stream: stream, by: principal)
+    public func federatedLogs(_ id: String, stream: String, tail: Int?, attempt: Int?, by principal: Principal) async throws(SuanliError) -> String {
+        try await logs(of: id, stream: stream, tail: tail, attempt: attempt, by: principal)
     }
 }

@@ -5865,6 +5865,27 @@ extension OpenAPIDocument {
                 "stderr"
               ]
             }
+          },
+          {
+            "name": "tail",
+            "in": "query",
+            "required": false,
+            "description": "Only the last N lines.",
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 100000
+            }
+          },
+          {
+            "name": "attempt",
+            "in": "query",
+            "required": false,
+            "description": "Which attempt (default the current one).",
+            "schema": {
+              "type": "integer",
+              "minimum": 1
+            }
           }
         ],
         "responses": {

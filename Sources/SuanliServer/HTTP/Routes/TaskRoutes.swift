@@ -109,7 +109,7 @@ struct TaskRoutes {
         let id = context.parameter("id")
         let text: String
         if let placer = platform.federatedPlacement.current, placer.isFederatedTask(id) {
-            text = try await placer.federatedLogs(id, stream: stream, by: context.principal)
+            text = try await placer.federatedLogs(id, stream: stream, tail: tail, attempt: attempt, by: context.principal)
         } else {
             text = try platform.taskLogs(id, stream: stream, tail: tail, attempt: attempt, by: context.principal)
         }
