@@ -28,6 +28,8 @@ struct Submit: AsyncParsableCommand {
     @Option(help: "Exact model.") var model: String?
     @Option(help: "Minimum memory per unit in GiB.") var minMemoryGib: Double?
     @Flag(help: "Allow splitting units over several resources.") var split = false
+    @Flag(help: "May be preempted: pays a spot resource's spot price, and is requeued when a non-preemptible task needs the units.")
+    var preemptible = false
     @Option(help: "Where the task's data is (a location code).") var dataLocation: String?
     @Option(help: "Round-trip limit from the data location in ms (20 = the hub-to-hub guarantee).") var maxRttMs: Double?
     @Option(help: "Price limit in fen per unit-hour.") var maxPrice: Int64?
@@ -78,7 +80,7 @@ struct Submit: AsyncParsableCommand {
             }
             environment[String(pair[..<eq])] = String(pair[pair.index(after: eq)...])
         }
-        return TaskSpec(
+        var spec = TaskSpec(
             name: name, priority: priority, units: units, gang: !split,
             accept: [
                 TaskSpec.Alternative(
@@ -87,6 +89,8 @@ struct Submit: AsyncParsableCommand {
             ],
             dataLocation: dataLocation, maxRttMs: maxRttMs, maxPriceFenPerUnitHour: maxPrice, minRenewable: minRenewable,
             durationS: durationS, objective: try parseObjective())
+        if preemptible { spec.preemptible = true }
+        return spec
     }
 
     func run() async throws {
