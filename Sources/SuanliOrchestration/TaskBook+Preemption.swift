@@ -27,4 +27,16 @@ extension TaskBook {
         }
         return fx.actions
     }
+
+    /// Names the preempted tasks in the event of `id`'s latest placement (`placed (preempting T)`,
+    /// `attempt 2 placed (preempting T)`);
+    /// call before its `persist` action is carried out.
+    public mutating func notePreemption(of victims: [String], by id: String) {
+        guard !victims.isEmpty, var task = tasks[id], let last = task.events.indices.last, task.events[last].state == .scheduled
+        else { return }
+        let note = "preempting \(victims.joined(separator: ", "))"
+        let placed = task.events[last].message.flatMap { $0 == "capacity appeared" ? nil : $0 } ?? "placed"
+        task.events[last].message = "\(placed) (\(note))"
+        tasks[id] = task
+    }
 }

@@ -20,6 +20,7 @@ extension PlatformState {
                     scheduled: [ScheduledTask(id: preemption.task, placement: preemption.placement)], expired: [],
                     greedyCost: 0, optimisedCost: 0),
                 now: now)
+            book.notePreemption(of: preemption.victims, by: preemption.task)
         }
         return perform(actions, now: now)
     }

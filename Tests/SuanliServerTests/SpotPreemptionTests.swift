@@ -87,6 +87,8 @@ struct SpotPreemptionTests {
         #expect(try await eventually(30) { try await consumer.task(urgent.id).state == .succeeded })
         let urgentRecord = try await consumer.task(urgent.id)
         #expect(urgentRecord.placement?.parts.first?.priceFenPerUnitHour == 100, "a non-preemptible task never pays the spot price")
+        #expect(urgentRecord.events.contains { $0.state == .scheduled && $0.message?.hasSuffix("(preempting \(spot.id))") == true },
+            "\(urgentRecord.events.map { "\($0.state) \($0.message ?? "")" })")
 
         // The spot task got SIGTERM with the notice, was requeued and resumed from its checkpoint.
         #expect(try await eventually(30) { try await consumer.task(spot.id).state == .succeeded })
