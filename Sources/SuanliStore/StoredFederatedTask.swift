@@ -4,12 +4,19 @@ import SuanliCore
 /// A task this platform (its home) placed on another platform of its federation: its home id,
 /// the home consumer, the owner (prefix and URL) and the task's id there, the resource claimed.
 public struct StoredFederatedTask: StoreRecord, Hashable {
+    /// The task's id at home.
     public var id: String
+    /// The home consumer who submitted it.
     public var consumer: String
+    /// The owning platform's prefix.
     public var owner: Prefix
+    /// The owning platform's URL.
     public var ownerURL: String
+    /// The task's id at the owner.
     public var remoteID: String
+    /// The resource claimed.
     public var resource: String
+    /// When it was placed.
     public var createdAt: Date
 
     /// Creates a record.

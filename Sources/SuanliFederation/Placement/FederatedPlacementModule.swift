@@ -64,6 +64,8 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
 
     var platform: Platform { federation.platform }
 
+    /// Adds `POST /v1/federation/claims` and, for the claiming platform, `GET`/`DELETE
+    /// /v1/federation/claims/{id}`, `…/logs` and `…/explain` (all signed peer calls).
     public func addRoutes(to router: Router<SuanliRequestContext>, api: RouterGroup<SuanliRequestContext>) {
         api.post(FederationModule.routerPath(Self.claims)) { [self] request, context in
             let (body, credentials) = try await federation.signedBody(request, context: context)
@@ -300,26 +302,32 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
 
     // MARK: FederatedPlacer
 
+    /// ``place(_:consumer:)``, answered as `POST /v1/tasks` answers.
     public func placeElsewhere(_ spec: TaskSpec, consumer: String) async throws(SuanliError) -> TaskSubmission? {
         guard let task = try await place(spec, consumer: consumer) else { return nil }
         let record = try await record(of: task.id, by: .consumer(consumer))
         return TaskSubmission(id: task.id, state: record.state, placement: record.placement)
     }
 
+    /// Whether `id` names a task this platform placed elsewhere.
     public func isFederatedTask(_ id: String) -> Bool { tasks.withLock { $0.byID[id] != nil } }
 
+    /// ``record(of:by:)``.
     public func federatedRecord(_ id: String, by principal: Principal) async throws(SuanliError) -> TaskRecord {
         try await record(of: id, by: principal)
     }
 
+    /// ``cancel(_:by:)``.
     public func cancelFederatedTask(_ id: String, by principal: Principal) async throws(SuanliError) -> TaskRecord {
         try await cancel(id, by: principal)
     }
 
+    /// ``explanation(of:by:)``.
     public func federatedExplanation(_ id: String, by principal: Principal) async throws(SuanliError) -> Explanation {
         try await explanation(of: id, by: principal)
     }
 
+    /// ``logs(of:stream:tail:attempt:by:)``.
     public func federatedLogs(_ id: String, stream: String, tail: Int?, attempt: Int?, by principal: Principal) async throws(SuanliError) -> String {
         try await logs(of: id, stream: stream, tail: tail, attempt: attempt, by: principal)
     }

@@ -23,19 +23,3 @@ public struct FederationClaim: Sendable, Codable, Hashable {
         case homeTask = "home_task"
     }
 }
-
-/// A task of this platform that runs on another platform's resource, as the home follows it.
-public struct FederatedTask: Sendable, Hashable {
-    /// The task's id at home.
-    public var id: String
-    /// The home consumer who submitted it.
-    public var consumer: String
-    /// The owning platform's prefix and URL.
-    public var owner: Prefix
-    /// The owning platform's URL.
-    public var ownerURL: String
-    /// The task's id at the owner.
-    public var remoteID: String
-    /// The resource claimed.
-    public var resource: Identifier
-}
