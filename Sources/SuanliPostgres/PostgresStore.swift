@@ -187,7 +187,9 @@ public final class PostgresStore: SuanliStore, Sendable {
 
     /// Runs `body` with a pooled connection (leased within the connection timeout). Errors become
     /// ``StoreError``s that name the failure; `body` must not keep the connection.
-    public func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+    public func withConnection<T: Sendable>(
+        deadline: Duration? = nil, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
         guard !closed.load(ordering: .relaxed) else { throw StoreError("the PostgreSQL store is closed") }
         let leased = LeaseFlag()
         let timeout = configuration.connectionTimeout
@@ -195,6 +197,7 @@ public final class PostgresStore: SuanliStore, Sendable {
             return try await withThrowingTaskGroup(of: T?.self) { group in
                 group.addTask { [client] in
                     try await client.withConnection { connection in
+                        leased.connection.withLock { $0 = connection }
                         leased.value.store(true, ordering: .relaxed)
                         return try await body(connection)
                     }
@@ -203,6 +206,7 @@ public final class PostgresStore: SuanliStore, Sendable {
                     try await Task.sleep(for: timeout)
                     return nil
                 }
+                var timedOut = false
                 while let result = try await group.next() {
                     if let result {
                         group.cancelAll()
@@ -212,6 +216,16 @@ public final class PostgresStore: SuanliStore, Sendable {
                         group.cancelAll()
                         throw StoreError(
                             "PostgreSQL at \(configuration.host):\(configuration.port) gave no connection within \(timeout) (is it running?)")
+                    }
+                    if let deadline, !timedOut {
+                        // Leased: the body has until the deadline; then its connection is closed, which fails its query.
+                        group.addTask {
+                            try await Task.sleep(for: deadline)
+                            let closing: EventLoopFuture<Void>? = leased.connection.withLock { $0 }?.close()
+                            _ = closing
+                            return nil
+                        }
+                        timedOut = true
                     }
                 }
                 throw CancellationError()
@@ -227,8 +241,10 @@ public final class PostgresStore: SuanliStore, Sendable {
     }
 
     /// Runs `body` in one transaction on a pooled connection: committed when it returns, rolled back when it throws.
-    public func withTransaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
-        try await withConnection { [logger] connection in
+    public func withTransaction<T: Sendable>(
+        deadline: Duration? = nil, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        try await withConnection(deadline: deadline) { [logger] connection in
             try await Self.run("BEGIN", on: connection, logger: logger)
             do {
                 let result = try await body(connection)
@@ -292,16 +308,16 @@ public final class PostgresStore: SuanliStore, Sendable {
         _ type: R.Type, _ query: PostgresQuery, table: PostgresTable, _ body: @escaping @Sendable (R) throws -> Void
     ) async throws {
         try await withConnection { [logger] connection in
-            let decode = R.rowDecoder()
-            for try await row in try await connection.query(query, logger: logger) {
-                let cells = Array(row)
+            // Rows are decoded as they arrive, on the connection's event loop (no hop per row).
+            let decode = RowDecoder(R.rowDecoder())
+            _ = try await connection.query(query, logger: logger) { row in
                 var values: [StoreValue] = []
-                values.reserveCapacity(cells.count)
-                for cell in cells { values.append(try StoreValue(cell: cell)) }
+                values.reserveCapacity(table.table.columns.count)
+                for cell in row { values.append(try StoreValue(cell: cell)) }
                 let storeRow = StoreRow(table: table.table) { values[$0] }
                 let record: R
                 do {
-                    record = try decode(storeRow)
+                    record = try decode.decode(storeRow)
                 } catch let error as RecordDecodingError {
                     throw error
                 } catch {
@@ -309,7 +325,7 @@ public final class PostgresStore: SuanliStore, Sendable {
                         table: table.table.name, key: storeRow.keyDescription, column: nil, reason: "does not decode: \(error)")
                 }
                 try body(record)
-            }
+            }.get()
         }
     }
 
@@ -326,7 +342,8 @@ public final class PostgresStore: SuanliStore, Sendable {
         }
         let check = transactionGuard.withLock { $0 }
         do {
-            try await withTransaction { [logger, statements] connection in
+            // A transaction that outlives the deadline (a server gone without a word) is cut: its connection is closed.
+            try await withTransaction(deadline: .seconds(15)) { [logger, statements] connection in
                 try await check?(connection)
                 for statement in statements { try await connection.query(statement, logger: logger) }
             }
@@ -365,9 +382,16 @@ public final class PostgresStore: SuanliStore, Sendable {
 
 extension PostgresStore: Service {}
 
+/// A record type's row decoder, used from one query's row callbacks (one at a time, in order).
+private final class RowDecoder<R>: @unchecked Sendable {
+    let decode: (StoreRow) throws -> R
+    init(_ decode: @escaping (StoreRow) throws -> R) { self.decode = decode }
+}
+
 /// Whether an operation has its connection (then the connection timeout no longer applies).
 private final class LeaseFlag: Sendable {
     let value = Atomic<Bool>(false)
+    let connection = Mutex<PostgresConnection?>(nil)
 }
 
 /// Collects a migration's SQL (translated, split into statements) to run it afterwards on a connection.
