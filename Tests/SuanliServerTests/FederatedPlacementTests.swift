@@ -146,7 +146,10 @@ struct FederatedPlacementTests {
                             let (_, body) = try await rawRequest(east.url + "/v1/resources?scope=federation&kind=cpu")
                             return body.contains(resource)
                         }, "east sees \(resource) through the root")
-                    let submitted = try await carol.submit(Self.cpuTask("sibling", "sleep 60", units: 2))
+                    var nearby = Self.cpuTask("sibling", "sleep 60", units: 2)
+                    nearby.dataLocation = "cluster.zhangjiakou"
+                    nearby.maxRttMs = 50
+                    let submitted = try await carol.submit(nearby)
                     #expect(submitted.id.hasPrefix("\(eastChild.prefix)-f"), "\(submitted.id)")
                     #expect(submitted.placement?.parts.map(\.resource.description) == [resource])
                     #expect(west.test.platform.taskCounts()[.scheduled] == 1)

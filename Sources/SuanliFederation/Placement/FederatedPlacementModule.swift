@@ -167,6 +167,9 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
             parameters.append(("min_free", String(spec.units)))
             if let price = spec.maxPriceFenPerUnitHour { parameters.append(("max_price", String(price))) }
             if let renewable = spec.minRenewable { parameters.append(("min_renewable", String(renewable))) }
+            if let near = spec.dataLocation, let rtt = spec.maxRttMs {
+                parameters += [("near", near), ("max_rtt_ms", String(rtt))]
+            }
             let query: DiscoveryQuery
             do throws(ValidationError) { query = try DiscoveryQuery(parameters: parameters) } catch { throw .validation(error) }
             let page = try await aggregation.discover(query, parameters: parameters, scope: .federation)
