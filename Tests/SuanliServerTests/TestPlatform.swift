@@ -56,7 +56,10 @@ struct TestPlatform {
         let directory = directory ?? temporaryDirectory()
         var logger = Logger(label: "test")
         logger.logLevel = .warning
-        let store = try SQLiteStore(path: directory + "/suanli.sqlite")
+        // SQLite, or PostgreSQL with SUANLI_TEST_STORE=postgres (its pool runs for this scope).
+        let testStore = try PostgresTestStore(directory: directory)
+        async let _ = testStore.run()
+        let store = try await testStore.open()
         var configuration = PlatformConfiguration(
             dataDirectory: directory, heartbeatInterval: heartbeatInterval, operatorToken: operatorToken, readAccess: readAccess)
         configuration.idleTimeout = idleTimeout
