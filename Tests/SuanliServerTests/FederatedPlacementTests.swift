@@ -22,7 +22,10 @@ struct FederatedPlacementTests {
         return try await TestPlatform.with(
             directory: directory, configure: { $0.prefix = try! Prefix(parsing: prefix) },
             openModules: { platform in
-                let configuration = FederationConfiguration(name: "platform \(prefix)", parentURL: parent, joinToken: token, syncInterval: 0.1)
+                var configuration = FederationConfiguration(name: "platform \(prefix)", parentURL: parent, joinToken: token, syncInterval: 0.1)
+                // A 5 s lease: on a loaded CI machine a 1 s stall must not mark the child unreachable
+                // (its resources unavailable) between the mirror check and the submission.
+                configuration.leaseIntervals = 50
                 let federation = try await FederationModule.open(platform: platform, configuration: configuration, logger: logger)
                 let aggregation = AggregationModule(federation: federation)
                 let placement = try await FederatedPlacementModule.open(federation: federation, aggregation: aggregation, logger: logger)
