@@ -160,7 +160,15 @@ public final class PostgresStore: SuanliStore, Sendable {
     static let migrationLock: Int64 = 0x5375_616e_6c69_4d67
 
     private static func run(_ sql: String, on connection: PostgresConnection, logger: Logger) async throws {
+        try checkOpen(connection)
         try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+    }
+
+    /// Fails when `connection` has closed (the server cut it: PostgreSQL stopping). A query written to a closed
+    /// connection was seen never to be answered by postgres-nio (PostgresRestartTests hung about one run in
+    /// three), so a connection the pool hands out just after the server cut it must fail here, not wait forever.
+    static func checkOpen(_ connection: PostgresConnection) throws(StoreError) {
+        if connection.isClosed { throw StoreError("PostgreSQL closed the connection (is it stopping?)") }
     }
 
     private static func inTransaction(
@@ -197,8 +205,11 @@ public final class PostgresStore: SuanliStore, Sendable {
             return try await withThrowingTaskGroup(of: T?.self) { group in
                 group.addTask { [client] in
                     try await client.withConnection { connection in
+                        // A connection that arrives after the caller was told "no connection" is not used: the
+                        // operation must not run (a write must not commit) once it has been reported as failed.
+                        guard leased.claim(.leased) else { throw StoreError("the connection came after the operation had timed out") }
                         leased.connection.withLock { $0 = connection }
-                        leased.value.store(true, ordering: .relaxed)
+                        try Self.checkOpen(connection)
                         return try await body(connection)
                     }
                 }
@@ -212,7 +223,7 @@ public final class PostgresStore: SuanliStore, Sendable {
                         group.cancelAll()
                         return result
                     }
-                    if !leased.value.load(ordering: .relaxed) {
+                    if leased.claim(.timedOut) {
                         group.cancelAll()
                         throw StoreError(
                             "PostgreSQL at \(configuration.host):\(configuration.port) gave no connection within \(timeout) (is it running?)")
@@ -248,10 +259,16 @@ public final class PostgresStore: SuanliStore, Sendable {
             try await Self.run("BEGIN", on: connection, logger: logger)
             do {
                 let result = try await body(connection)
-                try await Self.run("COMMIT", on: connection, logger: logger)
+                // PostgreSQL answers COMMIT of a failed transaction with the tag ROLLBACK, not an error.
+                try Self.checkOpen(connection)
+                let commit = try await connection.query(PostgresQuery(unsafeSQL: "COMMIT"), logger: logger) { _ in }.get()
+                guard commit.command == "COMMIT" else { throw StoreError("PostgreSQL rolled the transaction back (\(commit.command))") }
                 return result
             } catch {
-                try? await Self.run("ROLLBACK", on: connection, logger: logger)
+                // Closing the connection rolls the transaction back on the server. No ROLLBACK is sent: on a
+                // connection the server is cutting (57P01), a query sent as it closes can wait forever, and a
+                // connection whose ROLLBACK failed must never go back to the pool in the middle of a transaction.
+                try? await connection.close()
                 throw error
             }
         }
@@ -310,7 +327,9 @@ public final class PostgresStore: SuanliStore, Sendable {
         try await withConnection { [logger] connection in
             // Rows are decoded as they arrive, on the connection's event loop (no hop per row).
             let decode = RowDecoder(R.rowDecoder())
-            _ = try await connection.query(query, logger: logger) { row in
+            let received = Atomic<Int>(0)
+            let metadata = try await connection.query(query, logger: logger) { row in
+                received.add(1, ordering: .relaxed)
                 var values: [StoreValue] = []
                 values.reserveCapacity(table.table.columns.count)
                 for cell in row { values.append(try StoreValue(cell: cell)) }
@@ -326,6 +345,12 @@ public final class PostgresStore: SuanliStore, Sendable {
                 }
                 try body(record)
             }.get()
+            // A load never ends silently short: the rows seen must be the rows the server says it sent.
+            let count = received.load(ordering: .relaxed)
+            guard metadata.command == "SELECT", metadata.rows == count else {
+                let reported = "\(metadata.command) \(metadata.rows.map(String.init) ?? "?")"
+                throw StoreError("PostgreSQL: a read of \(table.table.name) ended after \(count) rows (the server reported \(reported))")
+            }
         }
     }
 
@@ -345,7 +370,10 @@ public final class PostgresStore: SuanliStore, Sendable {
             // A transaction that outlives the deadline (a server gone without a word) is cut: its connection is closed.
             try await withTransaction(deadline: .seconds(15)) { [logger, statements] connection in
                 try await check?(connection)
-                for statement in statements { try await connection.query(statement, logger: logger) }
+                for statement in statements {
+                    try Self.checkOpen(connection)
+                    try await connection.query(statement, logger: logger)
+                }
             }
         } catch let error as StoreError {
             throw error
@@ -388,10 +416,20 @@ private final class RowDecoder<R>: @unchecked Sendable {
     init(_ decode: @escaping (StoreRow) throws -> R) { self.decode = decode }
 }
 
-/// Whether an operation has its connection (then the connection timeout no longer applies).
+/// Whether an operation got its connection first (then the connection timeout no longer applies)
+/// or its connection timeout ran out first (then the operation never runs): decided once, atomically.
 private final class LeaseFlag: Sendable {
-    let value = Atomic<Bool>(false)
+    enum Outcome: UInt8 {
+        case waiting, leased, timedOut
+    }
+
+    private let value = Atomic<UInt8>(Outcome.waiting.rawValue)
     let connection = Mutex<PostgresConnection?>(nil)
+
+    /// Moves from waiting to `outcome`; false when the other outcome came first.
+    func claim(_ outcome: Outcome) -> Bool {
+        value.compareExchange(expected: Outcome.waiting.rawValue, desired: outcome.rawValue, ordering: .acquiringAndReleasing).exchanged
+    }
 }
 
 /// Collects a migration's SQL (translated, split into statements) to run it afterwards on a connection.

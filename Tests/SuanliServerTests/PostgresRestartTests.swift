@@ -30,13 +30,10 @@ struct PostgresRestartTests {
         return (result.status, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
     }
 
-    // Disabled: in about one run in three, after PostgreSQL stops, a write waits longer than 30 s
-    // instead of failing with 503 within the store's connection timeout (suspected: the lease
-    // of postgres-nio's pool, in backoff, not ending on cancellation, so the timeout's task group
-    // cannot return). Two runs in three pass. Run it with SUANLI_TEST_PG_RESTART=1.
-    @Test(
-        .timeLimit(.minutes(2)), ExternalTools.needs("PostgreSQL 15 (Debian's postgresql)", ExternalTools.executable(initdb)),
-        .enabled(if: ProcessInfo.processInfo.environment["SUANLI_TEST_PG_RESTART"] == "1", "intermittent: a write can hang while PostgreSQL is down"))
+    // Once off by default: in about one run in three a write hung after PostgreSQL stopped. The cause was
+    // postgres-nio answering no query written to a connection the server had just cut (PostgresStore.checkOpen).
+    // SUANLI_TEST_PG_RESTART_LOG=1 prints the platform's notices and errors.
+    @Test(.timeLimit(.minutes(2)), ExternalTools.needs("PostgreSQL 15 (Debian's postgresql)", ExternalTools.executable(initdb)))
     func writesFailWith503WhileDownAndTheStoreRecovers() async throws {
         let directory = TestPlatform.temporaryDirectory()
         let port = Int.random(in: 56_000..<60_000)
@@ -49,7 +46,7 @@ struct PostgresRestartTests {
         var database = try PostgresConfiguration(url: url)
         database.connectionTimeout = .seconds(2)
         var logger = Logger(label: "test")
-        logger.logLevel = .critical
+        logger.logLevel = ProcessInfo.processInfo.environment["SUANLI_TEST_PG_RESTART_LOG"] == "1" ? .notice : .critical
         let store = PostgresStore(database, logger: logger)
         let load = Load()
         try await withThrowingTaskGroup(of: Void.self) { pool in
@@ -110,7 +107,12 @@ struct PostgresRestartTests {
 
                 let statuses = Set(load.outcomes.withLock { $0.map(\.status) })
                 #expect(statuses.isSubset(of: [200, 503]), "only 200 and 503: \(statuses)")
-                #expect(try await op.consumers().map(\.name).contains("before"))
+                // Memory agrees with what was acknowledged: the reload after the failed commit lost none of it.
+                let listed = Set(try await op.consumers().map(\.name))
+                let acknowledgedNames = Set(load.outcomes.withLock { $0.filter { $0.status == 200 }.map(\.name) }).union(["before"])
+                #expect(
+                    acknowledgedNames.subtracting(listed).isEmpty,
+                    "acknowledged but not listed by GET /v1/consumers: \(acknowledgedNames.subtracting(listed).sorted())")
 
                 await group.triggerGracefulShutdown()
                 try await tasks.waitForAll()
