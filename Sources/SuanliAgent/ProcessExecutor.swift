@@ -68,7 +68,12 @@ public final class ProcessExecutor: Executor {
 
         /// The agent's environment without `SUANLI_*` variables.
         public static func defaultBaseEnvironment() -> [String: String] {
-            ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SUANLI_") }
+            defaultBaseEnvironment(from: ProcessInfo.processInfo.environment)
+        }
+
+        /// `environment` without the agent's own `SUANLI_*` settings (tokens among them).
+        public static func defaultBaseEnvironment(from environment: [String: String]) -> [String: String] {
+            environment.filter { !$0.key.hasPrefix("SUANLI_") }
         }
     }
 

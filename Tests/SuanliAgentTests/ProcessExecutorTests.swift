@@ -40,12 +40,16 @@ struct ProcessExecutorTests {
     }
 
     @Test func agentSecretsDoNotLeak() async throws {
-        setenv("SUANLI_TEST_SECRET_TOKEN", "s3cret", 1)
-        let base = ProcessExecutor.Configuration.defaultBaseEnvironment()
+        // The agent's own environment with a secret in it; never `setenv`: the process-wide
+        // environment changing while other tests' `Process.run()` copies it crashed the suite.
+        var agentEnvironment = ProcessInfo.processInfo.environment
+        agentEnvironment["SUANLI_TEST_SECRET_TOKEN"] = "s3cret"
+        let base = ProcessExecutor.Configuration.defaultBaseEnvironment(from: agentEnvironment)
         #expect(base["SUANLI_TEST_SECRET_TOKEN"] == nil)
         #expect(base["PATH"] != nil)
+        let guarded = ProcessExecutor(configuration: .init(baseEnvironment: base, terminationGrace: 2, stateDirectory: layout.stateDirectory))
         let job = job(["env"])
-        let outcome = try await executor.wait(try await executor.start(job))
+        let outcome = try await guarded.wait(try await guarded.start(job))
         #expect(outcome.result == .succeeded)
         #expect(!TestSupport.read(job.stdoutPath).contains("s3cret"))
     }
