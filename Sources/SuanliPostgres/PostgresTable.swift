@@ -7,6 +7,8 @@ struct PostgresTable: Sendable {
     let table: RecordTable
     /// Columns of a text type, found in the catalog at open.
     let textColumns: Set<String>
+    /// Placeholders `$n`; text columns compared and sorted with `COLLATE "C"`.
+    let dialect: SQLDialect
     let selectSQL: String
     let upsertSQL: String
     let deleteSQL: String
@@ -16,8 +18,11 @@ struct PostgresTable: Sendable {
         self.table = table
         self.textColumns = textColumns
         let columns = table.columns.map(Self.quote).joined(separator: ", ")
-        let collated = { (column: String) in Self.quote(column) + (textColumns.contains(column) ? " COLLATE \"C\"" : "") }
-        let order = table.orderBy.isEmpty ? "" : " ORDER BY " + table.orderBy.map(collated).joined(separator: ", ")
+        let dialect = SQLDialect(
+            placeholder: { "$\($0)" }, falseLiteral: "FALSE",
+            comparable: { SQLDialect.quote($0) + (textColumns.contains($0) ? " COLLATE \"C\"" : "") })
+        self.dialect = dialect
+        let order = table.orderBy.isEmpty ? "" : " ORDER BY " + table.orderBy.map(dialect.comparable).joined(separator: ", ")
         selectSQL = "SELECT \(columns) FROM \(Self.quote(table.name))\(order)"
         let placeholders = table.columns.indices.map { "$\($0 + 1)" }.joined(separator: ", ")
         let replaced = table.columns.filter { !table.key.contains($0) && !table.insertOnly.contains($0) }
@@ -32,31 +37,9 @@ struct PostgresTable: Sendable {
 
     static func quote(_ name: String) -> String { "\"\(name)\"" }
 
-    private func collated(_ column: String) -> String {
-        Self.quote(column) + (textColumns.contains(column) ? " COLLATE \"C\"" : "")
-    }
-
-    /// `SELECT columns FROM table WHERE … ORDER BY … LIMIT n` for `query` (every column by
-    /// default) and the values to bind, in order.
+    /// The SQL and bound values for `query` (every column by default).
     func selectSQL(_ query: StoreQuery, columns: [String]? = nil) -> (String, [StoreValue]) {
-        var arguments: [StoreValue] = []
-        func render(_ condition: StoreQuery.Condition) -> String {
-            switch condition {
-            case .compare(let column, let comparison, let value):
-                arguments.append(value)
-                return "\(collated(column)) \(comparison.rawValue) $\(arguments.count)"
-            case .any(let conditions):
-                return conditions.isEmpty ? "FALSE" : "(" + conditions.map(render).joined(separator: " OR ") + ")"
-            }
-        }
-        var sql = "SELECT \((columns ?? table.columns).map(Self.quote).joined(separator: ", ")) FROM \(Self.quote(table.name))"
-        if !query.conditions.isEmpty { sql += " WHERE " + query.conditions.map(render).joined(separator: " AND ") }
-        let order = query.order.isEmpty ? table.orderBy.map { StoreQuery.Ordering($0) } : query.order
-        if !order.isEmpty {
-            sql += " ORDER BY " + order.map { collated($0.column) + ($0.descending ? " DESC" : "") }.joined(separator: ", ")
-        }
-        if let limit = query.limit { sql += " LIMIT \(limit)" }
-        return (sql, arguments)
+        query.selectSQL(from: table, columns: columns, dialect: dialect)
     }
 
     /// The statement and arguments of one mutation.

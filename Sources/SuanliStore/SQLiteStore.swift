@@ -207,27 +207,11 @@ struct SQLiteTable: Sendable {
 
     static func quote(_ name: String) -> String { "\"\(name)\"" }
 
-    /// `SELECT columns FROM table WHERE … ORDER BY … LIMIT n` for `query` (every column by
-    /// default) and the values to bind, in order.
+    static let dialect = SQLDialect(placeholder: { "?\($0)" }, falseLiteral: "0", comparable: SQLDialect.quote)
+
+    /// The SQL and bound values for `query` (every column by default).
     func selectSQL(_ query: StoreQuery, columns: [String]? = nil) -> (String, [StoreValue]) {
-        var arguments: [StoreValue] = []
-        func render(_ condition: StoreQuery.Condition) -> String {
-            switch condition {
-            case .compare(let column, let comparison, let value):
-                arguments.append(value)
-                return "\(Self.quote(column)) \(comparison.rawValue) ?\(arguments.count)"
-            case .any(let conditions):
-                return conditions.isEmpty ? "0" : "(" + conditions.map(render).joined(separator: " OR ") + ")"
-            }
-        }
-        var sql = "SELECT \((columns ?? table.columns).map(Self.quote).joined(separator: ", ")) FROM \(Self.quote(table.name))"
-        if !query.conditions.isEmpty { sql += " WHERE " + query.conditions.map(render).joined(separator: " AND ") }
-        let order = query.order.isEmpty ? table.orderBy.map { StoreQuery.Ordering($0) } : query.order
-        if !order.isEmpty {
-            sql += " ORDER BY " + order.map { Self.quote($0.column) + ($0.descending ? " DESC" : "") }.joined(separator: ", ")
-        }
-        if let limit = query.limit { sql += " LIMIT \(limit)" }
-        return (sql, arguments)
+        query.selectSQL(from: table, columns: columns, dialect: Self.dialect)
     }
 
     func apply(_ mutation: StoreMutation, on db: SQLiteConnection) throws(StoreError) {
