@@ -223,7 +223,7 @@ let package = Package(
         .testTarget(
             name: "SuanliCLITests",
             dependencies: [
-                "SuanliCLI", "SuanliCore", "SuanliServer", "SuanliStore", "SuanliTaskFiles",
+                "SuanliCLI", "SuanliCore", "SuanliServer", "SuanliStore", "SuanliTaskFiles", "SuanliAgent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -234,7 +234,7 @@ let package = Package(
             dependencies: [
                 "SuanliCore", "SuanliServer", "SuanliClient", "SuanliStore", "SuanliRegistry", "SuanliWeb", "SuanliMetrics",
                 "SuanliFederation", "SuanliMarket",
-                "SuanliPostgres", "SuanliHandle", "SuanliCluster",
+                "SuanliPostgres", "SuanliHandle", "SuanliCluster", "SuanliAgent",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),

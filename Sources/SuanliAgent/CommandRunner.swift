@@ -53,6 +53,21 @@ public enum CommandRunner {
         }
     }
 
+    /// Runs `arguments` like ``run(_:environment:workingDirectory:timeoutSeconds:)``, blocking
+    /// the calling thread: for callers on a thread of their own, never on the cooperative pool.
+    public static func runOnCallingThread(
+        _ arguments: [String], environment: [String: String]? = nil, workingDirectory: String? = nil,
+        timeoutSeconds: Double = 30
+    ) throws -> Result {
+        guard let program = arguments.first else { throw ExecutorError.invalidJob("empty command") }
+        let env = environment ?? ProcessInfo.processInfo.environment
+        guard let path = Spawner.resolve(program, searchPath: env["PATH"]) else { throw ExecutorError.commandNotFound(program) }
+        return try runBlocking(
+            SpawnSpec(path: path, arguments: arguments, environment: env.map { "\($0.key)=\($0.value)" },
+                      workingDirectory: workingDirectory, newProcessGroup: false),
+            timeoutSeconds: timeoutSeconds)
+    }
+
     /// The blocking body: pipes, spawn, drain both pipes with poll(2), reap.
     private static func runBlocking(_ spec: SpawnSpec, timeoutSeconds: Double) throws(ExecutorError) -> Result {
         var outPipe: [Int32] = [-1, -1]

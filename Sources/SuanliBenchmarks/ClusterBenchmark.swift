@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import SuanliAgent
 import SuanliClient
 import SuanliCore
 import Synchronization
@@ -192,30 +193,19 @@ final class Counts: Sendable {
 }
 
 /// One `suanli serve` child process on an ephemeral port.
-final class ChildServer: @unchecked Sendable {
-    let process = Process()
+final class ChildServer: Sendable {
+    let process: ChildProcess
     let url: String
 
     init(executable: String, database: String?, token: String) throws {
         let data = try BenchSupport.temporaryDirectory("cluster-bench")
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments =
-            ["serve", "--port", "0", "--data", data, "--operator-token", token, "--log-level", "error", "--rate-limit", "discovery=off"]
-            + (database.map { ["--database", $0, "--lease", "5"] } ?? [])
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var buffer = Data()
-        let handle = out.fileHandleForReading
-        while !buffer.contains(UInt8(ascii: "\n")) {
-            let chunk = handle.availableData
-            if chunk.isEmpty { break }
-            buffer += chunk
-        }
-        let line = String(decoding: buffer, as: UTF8.self)
+        process = try ChildProcess(
+            [executable, "serve", "--port", "0", "--data", data, "--operator-token", token, "--log-level", "error", "--rate-limit", "discovery=off"]
+                + (database.map { ["--database", $0, "--lease", "5"] } ?? []),
+            standardOutput: .pipe)
+        let line = process.readLine() ?? ""
         guard let range = line.range(of: "http://127.0.0.1:") else {
-            process.terminate()
+            process.signal(SIGTERM)
             throw SuanliError(.unavailable, "suanli serve did not start: \(line)")
         }
         url = "http://127.0.0.1:" + line[range.upperBound...].prefix { $0.isNumber }
@@ -223,7 +213,7 @@ final class ChildServer: @unchecked Sendable {
 
     func stop() {
         guard process.isRunning else { return }
-        process.interrupt()
+        process.signal(SIGINT)
         process.waitUntilExit()
     }
 }

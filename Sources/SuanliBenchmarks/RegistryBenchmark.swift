@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import SuanliAgent
 import Logging
 import ServiceLifecycle
 import SuanliClient
@@ -259,15 +260,11 @@ extension RegistryBenchmark {
             """
         guard FileManager.default.createFile(atPath: script, contents: Data(lua.utf8)) else { return nil }
         defer { try? FileManager.default.removeItem(atPath: script) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: wrk)
-        process.arguments = ["-t1", "-c\(connections)", "-d\(max(1, Int(seconds)))s", "-s", script, "http://127.0.0.1:\(port)"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return nil }
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        guard let result = try? CommandRunner.runOnCallingThread(
+            [wrk, "-t1", "-c\(connections)", "-d\(max(1, Int(seconds)))s", "-s", script, "http://127.0.0.1:\(port)"],
+            timeoutSeconds: seconds + 60)
+        else { return nil }
+        let output = result.stdout
         guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("Requests/sec:") }),
             let value = Double(line.dropFirst("Requests/sec:".count).trimmingCharacters(in: .whitespaces))
         else { return nil }

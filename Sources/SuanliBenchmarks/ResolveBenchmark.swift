@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import SuanliAgent
 import Logging
 import ServiceLifecycle
 import SuanliCore
@@ -154,14 +155,9 @@ public struct ResolveBenchmark: Sendable {
               }
             }
             """.write(toFile: conf, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: nginx)
-        process.arguments = ["-c", conf, "-p", directory, "-e", directory + "/nginx-error.log"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try ChildProcess([nginx, "-c", conf, "-p", directory, "-e", directory + "/nginx-error.log"])
         defer {
-            process.terminate()
+            process.signal(SIGTERM)
             process.waitUntilExit()
         }
         let url = "http://127.0.0.1:\(port)\(path)"
@@ -204,22 +200,9 @@ public struct ResolveBenchmark: Sendable {
 
     /// Runs `wrk -t1 -cN -dSs --latency URL` off the cooperative pool and parses its report.
     static func wrk(_ wrk: String, url: String, connections: Int, seconds: Int) async throws -> WrkResult {
-        let output: String = try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: wrk)
-                process.arguments = ["-t1", "-c\(connections)", "-d\(seconds)s", "--latency", url]
-                let pipe = Pipe()
-                process.standardOutput = pipe
-                process.standardError = pipe
-                do {
-                    try process.run()
-                    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
-                    continuation.resume(returning: String(decoding: data, as: UTF8.self))
-                } catch { continuation.resume(throwing: error) }
-            }
-        }
+        let run = try await CommandRunner.run(
+            [wrk, "-t1", "-c\(connections)", "-d\(seconds)s", "--latency", url], timeoutSeconds: Double(seconds) + 60)
+        let output = run.stdout + run.stderr
         var result = WrkResult(requestsPerSecond: 0, latency: [:], errors: nil)
         var errors: [String] = []
         for line in output.split(separator: "\n") {

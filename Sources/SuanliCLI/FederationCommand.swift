@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SuanliAgent
 import SuanliClient
 import SuanliCore
 import SuanliFederation
@@ -126,7 +127,7 @@ final class FederationDemo: Sendable {
     /// The demo's regional and industry platforms.
     static let regions = ["north", "east", "south", "industry-auto"]
 
-    private let children = Mutex<[Process]>([])
+    private let children = Mutex<[ChildProcess]>([])
 
     /// Starts (or restarts) one child platform per region, each `--providers`/`--resources` big.
     func start(
@@ -154,14 +155,7 @@ final class FederationDemo: Sendable {
             arguments += ["--prefix", prefix]
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             let log = (directory as NSString).appendingPathComponent("up.log")
-            _ = FileManager.default.createFile(atPath: log, contents: nil)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: Self.executable)
-            process.arguments = arguments
-            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-            process.standardOutput = handle
-            process.standardError = handle
-            try process.run()
+            let process = try ChildProcess([Self.executable] + arguments, standardOutput: .file(log), standardError: .sameAsStandardOutput)
             children.withLock { $0.append(process) }
             started.append((name, prefix, url))
         }
@@ -171,10 +165,11 @@ final class FederationDemo: Sendable {
     /// Stops every child platform (SIGTERM: a graceful shutdown) and waits for them.
     func stop() async {
         let processes = children.withLock { $0 }
-        for process in processes where process.isRunning { process.terminate() }
+        for process in processes { process.signal(SIGTERM) }
         for process in processes {
             for _ in 0..<200 where process.isRunning { try? await Task.sleep(for: .milliseconds(50)) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.signal(SIGKILL)
+            await process.waitForExit()
         }
     }
 

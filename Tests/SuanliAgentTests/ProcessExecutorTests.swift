@@ -159,6 +159,31 @@ struct ProcessExecutorTests {
         await #expect(throws: ExecutorError.self) { try await executor.start(self.job(["true"], cpus: [4000])) }
     }
 
+    @Test func aLifelineThatSeesEndOfFileWhileTheAgentLivesLeavesTheJobAlone() async throws {
+        // A job in its own group, and a watcher whose input ends at once, as if a descriptor of
+        // the agent had been closed by mistake: the agent lives, so the job must survive.
+        let marker = "298.\(Int.random(in: 100_000...999_999))"
+        let job = try Spawner.spawn(SpawnSpec(path: "/bin/sleep", arguments: ["sleep", marker], environment: [], workingDirectory: nil))
+        let agent = try #require(Lifeline.agent)
+        let watcher = try Spawner.spawn(SpawnSpec(
+            path: "/bin/sh", arguments: ["sh", "-c", Lifeline.script, "suanli-lifeline", String(job), String(agent.pid), String(agent.startTicks)],
+            environment: ["PATH=/usr/bin:/bin"], workingDirectory: nil, stdin: .null, newProcessGroup: true))
+        let watcherStatus = await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: Spawner.waitForExit(watcher)) }.start()
+        }
+        #expect(Spawner.exitStatus(fromWaitStatus: watcherStatus) == .exited(0))
+        #expect(Spawner.processGroupAlive(job), "the job outlived a watcher whose input ended while the agent lives")
+        // With a dead agent (a PID and start time that do not match) the same watcher kills the group.
+        let killer = try Spawner.spawn(SpawnSpec(
+            path: "/bin/sh", arguments: ["sh", "-c", Lifeline.script, "suanli-lifeline", String(job), String(agent.pid), "1"],
+            environment: ["PATH=/usr/bin:/bin"], workingDirectory: nil, stdin: .null, newProcessGroup: true))
+        let jobStatus = await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: Spawner.waitForExit(job)) }.start()
+        }
+        #expect(Spawner.exitStatus(fromWaitStatus: jobStatus) == .signaled(SIGKILL))
+        _ = Spawner.waitForExit(killer)
+    }
+
     @Test func deviceVariables() async throws {
         let gpu = job(["sh", "-c", "echo $CUDA_VISIBLE_DEVICES"], env: ["CUDA_VISIBLE_DEVICES": "7"], kind: .gpu, units: 2, devices: [1, 3])
         _ = try await executor.wait(try await executor.start(gpu))

@@ -47,30 +47,21 @@ enum SlurmAvailability {
         guard let sinfo = Spawner.resolve("sinfo", searchPath: environment["PATH"]) else {
             return Probe(slurmConf: conf, available: false, reason: "sinfo is not installed", gpus: 0)
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: sinfo)
-        process.arguments = ["-h", "-N", "-o", "%t %G"]
         var env = environment
         env["SLURM_CONF"] = conf
-        process.environment = env
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        do { try process.run() } catch {
+        // A configured but stopped controller makes sinfo retry for a long time.
+        let result: CommandRunner.Result
+        do {
+            result = try CommandRunner.runOnCallingThread([sinfo, "-h", "-N", "-o", "%t %G"], environment: env, timeoutSeconds: 20)
+        } catch {
             return Probe(slurmConf: conf, available: false, reason: "cannot run sinfo: \(error)", gpus: 0)
         }
-        // A configured but stopped controller makes sinfo retry for a long time.
-        let deadline = Date().addingTimeInterval(20)
-        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
+        if result.timedOut {
             return Probe(slurmConf: conf, available: false, reason: "sinfo did not answer within 20 s (SLURM_CONF=\(conf))", gpus: 0)
         }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = (result.stdout + result.stderr).trimmingCharacters(in: .whitespacesAndNewlines)
         let state = text.split(separator: " ").first.map(String.init) ?? ""
-        guard process.terminationStatus == 0, ["idle", "mix", "mixed", "alloc", "allocated"].contains(state) else {
+        guard result.exitStatus == .exited(0), ["idle", "mix", "mixed", "alloc", "allocated"].contains(state) else {
             return Probe(slurmConf: conf, available: false, reason: "sinfo says '\(text.prefix(200))'", gpus: 0)
         }
         let gpus = text.range(of: "gpu:").flatMap { Int(text[$0.upperBound...].prefix { $0.isNumber }) } ?? 0

@@ -13,16 +13,9 @@ enum TestSupport {
 
     /// Runs a command to completion and returns its standard output (fails on non-zero exit).
     static func shell(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: arguments[0])
-        process.arguments = Array(arguments.dropFirst())
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw TestFailure("\(arguments) exited \(process.terminationStatus)") }
-        return String(decoding: data, as: UTF8.self)
+        let result = try CommandRunner.runOnCallingThread(arguments, timeoutSeconds: 120)
+        guard result.exitStatus == .exited(0) else { throw TestFailure("\(arguments) exited \(result.exitStatus)") }
+        return result.stdout
     }
 
     /// Reads a file as UTF-8 ("" if missing).

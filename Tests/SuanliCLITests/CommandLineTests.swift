@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SuanliAgent
 import SuanliCore
 import Testing
 
@@ -55,15 +56,11 @@ struct CommandLineTests {
             if FileManager.default.isExecutableFile(atPath: candidate) { executable = candidate }
             directory = directory.deletingLastPathComponent()
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(executable, "the suanli executable is built next to the tests"))
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let process = try ChildProcess(
+            [try #require(executable, "the suanli executable is built next to the tests")] + arguments,
+            environment: ProcessInfo.processInfo.environment.merging(environment) { $1 },
+            standardOutput: .pipe, standardError: .sameAsStandardOutput)
+        let output = process.readToEnd()
         process.waitUntilExit()
         return output
     }

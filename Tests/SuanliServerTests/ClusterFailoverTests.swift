@@ -1,4 +1,5 @@
 import Foundation
+import SuanliAgent
 import NIOCore
 import SuanliClient
 import SuanliCore
@@ -104,10 +105,10 @@ struct ClusterFailoverTests {
         let leaderURL = try #require(try await Self.leader(via: first.url, among: [first.url, second.url]))
         let (paused, other) = leaderURL == first.url ? (first, second) : (second, first)
         let before = try await SuanliClient(server: paused.url, token: Self.token).registerConsumer(ConsumerRegistration(name: "before"))
-        kill(paused.process.processIdentifier, SIGSTOP)
+        paused.process.signal(SIGSTOP)
         #expect(try await Self.leader(via: other.url, among: [other.url]) == other.url, "the other instance took over")
         let after = try await SuanliClient(server: other.url, token: Self.token).registerConsumer(ConsumerRegistration(name: "after"))
-        kill(paused.process.processIdentifier, SIGCONT)
+        paused.process.signal(SIGCONT)
         // Straight at the woken instance, before and while it notices it was deposed.
         var acknowledged: [ConsumerRecord] = [before, after]
         let stale = SuanliClient(server: paused.url, token: Self.token)

@@ -1,4 +1,5 @@
 import Foundation
+import SuanliAgent
 import SuanliClient
 import SuanliCore
 import Synchronization

@@ -1,31 +1,28 @@
 import Foundation
+import SuanliAgent
 import SuanliClient
 import SuanliCore
 import Testing
 
 /// A `suanli agent` child process.
-final class AgentProcess: @unchecked Sendable {
-    let process = Process()
+final class AgentProcess: Sendable {
+    let process: ChildProcess
 
     init(server: String, token: String, location: String, work: String, heartbeat: Double, extra: [String] = []) throws {
-        process.executableURL = URL(fileURLWithPath: try suanliExecutable())
-        process.arguments = [
-            "agent", "--server", server, "--token", token, "--location", location, "--work-dir", work,
+        process = try ChildProcess([
+            try suanliExecutable(), "agent", "--server", server, "--token", token, "--location", location, "--work-dir", work,
             "--heartbeat-interval", String(heartbeat), "--log-level", "warning",
-        ] + extra
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        ] + extra)
     }
 
     func kill9() {
-        kill(process.processIdentifier, SIGKILL)
+        process.signal(SIGKILL)
         process.waitUntilExit()
     }
 
     func stop() {
         guard process.isRunning else { return }
-        process.interrupt()
+        process.signal(SIGINT)
         process.waitUntilExit()
     }
 }

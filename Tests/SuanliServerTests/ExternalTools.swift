@@ -1,4 +1,5 @@
 import Foundation
+import SuanliAgent
 import Testing
 
 /// Python tools the suite drives (selenium, schemathesis, openapi-spec-validator,
@@ -45,29 +46,16 @@ enum ExternalTools {
     /// `environment`, and waits for it. Blocking: call it from a detached task or a thread, not
     /// from many cooperative tasks at once.
     static func run(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil) throws -> Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // Read both pipes while the process runs, so that a full pipe cannot block it.
-        let stderrData = Mutex(Data())
-        let stderrDone = DispatchSemaphore(value: 0)
-        Thread {
-            stderrData.withLock { $0 = err.fileHandleForReading.readDataToEndOfFile() }
-            stderrDone.signal()
-        }.start()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        stderrDone.wait()
-        process.waitUntilExit()
-        return Output(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderrData.withLock { $0 }, as: UTF8.self))
+        // Through /usr/bin/env like before: a bare name is looked up on the merged PATH.
+        let result = try CommandRunner.runOnCallingThread(
+            ["/usr/bin/env"] + arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { $1 },
+            workingDirectory: directory, timeoutSeconds: 1800)
+        let status: Int32 =
+            switch result.exitStatus {
+            case .exited(let code): code
+            case .signaled(let signal): 128 + signal
+            }
+        return Output(status: status, stdout: result.stdout, stderr: result.stderr)
     }
 
     /// Runs blocking `body` on its own thread, off the cooperative pool.

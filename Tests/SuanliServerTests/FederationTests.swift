@@ -1,4 +1,5 @@
 import Foundation
+import SuanliAgent
 import Logging
 import SuanliClient
 import SuanliCore
@@ -363,7 +364,7 @@ struct FederationProcessTests {
             data: TestPlatform.temporaryDirectory(), token: token,
             extra: ["--prefix", "86.1.9", "--parent", "http://127.0.0.1:9", "--join-token", "slj_nothing", "--sync-interval", "0.2"])
         #expect(try await SuanliClient(server: orphan.url).federation().parent?.state == .joining)
-        orphan.process.interrupt()
+        orphan.process.signal(SIGINT)
         let stopped = try await eventually { !orphan.process.isRunning }
         #expect(stopped, "serve stops on SIGINT while its join is pending")
         if !stopped { orphan.kill9() }

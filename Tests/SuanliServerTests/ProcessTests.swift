@@ -1,4 +1,5 @@
 import Foundation
+import SuanliAgent
 import SuanliClient
 import SuanliCore
 import Testing
@@ -15,42 +16,37 @@ func suanliExecutable() throws -> String {
     throw ClientError(status: 0, code: "setup", message: "the suanli executable was not built next to the tests (run swift build first)")
 }
 
-/// A `suanli serve` child process.
-final class ServerProcess: @unchecked Sendable {
-    let process = Process()
+/// A `suanli serve` child process (``ChildProcess``: no Foundation `Process`, whose `run()`
+/// crashes busy test processes).
+final class ServerProcess: Sendable {
+    let process: ChildProcess
     let url: String
 
     init(data: String, token: String, extra: [String] = []) throws {
-        process.executableURL = URL(fileURLWithPath: try suanliExecutable())
-        process.arguments = ["serve", "--port", "0", "--data", data, "--operator-token", token, "--log-level", "warning"] + extra
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        process = try ChildProcess(
+            [try suanliExecutable(), "serve", "--port", "0", "--data", data, "--operator-token", token, "--log-level", "warning"] + extra,
+            standardOutput: .pipe)
         // The first line names the bound port.
-        var buffer = Data()
-        let handle = out.fileHandleForReading
-        while !buffer.contains(UInt8(ascii: "\n")) {
-            let chunk = handle.availableData
-            if chunk.isEmpty { break }
-            buffer += chunk
-        }
-        let line = String(decoding: buffer, as: UTF8.self)
+        let line = process.readLine() ?? ""
         guard let range = line.range(of: "http://127.0.0.1:") else {
-            process.terminate()
+            process.signal(SIGTERM)
+            process.waitUntilExit()
             throw ClientError(status: 0, code: "setup", message: "serve did not announce a port: \(line)")
         }
         let port = line[range.upperBound...].prefix { $0.isNumber }
         url = "http://127.0.0.1:\(port)"
     }
 
+    /// The server's process ID.
+    var pid: pid_t { process.pid }
+
     func kill9() {
-        kill(process.processIdentifier, SIGKILL)
+        process.signal(SIGKILL)
         process.waitUntilExit()
     }
 
     func stop() {
-        process.interrupt()
+        process.signal(SIGINT)
         process.waitUntilExit()
     }
 }
@@ -103,16 +99,9 @@ struct ProcessTests {
 
     @Test func cliReportsProblemsClearly() async throws {
         func run(_ arguments: [String]) throws -> (Int32, String) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: try suanliExecutable())
-            process.arguments = arguments
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = pipe
-            try process.run()
-            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            return (process.terminationStatus, output)
+            let process = try ChildProcess([try suanliExecutable()] + arguments, standardOutput: .pipe, standardError: .sameAsStandardOutput)
+            let output = process.readToEnd()
+            return (process.waitUntilExit().exitCode ?? 128, output)
         }
         let (badID, badIDOut) = try run(["resolve", "86.01/x"])
         #expect(badID != 0)

@@ -1,4 +1,5 @@
 import Foundation
+import SuanliAgent
 import SuanliClient
 import SuanliCore
 import Testing
@@ -10,26 +11,21 @@ import Testing
 @Suite("Spot pricing and preemption", .serialized)
 struct SpotPreemptionTests {
     /// A `suanli agent` child process with `SUANLI_PREEMPT_NOTICE_S` set.
-    final class NoticeAgent: @unchecked Sendable {
-        let process = Process()
+    final class NoticeAgent: Sendable {
+        let process: ChildProcess
 
         init(server: String, token: String, work: String, resources: String, notice: String) throws {
-            process.executableURL = URL(fileURLWithPath: try suanliExecutable())
-            process.arguments = [
-                "agent", "--server", server, "--token", token, "--location", "city.shanghai", "--work-dir", work,
-                "--heartbeat-interval", "0.5", "--log-level", "warning", "--resource-file", resources, "--no-detect",
-            ]
             var environment = ProcessInfo.processInfo.environment
             environment["SUANLI_PREEMPT_NOTICE_S"] = notice
-            process.environment = environment
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            process = try ChildProcess([
+                try suanliExecutable(), "agent", "--server", server, "--token", token, "--location", "city.shanghai", "--work-dir", work,
+                "--heartbeat-interval", "0.5", "--log-level", "warning", "--resource-file", resources, "--no-detect",
+            ], environment: environment)
         }
 
         func stop() {
             guard process.isRunning else { return }
-            process.interrupt()
+            process.signal(SIGINT)
             process.waitUntilExit()
         }
     }
