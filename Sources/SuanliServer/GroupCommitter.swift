@@ -30,6 +30,10 @@ final class GroupCommitter: Service, Sendable {
         var stopped = false
         /// Why the committer refuses writes until repaired; `nil` when healthy.
         var broken: String?
+        /// The highest ticket whose transaction failed (0: none).
+        var lastFailed: UInt64 = 0
+        /// Readers waiting until storage holds what they saw in memory (see ``waitSettled(through:since:)``).
+        var settleWaiters: [(through: UInt64, since: UInt64, continuation: CheckedContinuation<Bool, Never>)] = []
     }
 
     private let state = Mutex(State())
@@ -84,6 +88,39 @@ final class GroupCommitter: Service, Sendable {
         }
     }
 
+    /// The latest ticket handed out and how far storage is durable. Read under the platform's
+    /// state lock, `issued` covers every change a reader can see in memory at that moment.
+    func watermark() -> (issued: UInt64, durable: UInt64) {
+        state.withLock { ($0.nextTicket - 1, $0.durableThrough) }
+    }
+
+    /// Waits until every ticket through `through` has been written or has failed; `false` if
+    /// any ticket after `since` (up to `through`) failed, i.e. what the reader saw may not exist.
+    ///
+    /// For readers that hand in-memory state to the outside world (an agent's work): nothing
+    /// leaves before it is durable, so a crash cannot reissue what someone already acted on.
+    func waitSettled(through: UInt64, since: UInt64) async -> Bool {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            let outcome: Bool? = state.withLock { state in
+                if through <= state.durableThrough { return state.lastFailed <= since }
+                state.settleWaiters.append((through, since, continuation))
+                return nil
+            }
+            if let outcome { continuation.resume(returning: outcome) }
+        }
+    }
+
+    /// Takes the settle waiters that storage has caught up with (under the lock).
+    private static func settled(_ state: inout State) -> [(CheckedContinuation<Bool, Never>, Bool)] {
+        var ready: [(CheckedContinuation<Bool, Never>, Bool)] = []
+        state.settleWaiters.removeAll { waiter in
+            guard waiter.through <= state.durableThrough else { return false }
+            ready.append((waiter.continuation, state.lastFailed <= waiter.since))
+            return true
+        }
+        return ready
+    }
+
     func run() async throws {
         await withGracefulShutdownHandler {
             for await _ in signal {
@@ -117,20 +154,22 @@ final class GroupCommitter: Service, Sendable {
                 let started = ContinuousClock.now
                 try await store.apply(mutations)
                 metrics.recordCommit(duration: ContinuousClock.now - started, mutations: mutations.count)
-                let ready: [CheckedContinuation<Void, any Error>] = state.withLock { state in
+                let (ready, settled) = state.withLock { state in
                     state.durableThrough = last
-                    return batch.compactMap { state.waiters.removeValue(forKey: $0.ticket) }
+                    return (batch.compactMap { state.waiters.removeValue(forKey: $0.ticket) }, Self.settled(&state))
                 }
                 for waiter in ready { waiter.resume() }
+                for (waiter, ok) in settled { waiter.resume(returning: ok) }
             } catch {
                 logger.error("storage write failed; refusing writes until memory is rebuilt from storage", metadata: ["error": "\(error)"])
                 let message = "storage failed: \(error)"
                 // This batch and everything queued behind it fail: their changes sit on top of this one.
-                let ready: [CheckedContinuation<Void, any Error>] = state.withLock { state in
+                let (ready, settled) = state.withLock { state -> ([CheckedContinuation<Void, any Error>], [(CheckedContinuation<Bool, Never>, Bool)]) in
                     state.broken = message
                     let failing = batch + state.pending
                     state.pending = []
                     state.durableThrough = failing.last?.ticket ?? last
+                    state.lastFailed = state.durableThrough
                     var ready: [CheckedContinuation<Void, any Error>] = []
                     for item in failing {
                         if let waiter = state.waiters.removeValue(forKey: item.ticket) {
@@ -139,9 +178,10 @@ final class GroupCommitter: Service, Sendable {
                             state.failed[item.ticket] = message
                         }
                     }
-                    return ready
+                    return (ready, Self.settled(&state))
                 }
                 for waiter in ready { waiter.resume(throwing: StoreError(message)) }
+                for (waiter, ok) in settled { waiter.resume(returning: ok) }
                 await repair()
             }
         }

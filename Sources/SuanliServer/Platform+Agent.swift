@@ -26,19 +26,30 @@ extension Platform {
             let ids = state.book.vanished(on: provider, running: request.running)
             return ids.isEmpty ? [] : state.perform(state.book.partsVanished(ids, on: provider, now: now), now: now)
         }
-        var (response, generation) = snapshotWork(provider, running: request.running)
-        if response.assignments.isEmpty && response.cancellations.isEmpty && wait > 0 {
-            await signals.wait(for: provider, after: generation, timeout: .milliseconds(Int(wait * 1000)))
-            (response, generation) = snapshotWork(provider, running: request.running)
+        var snapshot = snapshotWork(provider, running: request.running)
+        if snapshot.response.assignments.isEmpty && snapshot.response.cancellations.isEmpty && wait > 0 {
+            await signals.wait(for: provider, after: snapshot.generation, timeout: .milliseconds(Int(wait * 1000)))
+            snapshot = snapshotWork(provider, running: request.running)
+        }
+        var response = snapshot.response
+        // Memory runs ahead of storage by one group commit: an assignment leaves only once the
+        // placement (and the task itself) is durable. Otherwise a crash right after could lose
+        // the task while its job runs, and the restarted platform would give its id to another.
+        if !response.assignments.isEmpty || !response.cancellations.isEmpty,
+            !(await committer.waitSettled(through: snapshot.watermark.issued, since: snapshot.watermark.durable))
+        {
+            throw SuanliError(.unavailable, "the platform is recovering from a failed write; poll again shortly")
         }
         response.lease = Lease(heartbeatInterval: configuration.heartbeatInterval)
         return response
     }
 
-    private func snapshotWork(_ provider: Prefix, running: [AttemptRef]) -> (WorkResponse, UInt64) {
+    private func snapshotWork(_ provider: Prefix, running: [AttemptRef])
+        -> (response: WorkResponse, generation: UInt64, watermark: (issued: UInt64, durable: UInt64))
+    {
         state.withLock { state in
             let generation = signals.generation(of: provider)
-            return (state.book.work(for: provider, running: running), generation)
+            return (state.book.work(for: provider, running: running), generation, committer.watermark())
         }
     }
 

@@ -15,6 +15,8 @@ final class FaultyStore: SuanliStore {
     let failing = Mutex(false)
     /// Writes that reached the real store.
     let written = Mutex(0)
+    /// Writes wait while this is set (a slow disk).
+    let paused = Mutex(false)
 
     init(path: String) throws { inner = try SQLiteStore(path: path) }
 
@@ -25,6 +27,7 @@ final class FaultyStore: SuanliStore {
     func load<R: StoreRecord>(_ type: R.Type) async throws -> [R] { try await inner.load(type) }
 
     func apply(_ mutations: [StoreMutation]) async throws {
+        while paused.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(5)) }
         if failing.withLock({ $0 }) { throw StoreError("disk I/O error (injected)") }
         try await inner.apply(mutations)
         written.withLock { $0 += 1 }
