@@ -368,7 +368,10 @@ public final class PostgresStore: SuanliStore, Sendable {
         let check = transactionGuard.withLock { $0 }
         do {
             // A transaction that outlives the deadline (a server gone without a word) is cut: its connection is closed.
-            try await withTransaction(deadline: .seconds(15)) { [logger, statements] connection in
+            // Each statement is one round trip, so the deadline grows with the batch (2,000 rows on a loaded
+            // two-core machine took over 15 s).
+            let deadline = Duration.seconds(15) + .milliseconds(20 * statements.count)
+            try await withTransaction(deadline: deadline) { [logger, statements] connection in
                 try await check?(connection)
                 for statement in statements {
                     try Self.checkOpen(connection)

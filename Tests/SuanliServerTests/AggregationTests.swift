@@ -23,7 +23,10 @@ struct AggregationTests {
         return try await TestPlatform.with(
             directory: directory, configure: { $0.prefix = try! Prefix(parsing: prefix) },
             openModules: { platform in
-                let configuration = FederationConfiguration(name: "platform \(prefix)", parentURL: parent, joinToken: token, syncInterval: syncInterval)
+                var configuration = FederationConfiguration(name: "platform \(prefix)", parentURL: parent, joinToken: token, syncInterval: syncInterval)
+                // A 4 s lease (not the 1 s floor): on a loaded CI machine a sync can be late by a
+                // second, and a link that flaps to unreachable hides its records mid-test.
+                configuration.leaseIntervals = max(3, 4 / syncInterval)
                 let federation = try await FederationModule.open(platform: platform, configuration: configuration, logger: logger)
                 let aggregation = AggregationModule(federation: federation)
                 box.withLock { $0 = (federation, aggregation) }
