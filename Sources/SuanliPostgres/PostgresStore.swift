@@ -195,8 +195,11 @@ public final class PostgresStore: SuanliStore, Sendable {
 
     /// Runs `body` with a pooled connection (leased within the connection timeout). Errors become
     /// ``StoreError``s that name the failure; `body` must not keep the connection.
+    ///
+    /// With `deadline`, the body's connection is closed (failing its query) once the body has run
+    /// that long, or, with `progress`, once that long has passed without a `progress.tick()`.
     public func withConnection<T: Sendable>(
-        deadline: Duration? = nil, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+        deadline: Duration? = nil, progress: QueryProgress? = nil, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
         guard !closed.load(ordering: .relaxed) else { throw StoreError("the PostgreSQL store is closed") }
         let leased = LeaseFlag()
@@ -231,7 +234,12 @@ public final class PostgresStore: SuanliStore, Sendable {
                     if let deadline, !timedOut {
                         // Leased: the body has until the deadline; then its connection is closed, which fails its query.
                         group.addTask {
-                            try await Task.sleep(for: deadline)
+                            var seen = progress?.count
+                            while true {
+                                try await Task.sleep(for: deadline)
+                                guard let now = progress?.count, now != seen else { break }
+                                seen = now
+                            }
                             let closing: EventLoopFuture<Void>? = leased.connection.withLock { $0 }?.close()
                             _ = closing
                             return nil
@@ -253,9 +261,9 @@ public final class PostgresStore: SuanliStore, Sendable {
 
     /// Runs `body` in one transaction on a pooled connection: committed when it returns, rolled back when it throws.
     public func withTransaction<T: Sendable>(
-        deadline: Duration? = nil, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+        deadline: Duration? = nil, progress: QueryProgress? = nil, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
-        try await withConnection(deadline: deadline) { [logger] connection in
+        try await withConnection(deadline: deadline, progress: progress) { [logger] connection in
             try await Self.run("BEGIN", on: connection, logger: logger)
             do {
                 let result = try await body(connection)
@@ -367,15 +375,16 @@ public final class PostgresStore: SuanliStore, Sendable {
         }
         let check = transactionGuard.withLock { $0 }
         do {
-            // A transaction that outlives the deadline (a server gone without a word) is cut: its connection is closed.
-            // Each statement is one round trip, so the deadline grows with the batch (2,000 rows on a loaded
-            // two-core machine took over 15 s).
-            let deadline = Duration.seconds(15) + .milliseconds(20 * statements.count)
-            try await withTransaction(deadline: deadline) { [logger, statements] connection in
+            // A transaction that makes no progress for 15 s (a server gone without a word) is cut: its
+            // connection is closed. Progress, not total time: each statement is one round trip, and a
+            // big batch on a loaded machine takes longer than that (2,000 rows took over 55 s in CI).
+            let progress = QueryProgress()
+            try await withTransaction(deadline: .seconds(15), progress: progress) { [logger, statements] connection in
                 try await check?(connection)
                 for statement in statements {
                     try Self.checkOpen(connection)
                     try await connection.query(statement, logger: logger)
+                    progress.tick()
                 }
             }
         } catch let error as StoreError {
@@ -444,4 +453,18 @@ final class RecordingSchemaDatabase: SchemaDatabase {
     func execute(_ sql: String) throws {
         statements += PostgresDialect.statements(PostgresDialect.translate(sql))
     }
+}
+
+/// Counts finished steps of a long operation, so that a deadline can mean "this long without progress".
+public final class QueryProgress: Sendable {
+    private let ticks = Atomic<UInt64>(0)
+
+    /// Creates a counter at zero.
+    public init() {}
+
+    /// Records one finished step.
+    public func tick() { ticks.add(1, ordering: .relaxed) }
+
+    /// Steps finished so far.
+    public var count: UInt64 { ticks.load(ordering: .relaxed) }
 }
