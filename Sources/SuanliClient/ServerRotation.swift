@@ -35,9 +35,20 @@ public final class ServerRotation: Sendable {
 struct TransportFailure: Error {
     var error: SuanliError
     var notConnected: Bool
+    /// Writing the request failed because the server had already closed a pooled connection
+    /// (EPIPE or ECONNRESET from a write): the request never reached it whole, so sending it
+    /// once more, on a fresh connection, is safe even for a `POST`.
+    var staleConnection = false
 }
 
 extension SuanliClient {
+    /// Whether `error` is a write into a connection the server had closed (see ``TransportFailure/staleConnection``).
+    static func isWriteOnClosedConnection(_ error: any Error) -> Bool {
+        guard let io = error as? IOError, [EPIPE, ECONNRESET].contains(io.errnoCode) else { return false }
+        let text = String(describing: io)
+        return text.contains("write")  // write(descriptor:…) or writev(descriptor:iovecs:)
+    }
+
     /// Whether `error` (from the transport) proves no connection was made.
     static func isConnectionFailure(_ error: any Error) -> Bool {
         if let io = error as? IOError {

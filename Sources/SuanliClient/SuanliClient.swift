@@ -223,11 +223,14 @@ public struct SuanliClient: Sendable {
     /// transport failures (status 0, code `transport`).
     public func raw(_ method: HTTPMethod, _ path: String, body: Data?) async throws -> (Int, Data) {
         var tries = 1
+        var resentOnStaleConnections = 0
         while true {
             let index = rotation.index
             let server = rotation.servers[index]
             do {
                 return try await raw(method, path, body: body, server: server)
+            } catch let failure as TransportFailure where failure.staleConnection && resentOnStaleConnections < 3 {
+                resentOnStaleConnections += 1  // again to the same server: the pool drops the dead connection
             } catch let failure as TransportFailure {
                 guard tries < rotation.servers.count, method != .POST || failure.notConnected else { throw failure.error }
                 rotation.failed(index)
@@ -262,7 +265,7 @@ public struct SuanliClient: Sendable {
                 error: SuanliError(
                     .transport,
                     "cannot reach the Suanli server at \(server): \(Self.describeTransport(error)); start one with 'suanli up' or 'suanli serve', or point --server / SUANLI_SERVER at it"
-                ), notConnected: Self.isConnectionFailure(error))
+                ), notConnected: Self.isConnectionFailure(error), staleConnection: Self.isWriteOnClosedConnection(error))
         }
         guard (200..<300).contains(status) else {
             if let envelope = try? SuanliJSON.decoder().decode(APIErrorBody.self, from: data) {

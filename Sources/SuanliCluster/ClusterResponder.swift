@@ -108,6 +108,12 @@ public final class ClusterResponder: HTTPResponder, Sendable {
             let failure = SuanliError(.badRequest, "the request target must be a path (/v1/…), not '\(request.uri.string.prefix(100))'")
             return (try? failure.response(from: request, context: context)) ?? Response(status: .badRequest)
         }
+        // The API serves no TRACE or CONNECT (and the HTTP client refuses a TRACE with a body): answered here
+        // as the leader would, not turned into a 502.
+        if request.method == .trace || request.method == .connect {
+            let failure = SuanliError(.methodNotAllowed, "\(request.method.rawValue) is not allowed on \(request.uri.path.prefix(100))")
+            return (try? failure.response(from: request, context: context)) ?? Response(status: .methodNotAllowed)
+        }
         var outgoing = HTTPClientRequest(url: leader + request.uri.string)
         outgoing.method = NIOHTTP1.HTTPMethod(rawValue: request.method.rawValue)
         var length: Int64?

@@ -53,7 +53,7 @@ public struct HandleModule: PlatformModule {
     public func addRoutes(to router: Router<SuanliRequestContext>, api: RouterGroup<SuanliRequestContext>) {
         let module = self
         api.get(Self.route) { request, context -> Response in
-            let (record, status) = await module.resolve(request, principal: context.principal)
+            let (record, status) = await module.resolve(request, principal: context.principal, peer: context.remoteAddress?.ipAddress)
             return module.response(record, status: status)
         }
         api.on(Self.route, method: .options) { _, _ -> Response in
@@ -67,9 +67,9 @@ public struct HandleModule: PlatformModule {
 
     /// The answer to one request, and its HTTP status when it is not the response code's
     /// (a federation peer that failed: its 5xx status with response code 2).
-    func resolve(_ request: Request, principal: Principal) async -> (HandleRecord, HTTPResponse.Status?) {
+    func resolve(_ request: Request, principal: Principal, peer: String? = nil) async -> (HandleRecord, HTTPResponse.Status?) {
         let record: HandleRecord
-        do throws(PeerFailure) { record = try await answer(request, principal: principal) } catch {
+        do throws(PeerFailure) { record = try await answer(request, principal: principal, peer: peer) } catch {
             return (error.record, error.status)
         }
         return (record, nil)
@@ -82,7 +82,7 @@ public struct HandleModule: PlatformModule {
     }
 
     /// The answer, unless a federation peer failed.
-    func answer(_ request: Request, principal: Principal) async throws(PeerFailure) -> HandleRecord {
+    func answer(_ request: Request, principal: Principal, peer: String? = nil) async throws(PeerFailure) -> HandleRecord {
         let raw = request.uri.path.dropFirst(Self.path.literalPrefix.count)
         guard let text = raw.removingPercentEncoding else {
             return HandleRecord(responseCode: .invalidHandle, handle: String(raw), message: "the handle has a malformed %-escape")
@@ -100,7 +100,7 @@ public struct HandleModule: PlatformModule {
         do throws(HandleFilter.Invalid) { name = try HandleName(parsing: text) } catch {
             return HandleRecord(responseCode: .invalidHandle, handle: text, message: error.message)
         }
-        let base = baseURL(request)
+        let base = baseURL(request, peer: peer)
         let values: [HandleValue]
         do throws(SuanliError) {
             switch name {
@@ -160,11 +160,26 @@ public struct HandleModule: PlatformModule {
     }
 
     /// The base URL for `URL` values: the configured public URL, else the federation's URL, else
-    /// `http://` and the `Host` header.
-    func baseURL(_ request: Request) -> String {
+    /// `http://` and the host the client asked for: `X-Forwarded-Host` when the request came
+    /// through a trusted proxy (`serve --trusted-proxy`: a standby of this platform, a load
+    /// balancer), else the `Host` header.
+    func baseURL(_ request: Request, peer: String? = nil) -> String {
         if let publicURL { return publicURL }
         if let url = federation?.url { return url }
+        if let peer, platform.configuration.trustedProxies.contains(peer),
+            let forwarded = request.headers[Self.forwardedHost], Self.isHost(forwarded)
+        {
+            return "http://" + forwarded
+        }
         return "http://" + (request.head.authority ?? "localhost")
+    }
+
+    static let forwardedHost = HTTPField.Name("X-Forwarded-Host")!
+
+    /// Whether `text` can only be a host with an optional port (no path, user or spaces).
+    static func isHost(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.count <= 255
+            && text.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || ".-:[]".unicodeScalars.contains($0)) }
     }
 
     /// `record` as a response with its HTTP status (`status`, else the response code's) and the CORS header.

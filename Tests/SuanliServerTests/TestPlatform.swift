@@ -65,6 +65,8 @@ struct TestPlatform {
         configuration.idleTimeout = idleTimeout
         // Tests call discovery in tight loops: no limits unless a test configures them (RateLimitTests).
         configuration.rateLimits = [:]
+        // Through a standby's forwarder, the leader trusts it as an operator would (`--trusted-proxy`).
+        if ClusterStandbyFront.enabled { configuration.trustedProxies.insert("127.0.0.1") }
         configure(&configuration)
         let platform = try await Platform.open(
             configuration: configuration,
