@@ -51,6 +51,9 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Seconds after which idle, partial and slow connections are closed (long polls in progress are kept).")
     var idleTimeout: Double = 30
 
+    @Option(help: "Days after which a consumer's past usage counts half when equal-priority tasks are ordered by fair share.")
+    var fairShareHalfLifeDays: Double = 7
+
     @Option(name: .customLong("platform-fee-bp"), help: "The platform's fee in basis points of each charge (0-10000), taken from providers' payouts.")
     var platformFeeBP = 0
 
@@ -86,6 +89,9 @@ struct ServeOptions: ParsableArguments {
         guard idleTimeout >= 0.1, idleTimeout <= 86_400 else {
             throw ValidationError("--idle-timeout must be between 0.1 and 86400 seconds")
         }
+        guard fairShareHalfLifeDays.isFinite, fairShareHalfLifeDays >= 0.001, fairShareHalfLifeDays <= 3650 else {
+            throw ValidationError("--fair-share-half-life-days must be between 0.001 and 3650")
+        }
         guard (0...PlatformFee.maxBasisPoints).contains(platformFeeBP) else {
             throw ValidationError("--platform-fee-bp must be between 0 and 10000 (basis points: 250 is 2.5 %)")
         }
@@ -118,6 +124,7 @@ struct ServeOptions: ParsableArguments {
         configuration.auditRetentionDays = auditRetentionDays
         configuration.trustedProxies = Set(trustedProxy)
         configuration.platformFee = PlatformFee(basisPoints: platformFeeBP)
+        configuration.fairShareHalfLife = fairShareHalfLifeDays * 86_400
         for value in rateLimit {
             if let (limitClass, limit) = try? RateLimit.parse(value) { configuration.rateLimits[limitClass] = limit }
         }

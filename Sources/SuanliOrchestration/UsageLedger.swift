@@ -1,5 +1,6 @@
 import Foundation
 import SuanliCore
+import SuanliScheduler
 
 /// Every metered part, append-only, indexed by consumer and by provider, so that a usage query
 /// reads only the records of the consumer or provider asked about.
@@ -8,6 +9,8 @@ public struct UsageLedger: Sendable {
     public private(set) var records: [UsageRecord] = []
     private var byConsumer: [String: [Int]] = [:]
     private var byProvider: [String: [Int]] = [:]
+    /// Each consumer's decayed past usage (metered fen), for fair-share ordering of the queue.
+    public var fairShare = FairShare()
 
     /// An empty ledger.
     public init() {}
@@ -17,6 +20,7 @@ public struct UsageLedger: Sendable {
         byConsumer[record.consumer, default: []].append(records.count)
         byProvider[record.provider, default: []].append(records.count)
         records.append(record)
+        fairShare.record(consumer: record.consumer, amount: Double(record.amountFen), at: record.end.timeIntervalSince1970)
     }
 
     /// Records of one consumer and/or provider (`nil`: any) that overlap `[from, to)`, in metering order.

@@ -56,7 +56,9 @@ extension SchedulerEngine {
             }
         }
         var head: Int32? = nil
-        if let first = queue.first, ranks(tasks[Int(first)], before: compiled.priority, seq: nextSeq) { head = first }
+        if let first = queue.first, ranks(tasks[Int(first)], before: compiled.priority, share: shareFactor(spec.consumer), seq: nextSeq) {
+            head = first
+        }
         var outcome = attempt(compiled, behind: head, now: now)
         if head != nil && !configuration.backfill, case .placeable = outcome { outcome = .blocked }
         guard case .placeable(let plan, _) = outcome else {

@@ -12,7 +12,9 @@ extension SchedulerEngine {
     public mutating func submit(_ id: String, spec: TaskSpec, now: Double) throws(SuanliError) -> SubmitOutcome {
         let compiled = try admit(id, spec: spec, now: now)
         var head: Int32? = nil
-        if let first = queue.first, ranks(tasks[Int(first)], before: compiled.priority, seq: nextSeq) { head = first }
+        if let first = queue.first, ranks(tasks[Int(first)], before: compiled.priority, share: shareFactor(spec.consumer), seq: nextSeq) {
+            head = first
+        }
         var outcome = attempt(compiled, behind: head, now: now)
         // Strict order (no backfill): nothing starts while a task ahead of it waits.
         if head != nil && !configuration.backfill, case .placeable = outcome { outcome = .blocked }
@@ -255,22 +257,29 @@ extension SchedulerEngine {
 
     // MARK: Queue order
 
-    /// Whether `a` waits ahead of a task of `priority` submitted as `seq`: higher priority, then earlier submission.
+    /// The fair-share factor of `consumer` (1 unless ``setFairShare(_:)`` gave it another).
     @inline(__always)
-    func ranks(_ a: TaskRecord, before priority: Int, seq: UInt64) -> Bool {
-        a.compiled.priority != priority ? a.compiled.priority > priority : a.seq < seq
+    func shareFactor(_ consumer: String?) -> Double {
+        guard !fairShareFactors.isEmpty, let consumer else { return 1 }
+        return fairShareFactors[consumer] ?? 1
     }
 
-    /// Index at which a task of `priority` and `seq` belongs in the queue.
-    func queueInsertionIndex(priority: Int, seq: UInt64) -> Int {
+    /// Whether `a` waits ahead of a task of `priority`, fair-share factor `share` and sequence
+    /// `seq`: higher priority, then the higher factor (less past use for its share), then earlier submission.
+    @inline(__always)
+    func ranks(_ a: TaskRecord, before priority: Int, share: Double, seq: UInt64) -> Bool {
+        if a.compiled.priority != priority { return a.compiled.priority > priority }
+        let own = shareFactor(a.spec.consumer)
+        return own != share ? own > share : a.seq < seq
+    }
+
+    /// Index at which a task of `priority`, fair-share factor `share` and `seq` belongs in the queue.
+    func queueInsertionIndex(priority: Int, share: Double, seq: UInt64) -> Int {
         var lo = 0
         var hi = queue.count
         while lo < hi {
             let mid = (lo + hi) >> 1
-            let q = Int(queue[mid])
-            let p = tasks[q].compiled.priority
-            let before = p != priority ? p > priority : tasks[q].seq < seq
-            if before { lo = mid + 1 } else { hi = mid }
+            if ranks(tasks[Int(queue[mid])], before: priority, share: share, seq: seq) { lo = mid + 1 } else { hi = mid }
         }
         return lo
     }
@@ -279,8 +288,8 @@ extension SchedulerEngine {
     /// an attempt under the current state, so a drain need not try it before something changes.
     mutating func insertIntoQueue(_ t: Int32, tried: Bool = false) -> Int {
         tasks[Int(t)].queued = true
-        let priority = tasks[Int(t)].compiled.priority
-        let i = queueInsertionIndex(priority: priority, seq: tasks[Int(t)].seq)
+        let task = tasks[Int(t)]
+        let i = queueInsertionIndex(priority: task.compiled.priority, share: shareFactor(task.spec.consumer), seq: task.seq)
         queue.insert(t, at: i)
         if i == 0 { headShadow = nil }
         if !tried { queueDirty = true }
@@ -289,7 +298,8 @@ extension SchedulerEngine {
     }
 
     mutating func removeFromQueue(_ t: Int32) {
-        var i = queueInsertionIndex(priority: tasks[Int(t)].compiled.priority, seq: tasks[Int(t)].seq)
+        let task = tasks[Int(t)]
+        var i = queueInsertionIndex(priority: task.compiled.priority, share: shareFactor(task.spec.consumer), seq: task.seq)
         if !(i < queue.count && queue[i] == t) {
             guard let found = queue.firstIndex(of: t) else { return }
             i = found

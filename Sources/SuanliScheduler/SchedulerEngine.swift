@@ -155,8 +155,11 @@ public struct SchedulerEngine: Sendable {
     var taskByID: [String: Int32] = [:]
     var freeTaskSlots: [Int32] = []
     var nextSeq: UInt64 = 1
-    /// Queued task slots ordered by priority (descending) then submission sequence.
+    /// Queued task slots ordered by priority (descending), then the consumer's fair-share
+    /// factor (descending), then submission sequence.
     var queue: [Int32] = []
+    /// Each consumer's fair-share factor (``setFairShare(_:)``); a consumer not listed has 1.
+    var fairShareFactors: [String: Double] = [:]
     /// The blocked head's estimated start and protected capacity, while valid.
     var headShadow: HeadShadow?
     /// Last ``HeadShadow/generation`` handed out.
@@ -545,7 +548,7 @@ public struct SchedulerEngine: Sendable {
     func queuePosition(of t: Int32) -> Int? {
         guard tasks[Int(t)].alive else { return nil }
         let task = tasks[Int(t)]
-        let i = queueInsertionIndex(priority: task.compiled.priority, seq: task.seq)
+        let i = queueInsertionIndex(priority: task.compiled.priority, share: shareFactor(task.spec.consumer), seq: task.seq)
         return i < queue.count && queue[i] == t ? i + 1 : queue.firstIndex(of: t).map { $0 + 1 }
     }
 }

@@ -96,6 +96,11 @@ extension PlatformState {
 
     // MARK: Restart recovery
 
+    /// Factors rounded to 1/1024, so that slow decay alone does not re-sort the queue every few seconds.
+    static func quantised(_ factors: [String: Double]) -> [String: Double] {
+        factors.mapValues { ($0 * 1024).rounded() / 1024 }
+    }
+
     /// Rebuilds tasks, their engine placements and queue, and the usage ledger from storage
     /// (tasks in `seq` order); the engine's drain is left in ``startupDrain`` for the first sweep.
     mutating func restoreTasks(_ stored: [StoredTask], now: Date) throws(SuanliError) {
@@ -134,6 +139,7 @@ extension PlatformState {
             }
         }
         for id in book.order { for record in book[id]!.runtime.usage { ledger.append(record) } }
+        engine.setFairShare(Self.quantised(ledger.fairShare.factors(now: t)))
         // Repairs (a task stored as lost) are written with the first sweep's commit.
         startupRepairs = rest
         wake = []

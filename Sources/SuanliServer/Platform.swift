@@ -106,6 +106,7 @@ public final class Platform: Sendable {
     ) async throws -> PlatformState {
         let meta = try await store.loadMeta()
         var state = PlatformState(registry: try await loadRegistry(store: store, configuration: configuration))
+        state.ledger.fairShare.halfLife = configuration.fairShareHalfLife
         state.nextProvider = UInt32(meta["next_child"] ?? "1") ?? 1
         state.nextConsumer = UInt64(meta["next_consumer"] ?? "1") ?? 1
         state.nextTask = UInt64(meta["next_task"] ?? "1") ?? 1

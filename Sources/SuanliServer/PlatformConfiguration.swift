@@ -35,6 +35,9 @@ public struct PlatformConfiguration: Sendable {
     /// Request rates allowed per client and class (`serve --rate-limit`); by default only
     /// discovery is limited (``RateLimit/defaults``).
     public var rateLimits: [RateLimitClass: RateLimit] = RateLimit.defaults
+    /// Seconds after which a consumer's past usage counts half in its fair-share factor
+    /// (`serve --fair-share-half-life`; default 7 days; see ``FairShare``).
+    public var fairShareHalfLife: Double = 7 * 86_400
     /// The platform's share of each charge, taken from providers' payouts (`serve --platform-fee-bp`; default none).
     public var platformFee = PlatformFee(basisPoints: 0)
 

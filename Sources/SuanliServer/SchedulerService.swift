@@ -16,6 +16,8 @@ struct SchedulerService: Service {
     let platform: Platform
     /// Placement attempts per slice.
     static let sliceAttempts = 64
+    /// How often the queue's fair-share order is brought up to date with metered usage.
+    static let fairShareInterval = Duration.seconds(5)
 
     func run() async throws {
         let tick = max(0.05, min(1, platform.configuration.heartbeatInterval / 4))
@@ -23,8 +25,13 @@ struct SchedulerService: Service {
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
+                    var lastFairShare = ContinuousClock.now
                     while !Task.isCancelled {
                         try? await Task.sleep(for: .seconds(tick))
+                        if ContinuousClock.now - lastFairShare >= Self.fairShareInterval {
+                            lastFairShare = .now
+                            platform.refreshFairShare()
+                        }
                         platform.wakeScheduler()
                     }
                 }
@@ -43,6 +50,15 @@ struct SchedulerService: Service {
 }
 
 extension Platform {
+    /// Recomputes every consumer's fair-share factor from its decayed metered usage and
+    /// re-orders the queue when a factor changed (by at least 1/1024).
+    func refreshFairShare() {
+        let now = clock().timeIntervalSince1970
+        state.withLock { state in
+            state.engine.setFairShare(PlatformState.quantised(state.ledger.fairShare.factors(now: now)))
+        }
+    }
+
     /// Asks the scheduler service to look at the queue (capacity may have changed).
     func wakeScheduler() { schedulerWakeups.continuation.yield() }
 

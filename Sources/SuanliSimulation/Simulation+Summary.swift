@@ -35,6 +35,17 @@ extension Simulation.Report {
                     format: "  batch optimiser: drained placements cost %.1f instead of %.1f greedy (%.2f%% lower)",
                     drainOptimisedCost, drainGreedyCost, (1 - drainOptimisedCost / max(1e-9, drainGreedyCost)) * 100))
         }
+        lines.append(
+            "  spend: \(spendFen) fen in all; spot preemptions: \(preemptions) (the synthetic network has no spot resources)")
+        if !consumers.isEmpty {
+            lines.append("  by consumer (submitted, placed, mean wait, spend, fair-share factor at the end):")
+            for (name, c) in consumers.sorted(by: { $0.value.spendFen > $1.value.spendFen }) {
+                lines.append(
+                    String(
+                        format: "    %@ %6d %6d %8.0f s %14lld fen  %.3f", name.padding(toLength: 9, withPad: " ", startingAt: 0), c.submitted,
+                        c.placed, c.meanWaitS, c.spendFen, c.factor))
+            }
+        }
         lines.append("  constraint violations (checked independently): \(violations)")
         lines.append("  \(counters)")
         for sample in violationSamples { lines.append("    \(sample)") }

@@ -23,11 +23,16 @@ public struct Simulation: Sendable {
         public var load: Double
         /// Run the batch optimiser when draining (off: greedy only).
         public var batch: Bool
+        /// Order equal-priority tasks by their consumer's fair-share factor, updated every
+        /// simulated 15 minutes from metered spend (off: by submission only).
+        public var fairShare: Bool
+        /// Half-life of past spend in the fair-share factor, in simulated seconds.
+        public var fairShareHalfLife: Double
 
         /// Creates parameters; the defaults are `suanli sim`'s.
         public init(
             providers: Int = 36, resources: Int = 2000, tasks: Int = 20_000, seed: UInt64 = 1, load: Double = 0.9,
-            batch: Bool = true
+            batch: Bool = true, fairShare: Bool = true, fairShareHalfLife: Double = 86_400
         ) {
             self.providers = providers
             self.resources = resources
@@ -35,6 +40,8 @@ public struct Simulation: Sendable {
             self.seed = seed
             self.load = load
             self.batch = batch
+            self.fairShare = fairShare
+            self.fairShareHalfLife = fairShareHalfLife
         }
     }
 
@@ -86,6 +93,13 @@ public struct Simulation: Sendable {
         public var placedByClass: [String: Int]
         /// Engine work counters, described (diagnostics).
         public var counters = ""
+        /// Metered spend of all placed tasks, in fen (price in force × units × duration).
+        public var spendFen: Int64 = 0
+        /// Per consumer: tasks submitted, placed, mean wait, spend and final fair-share factor.
+        public var consumers: [String: ConsumerFigures] = [:]
+        /// Spot preemptions (the synthetic network has no spot resources: always 0 here; the
+        /// platform's preemption is tested with real agents in `SpotPreemptionTests`).
+        public var preemptions = 0
 
         enum CodingKeys: String, CodingKey {
             case providers, resources, tasks, seed, rejected, placed, expired, violations
@@ -108,7 +122,43 @@ public struct Simulation: Sendable {
             case drainOptimisedCost = "drain_optimised_cost"
             case placedByClass = "placed_by_class"
             case counters = "engine_work"
+            case spendFen = "spend_fen"
+            case consumers, preemptions
         }
+    }
+
+    /// One consumer's figures in a run.
+    public struct ConsumerFigures: Sendable, Hashable, Codable {
+        public var submitted = 0
+        public var placed = 0
+        public var meanWaitS = 0.0
+        public var spendFen: Int64 = 0
+        /// The fair-share factor at the end of the run (1: no recent spend).
+        public var factor = 1.0
+
+        enum CodingKeys: String, CodingKey {
+            case submitted, placed, factor
+            case meanWaitS = "mean_wait_s"
+            case spendFen = "spend_fen"
+        }
+    }
+
+    /// The synthetic consumers and how much of the stream each submits: one heavy user, two
+    /// medium, five light (weights 16, 4, 4, 1, 1, 1, 1, 1).
+    static let consumerWeights: [(name: String, weight: Int)] = [
+        ("heavy", 16), ("medium-1", 4), ("medium-2", 4), ("light-1", 1), ("light-2", 1), ("light-3", 1), ("light-4", 1), ("light-5", 1),
+    ]
+
+    /// The consumer of task `index` (a function of the seed and the index).
+    static func consumer(of index: Int, seed: UInt64) -> String {
+        var rng = SplitMix64(seed: seed ^ 0xFA1E_5EED ^ UInt64(index) &* 0x9E37_79B9_7F4A_7C15)
+        let total = consumerWeights.reduce(0) { $0 + $1.weight }
+        var pick = Int(rng.next() % UInt64(total))
+        for (name, weight) in consumerWeights {
+            if pick < weight { return name }
+            pick -= weight
+        }
+        return consumerWeights[0].name
     }
 
     public let parameters: Parameters
@@ -203,6 +253,8 @@ public struct Simulation: Sendable {
         var now = 0.0
         var running: [Int: Placement] = [:]
         var darkUntil: [Int: Double] = [:]
+        var fairShare = FairShare(halfLife: p.fairShareHalfLife)
+        var consumerWaits: [String: (sum: Double, count: Int)] = [:]
 
         func started(_ index: Int, _ placement: Placement, at time: Double) {
             let spec = specs[index]!
@@ -215,6 +267,10 @@ public struct Simulation: Sendable {
             report.placed += 1
             report.placedByClass[workload.taskClass(index).rawValue, default: 0] += 1
             waits.append(time - arrivalTime[index]!)
+            let consumer = spec.consumer ?? "?"
+            consumerWaits[consumer, default: (0, 0)].sum += time - arrivalTime[index]!
+            consumerWaits[consumer, default: (0, 0)].count += 1
+            report.consumers[consumer, default: ConsumerFigures()].placed += 1
             let duration = spec.durationS ?? 3600
             for part in placement.parts {
                 let uh = Double(part.units) * duration / 3600
@@ -228,6 +284,9 @@ public struct Simulation: Sendable {
                     cpu.unitHours += uh
                 }
                 renewableUnitHours += part.renewable * uh
+                let fen = Int64((Double(part.priceFenPerUnitHour) * uh).rounded())
+                report.spendFen += fen
+                report.consumers[consumer, default: ConsumerFigures()].spendFen += fen
                 if let rtt = part.rttMs {
                     rttSum += rtt * Double(part.units)
                     rttUnits += Double(part.units)
@@ -269,6 +328,8 @@ public struct Simulation: Sendable {
                 var spec = workload.spec(i)
                 // Latency-bound inference is worthless if it waits more than half an hour.
                 if workload.taskClass(i) == .inference { spec.deadline = Date(timeIntervalSince1970: now + 1800) }
+                spec.consumer = Self.consumer(of: i, seed: p.seed)
+                report.consumers[spec.consumer!, default: ConsumerFigures()].submitted += 1
                 specs[i] = spec
                 arrivalTime[i] = now
                 let outcome = clock.measure { try? engine.submit("task-\(i)", spec: spec, now: now) }
@@ -283,6 +344,9 @@ public struct Simulation: Sendable {
                 let i = event.index
                 guard let placement = running.removeValue(forKey: i) else { break }
                 truth.finish(placement)
+                let duration = specs[i]?.durationS ?? 3600
+                let fen = placement.parts.reduce(0.0) { $0 + Double($1.priceFenPerUnitHour) * Double($1.units) * duration / 3600 }
+                fairShare.record(consumer: specs[i]?.consumer ?? "?", amount: fen, at: now)
                 let reports = placement.parts.map { truth.report($0.resource) }.filter { darkUntil[truth.index[$0.id]!] == nil }
                 var drained = clock.measure { engine.report(reports, now: now) }
                 absorb(&drained, at: now)
@@ -311,6 +375,10 @@ public struct Simulation: Sendable {
                     }
                 }
                 truth.dark = Set(darkUntil.keys)
+                if p.fairShare {
+                    let factors = fairShare.factors(now: now).mapValues { ($0 * 1024).rounded() / 1024 }
+                    clock.measure { engine.setFairShare(factors) }
+                }
                 var drained = clock.measure { engine.report(reports, now: now) }
                 absorb(&drained, at: now)
                 if now < lastArrival || !running.isEmpty {
@@ -337,6 +405,14 @@ public struct Simulation: Sendable {
         report.meanCPUPrice = cpu.unitHours > 0 ? cpu.price / cpu.unitHours : 0
         report.meanRttMs = rttUnits > 0 ? rttSum / rttUnits : 0
         report.utilizationByHub = truth.utilizationByHub(horizon: now)
+        let finalFactors = fairShare.factors(now: now)
+        for (name, figures) in report.consumers {
+            var figures = figures
+            let waited = consumerWaits[name] ?? (0, 0)
+            figures.meanWaitS = waited.count > 0 ? waited.sum / Double(waited.count) : 0
+            figures.factor = finalFactors[name] ?? 1
+            report.consumers[name] = figures
+        }
         return report
     }
 }

@@ -95,8 +95,11 @@ struct ReliabilityTests {
             #expect(lost.placement?.parts.first?.resource == "\(p)/g")
             try await shaky.events(
                 [AttemptEvent(task: lost.id, attempt: 1, resource: "\(p)/g", phase: .running, at: t.clock.now)], sentAt: t.clock.now)
-            t.clock.advance(3 * 86_400 + 1)
+            // Q reports before P's lease runs out, so that the platform's own background sweep,
+            // whenever it runs, finds only P stale (not Q too, which would give Q a gap).
+            t.clock.advance(2 * 86_400)
             _ = try await steady.report([TelemetryReport(id: "\(q)/g", freeUnits: 8, healthy: true)])
+            t.clock.advance(86_400 + 1)
             try await t.platform.sweep()
             _ = try await shaky.report([TelemetryReport(id: "\(p)/g", freeUnits: 8, healthy: true)])
             // Lost (its part ended at the last heartbeat, 3 days ago: weight 2^(-3/7)) and a gap: (0 + 1) / (0.743 + 1 + 1).
@@ -118,9 +121,12 @@ struct ReliabilityTests {
             #expect(step.removed == 1 && step.remaining == 0)
             #expect(explanation.message.contains("reliability of at least 0.9") && explanation.message.contains("lower min_reliability to \(shakyScore)"))
             // Ten weeks later the loss hardly counts: the next pass hands the scheduler P's new score and the task runs there.
-            t.clock.advance(70 * 86_400)
-            _ = try await shaky.report([TelemetryReport(id: "\(p)/g", freeUnits: 7, healthy: true)])
-            _ = try await steady.report([TelemetryReport(id: "\(q)/g", freeUnits: 7, healthy: true)])
+            // (Two days at a time, both reporting, so that no background sweep finds either stale.)
+            for _ in 0..<35 {
+                t.clock.advance(2 * 86_400)
+                _ = try await shaky.report([TelemetryReport(id: "\(p)/g", freeUnits: 7, healthy: true)])
+                _ = try await steady.report([TelemetryReport(id: "\(q)/g", freeUnits: 7, healthy: true)])
+            }
             try await t.platform.sweep()
             while await t.platform.drainSlice(maxAttempts: 1000) {}
             #expect(try await alice.task(waiting.id).placement?.parts.first?.resource == "\(p)/g")

@@ -25,6 +25,31 @@ import Testing
         #expect(report.simulatedHours > 0)
     }
 
+    /// A seeded, overloaded run: with fair share the light users (1/32 of the stream each) wait
+    /// less than without it and less than the heavy user, spend adds up, and the factors
+    /// follow each consumer's share of the spend.
+    @Test func fairShareShortensTheLightUsersWaits() throws {
+        var parameters = Simulation.Parameters(providers: 12, resources: 300, tasks: 1500, seed: 7, load: 1.5)
+        let fair = Simulation(parameters).run()
+        parameters.fairShare = false
+        let plain = Simulation(parameters).run()
+        for report in [fair, plain] {
+            #expect(report.violations == 0, "\(report.violationSamples)")
+            #expect(report.consumers.values.reduce(0) { $0 + $1.submitted } == report.tasks)
+            #expect(report.consumers.values.reduce(Int64(0)) { $0 + $1.spendFen } == report.spendFen)
+            #expect(report.preemptions == 0)
+        }
+        func lightWait(_ report: Simulation.Report) -> Double {
+            let light = report.consumers.filter { $0.key.hasPrefix("light") }.values
+            let placed = light.reduce(0) { $0 + $1.placed }
+            return light.reduce(0.0) { $0 + $1.meanWaitS * Double($1.placed) } / Double(max(1, placed))
+        }
+        let heavy = try #require(fair.consumers["heavy"])
+        #expect(lightWait(fair) < lightWait(plain), "light users: \(lightWait(fair)) s with fair share, \(lightWait(plain)) s without")
+        #expect(lightWait(fair) < heavy.meanWaitS)
+        #expect(heavy.factor < fair.consumers["medium-1"]!.factor && fair.consumers["medium-1"]!.factor < fair.consumers["light-1"]!.factor)
+    }
+
     @Test func eventsPopInTimeThenKindThenIndexOrder() {
         let events = [
             Simulation.Event(time: 5, kind: .arrival, index: 2), Simulation.Event(time: 1, kind: .tick, index: 0),
