@@ -28,6 +28,7 @@ public struct StoreSchema: Sendable {
         schema.register(StoredQuote.self)
         schema.register(StoredConsumerLimits.self)
         schema.register(StoredFederatedTask.self)
+        schema.register(StoredUsageStatement.self)
         return schema
     }
 

@@ -4,6 +4,7 @@ import SuanliClient
 import SuanliCore
 import SuanliFederation
 import SuanliServer
+import SuanliStore
 import Synchronization
 import Testing
 
@@ -44,22 +45,31 @@ struct FederatedPlacementTests {
         TaskSpec(name: name, units: units, accept: [TaskSpec.Alternative(kind: .cpu, run: TaskSpec.Run(command: ["sh", "-c", script]))])
     }
 
+    /// A provider on `member` with one CPU resource `suffix` (`units`, `resourceSpec` extra
+    /// JSON fields) run by a real `suanli agent`; the caller stops the agent.
+    static func coreAgent(on member: FederationMember, suffix: String, units: Int, extra resourceSpec: String = "") async throws
+        -> (agent: AgentProcess, resource: String)
+    {
+        let provider = try await member.operatorClient.registerProvider(
+            ProviderRegistration(name: "east cores", contact: "n", location: "city.shanghai", renewable: 0.5, pue: 1.2))
+        let work = TestPlatform.temporaryDirectory()
+        let resources = work + "/resources.json"
+        try Data(
+            #"[{"suffix":"\#(suffix)","spec":{"kind":"cpu","arch":"x86_64","model":"test core","units":\#(units),"memory_gib":1\#(resourceSpec)}}]"#.utf8
+        ).write(to: URL(fileURLWithPath: resources))
+        let agent = try AgentProcess(
+            server: member.url, token: provider.token!, location: "city.shanghai", work: work + "/work", heartbeat: 0.5,
+            extra: ["--resource-file", resources, "--no-detect"])
+        return (agent, "\(provider.prefix)/\(suffix)")
+    }
+
     @Test func aTaskSubmittedAtTheRootRunsOnAChildsAgentAndItsLogsComeBack() async throws {
         try await Self.member(prefix: "86.1") { root, _ in
             let child = try await root.addChild("east")
             try await Self.member(prefix: child.prefix, parent: root.url, token: child.token) { east, _ in
                 try await east.waitJoined()
-                let provider = try await east.operatorClient.registerProvider(
-                    ProviderRegistration(name: "east cores", contact: "n", location: "city.shanghai", renewable: 0.5, pue: 1.2))
-                let work = TestPlatform.temporaryDirectory()
-                let resources = work + "/resources.json"
-                try Data(#"[{"suffix":"core","spec":{"kind":"cpu","arch":"x86_64","model":"test core","units":1,"memory_gib":1}}]"#.utf8)
-                    .write(to: URL(fileURLWithPath: resources))
-                let agent = try AgentProcess(
-                    server: east.url, token: provider.token!, location: "city.shanghai", work: work + "/work", heartbeat: 0.5,
-                    extra: ["--resource-file", resources, "--no-detect"])
+                let (agent, resource) = try await Self.coreAgent(on: east, suffix: "core", units: 1)
                 defer { agent.stop() }
-                let resource = "\(provider.prefix)/core"
                 // The root sees the child's resource (aggregation), available.
                 #expect(
                     try await eventually {
@@ -199,6 +209,88 @@ struct FederatedPlacementTests {
                     #expect(task.id == id && task.state == .scheduled, "\(task)")
                     #expect(task.placement?.parts.map(\.resource.description) == [resource])
                 }
+            }
+        }
+    }
+    /// Tasks homed at the root run on the child's agent; both sides' settlements agree to the
+    /// fen, and a stored statement that was changed, that names a task never placed there, or
+    /// that counts a part twice is disputed and not counted.
+    @Test func settlementsAgreeAcrossTwoPlatformsAndBadStatementsAreDisputed() async throws {
+        try await Self.member(prefix: "86.1") { root, rootPlacement in
+            let child = try await root.addChild("east")
+            try await Self.member(prefix: child.prefix, parent: root.url, token: child.token) { east, _ in
+                try await east.waitJoined()
+                // 1 fen per unit-millisecond, so that short tasks cost something.
+                let (agent, resource) = try await Self.coreAgent(on: east, suffix: "cores", units: 2, extra: #","price_fen_per_unit_hour":3600000"#)
+                defer { agent.stop() }
+                #expect(
+                    try await eventually {
+                        let (_, body) = try await rawRequest(root.url + "/v1/resources?scope=subtree&kind=cpu")
+                        return body.contains(resource) && body.contains("\"available\":true")
+                    })
+                let alice = root.test.client(try await root.operatorClient.registerConsumer(ConsumerRegistration(name: "alice")).token)
+                var ids: [String] = []
+                for i in 0..<3 {
+                    let submitted = try await alice.submit(Self.cpuTask("settled-\(i)", "sleep 2"))
+                    #expect(submitted.placement?.parts.first?.resource.description == resource, "\(submitted)")
+                    ids.append(submitted.id)
+                    // The owner's clock is a manual one: it moves while the task runs, so the part has a length.
+                    #expect(try await eventually(30) {
+                        let state = try await alice.task(submitted.id).state
+                        return state == .running || state.isFinal
+                    })
+                    east.test.clock.advance(Double(2 + i))
+                    #expect(try await eventually(30) { try await alice.task(submitted.id).state.isFinal })
+                }
+                let month = BillingMonth(containing: root.test.clock.now).description
+                func settlement(_ member: FederationMember, peer: String) async throws -> Settlement {
+                    let (status, body) = try await rawRequest(
+                        member.url + "/v1/federation/settlements?peer=\(peer)&month=\(month)", token: TestPlatform.operatorToken)
+                    #expect(status == 200, "\(body)")
+                    return try SuanliJSON.decoder().decode(Settlement.self, from: Data(body.utf8))
+                }
+                let home = try await settlement(root, peer: child.prefix)
+                let owner = try await settlement(east, peer: "86.1")
+                #expect(home.pending.isEmpty && home.disputed.isEmpty, "\(home)")
+                #expect(home.payable.count == 3 && home.payableFen > 0, "\(home)")
+                #expect(Set(home.payable.compactMap(\.homeTask)) == Set(ids))
+                // Both sides agree to the fen, part by part.
+                #expect(owner.receivableFen == home.payableFen)
+                #expect(owner.receivable.map { [$0.task, "\($0.attempt)", $0.resource, "\($0.amountFen)"] }
+                    == home.payable.map { [$0.task, "\($0.attempt)", $0.resource, "\($0.amountFen)"] })
+                #expect(home.receivableFen == 0 && owner.payableFen == 0)
+                #expect(home.netFen == -home.payableFen && owner.netFen == owner.receivableFen)
+                print("settlement: \(home.payable.count) parts, \(home.payableFen) fen owed by 86.1 to \(child.prefix), agreed by both")
+
+                // Disputes: a changed statement, one for a task never placed there, a part counted twice.
+                var stored = try await root.test.platform.loadRecords(StoredUsageStatement.self).sorted { $0.homeTask < $1.homeTask }
+                #expect(stored.count == 3)
+                let line = home.payable.first { $0.homeTask == stored[0].homeTask }!
+                stored[0].statement = stored[0].statement.replacingOccurrences(
+                    of: "\"amount_fen\":\(line.amountFen)", with: "\"amount_fen\":\(line.amountFen - 1)")
+                var unknown = stored[1]
+                unknown.homeTask = "86.1-f999-00000000"
+                var doubled = try SuanliJSON.decoder().decode(UsageStatement.self, from: Data(stored[2].statement.utf8))
+                doubled.records += doubled.records
+                let bytes = try SuanliJSON.encoder().encode(doubled)
+                stored[2].statement = String(decoding: bytes, as: UTF8.self)
+                stored[2].signature = east.module.identity.sign(bytes)  // the owner's own key: a statement it issued twice over
+                try await root.test.platform.commitRecords([.put(stored[0]), .put(unknown), .put(stored[2])])
+                let disputed = try await settlement(root, peer: child.prefix)
+                let kinds = Dictionary(grouping: disputed.disputed, by: \.kind).mapValues { $0.map(\.homeTask) }
+                #expect(kinds["tampered"] == [stored[0].homeTask], "\(disputed.disputed)")
+                #expect(kinds["unknown"] == ["86.1-f999-00000000"], "\(disputed.disputed)")
+                #expect(kinds["duplicated"]?.allSatisfy { $0 == stored[2].homeTask } == true, "\(disputed.disputed)")
+                #expect(disputed.payableFen == home.payableFen - line.amountFen, "the changed statement is not counted; the doubled part once")
+                _ = rootPlacement
+                // Only the operator and auditors; a bad peer or month is a clear 400.
+                let (forbidden, _) = try await rawRequest(root.url + "/v1/federation/settlements?peer=\(child.prefix)", token: alice.token)
+                #expect(forbidden == 403)
+                let (badPeer, badPeerBody) = try await rawRequest(root.url + "/v1/federation/settlements?peer=x", token: TestPlatform.operatorToken)
+                #expect(badPeer == 400 && badPeerBody.contains("peer"), "\(badPeerBody)")
+                let (badMonth, badMonthBody) = try await rawRequest(
+                    root.url + "/v1/federation/settlements?peer=\(child.prefix)&month=2027-13", token: TestPlatform.operatorToken)
+                #expect(badMonth == 400 && badMonthBody.contains("month"), "\(badMonthBody)")
             }
         }
     }

@@ -237,6 +237,12 @@ enum PermissionMatrix {
         row(.GET, "/v1/federation/claims/{id}/explain", "401 401 401 401 401 401 401 401 401", "a signed peer call, not a token (federation.md)") { _, _ in
             ("/v1/federation/claims/t1/explain", nil)
         },
+        row(.GET, "/v1/federation/claims/{id}/usage", "401 401 401 401 401 401 401 401 401", "a signed peer call, not a token (federation.md)") { _, _ in
+            ("/v1/federation/claims/t1/usage", nil)
+        },
+        row(.GET, "/v1/federation/settlements", "401 200 403 403 403 403 200 401 401", "operator and auditors") { _, _ in
+            ("/v1/federation/settlements?peer=86.1.2", nil)
+        },
     ]
 
     /// The table as docs/api.md prints it.

@@ -31,7 +31,7 @@ struct SchemathesisTests {
     /// on their own, where its "authentication failed" warning is the expected outcome.
     static let peerOperations: Set<String> = [
         "federationJoin", "federationSync", "federationAggregate", "federationClaim", "federationClaimedTask", "federationCancelClaim",
-        "federationClaimExplanation", "federationClaimedTaskLogs",
+        "federationClaimExplanation", "federationClaimedTaskLogs", "federationClaimedTaskUsage",
     ]
     /// Operations every role may call (each sees its own share).
     static let sharedOperations: Set<String> = ["usage", "whoAmI"]

@@ -110,6 +110,7 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
+        addSettlementRoutes(api: api)
     }
 
     // MARK: Owner side

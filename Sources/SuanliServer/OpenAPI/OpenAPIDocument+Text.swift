@@ -6028,6 +6028,167 @@ extension OpenAPIDocument {
           }
         }
       }
+    },
+    "/v1/federation/claims/{id}/usage": {
+      "parameters": [
+        {
+          "name": "Suanli-Peer",
+          "in": "header",
+          "required": false,
+          "description": "The calling platform's prefix.",
+          "schema": {
+            "$ref": "#/components/schemas/Prefix"
+          }
+        },
+        {
+          "name": "Suanli-Timestamp",
+          "in": "header",
+          "required": false,
+          "description": "Unix time in whole seconds when the request was signed.",
+          "schema": {
+            "type": "string",
+            "pattern": "^[0-9]{1,12}$"
+          }
+        },
+        {
+          "name": "Suanli-Nonce",
+          "in": "header",
+          "required": false,
+          "description": "A value used once: 16–64 characters of A–Z, a–z, 0–9, - and _.",
+          "schema": {
+            "type": "string",
+            "pattern": "^[A-Za-z0-9_-]{16,64}$"
+          }
+        },
+        {
+          "name": "Suanli-Signature",
+          "in": "header",
+          "required": false,
+          "description": "Ed25519 signature (standard base64) of the canonical bytes (docs/federation.md).",
+          "schema": {
+            "type": "string"
+          }
+        },
+        {
+          "name": "id",
+          "in": "path",
+          "required": true,
+          "description": "The task's id at the owning platform (as the claim answered it).",
+          "schema": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 200
+          }
+        }
+      ],
+      "get": {
+        "tags": [
+          "Federation"
+        ],
+        "summary": "A claimed task's usage, signed (signed peer call)",
+        "operationId": "federationClaimedTaskUsage",
+        "description": "Only the platform that claimed it; others get 404. Every metered part of the task as this platform (its owner) metered it under the claiming platform as its customer, in a statement signed with this platform's Ed25519 key. The home stores it for settlement (GET /v1/federation/settlements).",
+        "security": [
+          {}
+        ],
+        "responses": {
+          "200": {
+            "description": "The statement, exactly as signed, and its signature.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SignedUsageStatement"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/PeerRefused"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/v1/federation/settlements": {
+      "get": {
+        "tags": [
+          "Federation"
+        ],
+        "summary": "What this platform and a peer owe each other for a month",
+        "operationId": "federationSettlement",
+        "description": "Operator and auditors. Receivable: usage this platform metered for the peer's tasks (claims it took). Payable: usage the peer metered for tasks this platform placed there, from the peer's signed statements (fetched and stored first, for tasks that have ended). Both sides' figures agree to the fen. A stored statement whose signature fails (tampered), that names a task never placed there (unknown) or that counts a part twice (duplicated) is listed under disputed and not counted. Parts belong to the month their end falls in (UTC), as on bills.",
+        "parameters": [
+          {
+            "name": "peer",
+            "in": "query",
+            "required": true,
+            "description": "The other platform's prefix.",
+            "schema": {
+              "$ref": "#/components/schemas/Prefix"
+            },
+            "example": "86.1.2"
+          },
+          {
+            "name": "month",
+            "in": "query",
+            "required": false,
+            "description": "`YYYY-MM` (UTC); the current month if absent or empty.",
+            "schema": {
+              "anyOf": [
+                {
+                  "type": "string",
+                  "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$"
+                },
+                {
+                  "type": "string",
+                  "const": ""
+                }
+              ]
+            },
+            "example": "2026-11"
+          }
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Both directions, their lines, disputes and tasks still pending.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Settlement"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
     }
   },
   "components": {
@@ -9995,6 +10156,192 @@ extension OpenAPIDocument {
             "minimum": 0
           }
         }
+      },
+      "SignedUsageStatement": {
+        "type": "object",
+        "description": "A usage statement as its issuer encoded it, and the issuer's signature of those bytes.",
+        "properties": {
+          "statement": {
+            "type": "string",
+            "description": "The statement (a UsageStatement) as JSON, exactly as signed."
+          },
+          "signature": {
+            "type": "string",
+            "description": "Ed25519 signature (standard base64) of the statement's UTF-8 bytes by the issuer's key."
+          }
+        },
+        "required": [
+          "statement",
+          "signature"
+        ],
+        "additionalProperties": false
+      },
+      "UsageStatement": {
+        "type": "object",
+        "description": "What one platform metered for another's task.",
+        "properties": {
+          "issuer": {
+            "type": "string",
+            "description": "The platform that metered it (the owner)."
+          },
+          "customer": {
+            "type": "string",
+            "description": "The platform it metered for (the home)."
+          },
+          "task": {
+            "type": "string",
+            "description": "The task's id at the issuer."
+          },
+          "final": {
+            "type": "boolean",
+            "description": "Whether the task had ended (only a final statement settles)."
+          },
+          "records": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/UsageRecord"
+            }
+          },
+          "issued_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          }
+        },
+        "required": [
+          "issuer",
+          "customer",
+          "task",
+          "final",
+          "records",
+          "issued_at"
+        ],
+        "additionalProperties": false
+      },
+      "SettlementLine": {
+        "type": "object",
+        "description": "One metered part, named by the task's id at the platform that ran it.",
+        "properties": {
+          "task": {
+            "type": "string"
+          },
+          "home_task": {
+            "type": "string",
+            "description": "The task's id at its home (payable lines)."
+          },
+          "attempt": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "resource": {
+            "type": "string"
+          },
+          "end": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "amount_fen": {
+            "type": "integer",
+            "format": "int64",
+            "minimum": 0
+          }
+        },
+        "required": [
+          "task",
+          "attempt",
+          "resource",
+          "end",
+          "amount_fen"
+        ],
+        "additionalProperties": false
+      },
+      "SettlementDispute": {
+        "type": "object",
+        "description": "A stored statement that does not count, and why.",
+        "properties": {
+          "home_task": {
+            "type": "string"
+          },
+          "kind": {
+            "type": "string",
+            "enum": [
+              "tampered",
+              "unknown",
+              "duplicated"
+            ]
+          },
+          "message": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "home_task",
+          "kind",
+          "message"
+        ],
+        "additionalProperties": false
+      },
+      "Settlement": {
+        "type": "object",
+        "description": "What two platforms owe each other for a month.",
+        "properties": {
+          "peer": {
+            "type": "string"
+          },
+          "month": {
+            "type": "string",
+            "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$"
+          },
+          "receivable_fen": {
+            "type": "integer",
+            "format": "int64",
+            "description": "What the peer owes this platform."
+          },
+          "payable_fen": {
+            "type": "integer",
+            "format": "int64",
+            "description": "What this platform owes the peer."
+          },
+          "net_fen": {
+            "type": "integer",
+            "format": "int64",
+            "description": "receivable − payable."
+          },
+          "receivable": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/SettlementLine"
+            }
+          },
+          "payable": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/SettlementLine"
+            }
+          },
+          "disputed": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/SettlementDispute"
+            }
+          },
+          "pending": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            },
+            "description": "Tasks placed at the peer without a final statement yet."
+          }
+        },
+        "required": [
+          "peer",
+          "month",
+          "receivable_fen",
+          "payable_fen",
+          "net_fen",
+          "receivable",
+          "payable",
+          "disputed",
+          "pending"
+        ],
+        "additionalProperties": false
       }
     }
   }
