@@ -52,7 +52,7 @@ struct FederationOptions: ParsableArguments {
 struct FederationCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "federation", abstract: "Show the federation around a platform, or delegate a child prefix (operator).",
-        subcommands: [Status.self, Children.self, AddChild.self], defaultSubcommand: Status.self)
+        subcommands: [Status.self, Children.self, AddChild.self, Settlements.self], defaultSubcommand: Status.self)
 
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "This platform's prefix, key, parent and children.")
@@ -104,6 +104,39 @@ struct FederationCommand: AsyncParsableCommand {
                 print("delegated \(child.prefix) to \(child.name) (\(child.url))")
                 print("join token (shown once): \(child.joinToken ?? "")")
                 print("start it with: suanli serve --prefix \(child.prefix) --parent \(client.server) --join-token \(child.joinToken ?? "") --public-url \(child.url)")
+            }
+        }
+    }
+
+    struct Settlements: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "What this platform and another owe each other for a month (operator, auditors).",
+            discussion: "Receivable: what this platform metered for the peer's tasks. Payable: what the peer metered, and signed, for this platform's tasks. Both platforms' figures agree to the fen; tampered, unknown and duplicated statements are listed as disputed.")
+        @OptionGroup var client: ClientOptions
+        @Option(help: "The other platform's prefix, e.g. 86.1.2.") var peer: String
+        @Option(help: "YYYY-MM (UTC); default: this month.") var month: String?
+
+        func validate() throws {
+            do { _ = try Prefix(parsing: peer) } catch {
+                throw ValidationError("--peer '\(peer)' is not a prefix: \(error.message)")
+            }
+            if let month, BillingMonth(parsing: month) == nil { throw ValidationError("--month '\(month)' is not YYYY-MM, e.g. 2026-11") }
+        }
+
+        func run() async throws {
+            try await runClient {
+                let settlement = try await client.client.federationSettlement(peer: peer, month: month.flatMap { BillingMonth(parsing: $0) })
+                if client.json { return try printJSON(settlement) }
+                print("settlement with \(settlement.peer) for \(settlement.month)")
+                var table = Table("", "PARTS", "FEN", rightAligned: [1, 2])
+                table.add("receivable (they owe us)", String(settlement.receivable.count), String(settlement.receivableFen))
+                table.add("payable (we owe them)", String(settlement.payable.count), String(settlement.payableFen))
+                table.add("net", "", String(settlement.netFen))
+                print(table.render())
+                for dispute in settlement.disputed { print("disputed \(dispute.kind): \(dispute.homeTask): \(dispute.message)") }
+                if !settlement.pending.isEmpty {
+                    print("\(settlement.pending.count) task(s) placed there have no final statement yet: \(settlement.pending.prefix(5).joined(separator: ", "))")
+                }
             }
         }
     }

@@ -34,6 +34,8 @@ struct Sim: AsyncParsableCommand {
     @Flag(help: "Greedy placement only (no batch optimiser when draining the queue).") var noBatch = false
     @Flag(help: "Order equal-priority tasks by submission only, not by their consumer's fair-share factor (to compare).")
     var noFairShare = false
+    @Flag(help: "No spot resources and no preemptible tasks (to compare).")
+    var noSpot = false
     @Flag(help: "Print the figures as one JSON object.") var json = false
     @Option(help: "Replay this SWF workload trace on one machine instead of the synthetic stream.") var trace: String?
     @Option(help: "Trace queue order: fcfs (submission) or sjf (shortest requested time first).") var order: String?
@@ -72,7 +74,7 @@ struct Sim: AsyncParsableCommand {
         }
         let parameters = Simulation.Parameters(
             providers: providers, resources: resources, tasks: tasks, seed: seed, load: load ?? 0.9, batch: !noBatch,
-            fairShare: !noFairShare)
+            fairShare: !noFairShare, spot: !noSpot)
         var report: Simulation.Report?
         let progress = ProgressLine("simulating: tasks arrived", total: tasks)
         let wall = ContinuousClock().measure { report = Simulation(parameters).run { arrived, _ in progress.update(arrived) } }

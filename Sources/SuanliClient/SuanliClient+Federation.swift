@@ -6,6 +6,13 @@ extension SuanliClient {
     /// `GET /v1/federation`: the platform's place in the federation.
     public func federation() async throws -> FederationStatus { try await call(.GET, Endpoints.federation.path()) }
 
+    /// `GET /v1/federation/settlements?peer=&month=` (operator, auditors): what this platform and `peer` owe each other.
+    public func federationSettlement(peer: String, month: BillingMonth? = nil) async throws -> Settlement {
+        var parameters: [(String, String)] = [("peer", peer)]
+        if let month { parameters.append(("month", month.description)) }
+        return try await call(.GET, Endpoints.federationSettlements.path() + Self.queryString(parameters))
+    }
+
     /// `GET /v1/federation/children`: the platforms this one delegated prefixes to.
     public func federationChildren() async throws -> [FederationChild] {
         let list: ItemList<FederationChild> = try await call(.GET, Endpoints.federationChildren.path())

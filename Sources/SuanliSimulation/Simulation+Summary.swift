@@ -36,7 +36,9 @@ extension Simulation.Report {
                     drainOptimisedCost, drainGreedyCost, (1 - drainOptimisedCost / max(1e-9, drainGreedyCost)) * 100))
         }
         lines.append(
-            "  spend: \(spendFen) fen in all; spot preemptions: \(preemptions) (the synthetic network has no spot resources)")
+            String(
+                format: "  spend: %lld fen in all; spot preemptions: %d (%.1f unit-hours of preempted work ran again)", spendFen, preemptions,
+                preemptedUnitHours))
         if !consumers.isEmpty {
             lines.append("  by consumer (submitted, placed, mean wait, spend, fair-share factor at the end):")
             for (name, c) in consumers.sorted(by: { $0.value.spendFen > $1.value.spendFen }) {

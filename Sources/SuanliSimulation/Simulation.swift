@@ -28,11 +28,15 @@ public struct Simulation: Sendable {
         public var fairShare: Bool
         /// Half-life of past spend in the fair-share factor, in simulated seconds.
         public var fairShareHalfLife: Double
+        /// Spot pricing on one accelerator resource in ten (40 % of its price) and preemptible
+        /// training tasks (one in four): waiting non-preemptible tasks preempt them, which then
+        /// start again from the queue (off: no spot resources, nothing preemptible).
+        public var spot: Bool
 
         /// Creates parameters; the defaults are `suanli sim`'s.
         public init(
             providers: Int = 36, resources: Int = 2000, tasks: Int = 20_000, seed: UInt64 = 1, load: Double = 0.9,
-            batch: Bool = true, fairShare: Bool = true, fairShareHalfLife: Double = 86_400
+            batch: Bool = true, fairShare: Bool = true, fairShareHalfLife: Double = 86_400, spot: Bool = true
         ) {
             self.providers = providers
             self.resources = resources
@@ -42,6 +46,7 @@ public struct Simulation: Sendable {
             self.batch = batch
             self.fairShare = fairShare
             self.fairShareHalfLife = fairShareHalfLife
+            self.spot = spot
         }
     }
 
@@ -97,9 +102,10 @@ public struct Simulation: Sendable {
         public var spendFen: Int64 = 0
         /// Per consumer: tasks submitted, placed, mean wait, spend and final fair-share factor.
         public var consumers: [String: ConsumerFigures] = [:]
-        /// Spot preemptions (the synthetic network has no spot resources: always 0 here; the
-        /// platform's preemption is tested with real agents in `SpotPreemptionTests`).
+        /// Preemptible tasks stopped to give their spot units to a waiting non-preemptible task.
         public var preemptions = 0
+        /// Unit-hours of preempted work lost (from its start to its preemption; it starts again).
+        public var preemptedUnitHours = 0.0
 
         enum CodingKeys: String, CodingKey {
             case providers, resources, tasks, seed, rejected, placed, expired, violations
@@ -124,6 +130,7 @@ public struct Simulation: Sendable {
             case counters = "engine_work"
             case spendFen = "spend_fen"
             case consumers, preemptions
+            case preemptedUnitHours = "preempted_unit_hours"
         }
     }
 
@@ -206,7 +213,12 @@ public struct Simulation: Sendable {
         var truth = Truth(network: network, topology: topology)
         var clock = EngineClock()
 
-        let resources = (0..<p.resources).map { Self.schedulerResource(network, $0) }
+        var resources = (0..<p.resources).map { Self.schedulerResource(network, $0) }
+        if p.spot {
+            for i in resources.indices where resources[i].kind.isAccelerator && i % 10 == 3 {
+                resources[i].spotPriceFenPerUnitHour = resources[i].priceFenPerUnitHour * 4 / 10
+            }
+        }
         clock.measure { _ = engine.upsertResources(resources, now: 0) }
 
         // Arrival rate from the offered accelerator load.
@@ -255,6 +267,8 @@ public struct Simulation: Sendable {
         var darkUntil: [Int: Double] = [:]
         var fairShare = FairShare(halfLife: p.fairShareHalfLife)
         var consumerWaits: [String: (sum: Double, count: Int)] = [:]
+        var startedAt: [Int: Double] = [:]
+        var everStarted = Set<Int>()
 
         func started(_ index: Int, _ placement: Placement, at time: Double) {
             let spec = specs[index]!
@@ -264,13 +278,17 @@ public struct Simulation: Sendable {
             }
             truth.start(placement)
             running[index] = placement
-            report.placed += 1
-            report.placedByClass[workload.taskClass(index).rawValue, default: 0] += 1
-            waits.append(time - arrivalTime[index]!)
+            startedAt[index] = time
             let consumer = spec.consumer ?? "?"
-            consumerWaits[consumer, default: (0, 0)].sum += time - arrivalTime[index]!
-            consumerWaits[consumer, default: (0, 0)].count += 1
-            report.consumers[consumer, default: ConsumerFigures()].placed += 1
+            // A preempted task that starts again is placed once and waited once (until its first start).
+            if everStarted.insert(index).inserted {
+                report.placed += 1
+                report.placedByClass[workload.taskClass(index).rawValue, default: 0] += 1
+                waits.append(time - arrivalTime[index]!)
+                consumerWaits[consumer, default: (0, 0)].sum += time - arrivalTime[index]!
+                consumerWaits[consumer, default: (0, 0)].count += 1
+                report.consumers[consumer, default: ConsumerFigures()].placed += 1
+            }
             let duration = spec.durationS ?? 3600
             for part in placement.parts {
                 let uh = Double(part.units) * duration / 3600
@@ -329,6 +347,7 @@ public struct Simulation: Sendable {
                 // Latency-bound inference is worthless if it waits more than half an hour.
                 if workload.taskClass(i) == .inference { spec.deadline = Date(timeIntervalSince1970: now + 1800) }
                 spec.consumer = Self.consumer(of: i, seed: p.seed)
+                if p.spot && workload.taskClass(i) == .training && i % 4 == 0 { spec.preemptible = true }
                 report.consumers[spec.consumer!, default: ConsumerFigures()].submitted += 1
                 specs[i] = spec
                 arrivalTime[i] = now
@@ -342,7 +361,10 @@ public struct Simulation: Sendable {
                 }
             case .finish:
                 let i = event.index
-                guard let placement = running.removeValue(forKey: i) else { break }
+                // A finish of a run that was preempted (and perhaps started again since) is stale.
+                guard let began = startedAt[i], abs(began + (specs[i]?.durationS ?? 3600) - now) < 1e-6,
+                    let placement = running.removeValue(forKey: i)
+                else { break }
                 truth.finish(placement)
                 let duration = specs[i]?.durationS ?? 3600
                 let fen = placement.parts.reduce(0.0) { $0 + Double($1.priceFenPerUnitHour) * Double($1.units) * duration / 3600 }
@@ -383,6 +405,30 @@ public struct Simulation: Sendable {
                 absorb(&drained, at: now)
                 if now < lastArrival || !running.isEmpty {
                     events.insert(Event(time: now + 900, kind: .tick, index: 0))
+                }
+            }
+            if p.spot {
+                // Waiting non-preemptible tasks take spot units from preemptible ones, which go back to the queue.
+                let done = clock.measure { engine.preempt(now: now) }
+                for preemption in done {
+                    for victim in preemption.victims {
+                        let v = Int(victim.dropFirst("task-".count))!
+                        guard let placement = running.removeValue(forKey: v), let began = startedAt[v] else { continue }
+                        truth.finish(placement)
+                        report.preemptions += 1
+                        // Metered for the time it ran: give back what the rest of its run was charged.
+                        let duration = specs[v]?.durationS ?? 3600
+                        let unused = max(0, began + duration - now)
+                        for part in placement.parts {
+                            report.preemptedUnitHours += Double(part.units) * (now - began) / 3600
+                            let refund = Int64((Double(part.priceFenPerUnitHour) * Double(part.units) * unused / 3600).rounded())
+                            report.spendFen -= refund
+                            report.consumers[specs[v]?.consumer ?? "?", default: ConsumerFigures()].spendFen -= refund
+                        }
+                        startedAt[v] = nil
+                    }
+                    let index = Int(preemption.task.dropFirst("task-".count))!
+                    started(index, preemption.placement, at: now)
                 }
             }
             if now > lastArrival && running.isEmpty && events.count <= 1 { break }

@@ -250,7 +250,8 @@ struct FederatedPlacementTests {
                     return try SuanliJSON.decoder().decode(Settlement.self, from: Data(body.utf8))
                 }
                 let home = try await settlement(root, peer: child.prefix)
-                let owner = try await settlement(east, peer: "86.1")
+                // The owner's side through the client library, as the CLI reads it.
+                let owner = try await east.operatorClient.federationSettlement(peer: "86.1", month: BillingMonth(parsing: month))
                 #expect(home.pending.isEmpty && home.disputed.isEmpty, "\(home)")
                 #expect(home.payable.count == 3 && home.payableFen > 0, "\(home)")
                 #expect(Set(home.payable.compactMap(\.homeTask)) == Set(ids))
@@ -261,6 +262,15 @@ struct FederatedPlacementTests {
                 #expect(home.receivableFen == 0 && owner.payableFen == 0)
                 #expect(home.netFen == -home.payableFen && owner.netFen == owner.receivableFen)
                 print("settlement: \(home.payable.count) parts, \(home.payableFen) fen owed by 86.1 to \(child.prefix), agreed by both")
+                // The CLI prints the same figures.
+                let printed = try await ExternalTools.runDetached(
+                    [try suanliExecutable(), "federation", "settlements", "--peer", child.prefix, "--month", month, "--server", root.url,
+                     "--token", TestPlatform.operatorToken], environment: ["SUANLI_TOKEN": ""])
+                #expect(printed.status == 0 && printed.stdout.contains("payable (we owe them)") && printed.stdout.contains(String(home.payableFen)),
+                    "\(printed.stdout)\(printed.stderr)")
+                let refused = try await ExternalTools.runDetached(
+                    [try suanliExecutable(), "federation", "settlements", "--peer", "x", "--server", root.url], environment: ["SUANLI_TOKEN": ""])
+                #expect(refused.status != 0 && refused.stderr.contains("--peer 'x' is not a prefix"), "\(refused.stderr)")
 
                 // Disputes: a changed statement, one for a task never placed there, a part counted twice.
                 var stored = try await root.test.platform.loadRecords(StoredUsageStatement.self).sorted { $0.homeTask < $1.homeTask }

@@ -37,7 +37,7 @@ import Testing
             #expect(report.violations == 0, "\(report.violationSamples)")
             #expect(report.consumers.values.reduce(0) { $0 + $1.submitted } == report.tasks)
             #expect(report.consumers.values.reduce(Int64(0)) { $0 + $1.spendFen } == report.spendFen)
-            #expect(report.preemptions == 0)
+            #expect(report.preemptions > 0, "spot resources and preemptible tasks: some are preempted")
         }
         func lightWait(_ report: Simulation.Report) -> Double {
             let light = report.consumers.filter { $0.key.hasPrefix("light") }.values

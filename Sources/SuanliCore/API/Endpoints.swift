@@ -91,6 +91,8 @@ public enum Endpoints {
     public static let federation: PathTemplate = "/v1/federation"
     /// `POST/GET /v1/federation/children`: delegate a child prefix (operator), list children.
     public static let federationChildren: PathTemplate = "/v1/federation/children"
+    /// `GET /v1/federation/settlements?peer=&month=`: what this platform and a peer owe each other (operator, auditors).
+    public static let federationSettlements: PathTemplate = "/v1/federation/settlements"
     /// `GET /v1/federation/delegations/{prefix}`: the signed delegation record of a prefix.
     public static let federationDelegation: PathTemplate = "/v1/federation/delegations/{prefix}"
     /// `POST /v1/federation/join`: a child joins with its one-time token (signed peer call).

@@ -14,7 +14,7 @@ extension FederatedPlacementModule {
     /// `GET /v1/federation/claims/{id}/usage`: the owner's signed usage statement of a claimed task.
     public static let claimUsage: PathTemplate = "/v1/federation/claims/{id}/usage"
     /// `GET /v1/federation/settlements?peer=PREFIX&month=YYYY-MM` (operator, auditor).
-    public static let settlements: PathTemplate = "/v1/federation/settlements"
+    public static let settlements: PathTemplate = Endpoints.federationSettlements
 
     func addSettlementRoutes(api: RouterGroup<SuanliRequestContext>) {
         api.get(FederationModule.routerPath(Self.claimUsage)) { [self] request, context in
