@@ -48,8 +48,9 @@ public struct QuotaUpdate: Sendable, Hashable {
         var quotas: [ResourceKind: Int] = [:]
         for (key, value) in json {
             guard let kind = ResourceKind(rawValue: key) else {
+                // An empty key names no field of its own: the error is about the quotas object.
                 throw ValidationError(
-                    field: Validation.excerpt(key),
+                    field: key.isEmpty ? "quotas" : Validation.excerpt(key),
                     "unknown kind '\(Validation.excerpt(key))'; quotas are per kind: \(ResourceKind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             guard (0...TaskSpec.Limits.maxUnits).contains(value) else {
