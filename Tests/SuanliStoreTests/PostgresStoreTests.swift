@@ -73,7 +73,7 @@ struct PostgresStoreTests {
     func aWrongPasswordIsNamed() async throws {
         var configuration = try PostgresConfiguration(url: try #require(StoreBackend.databaseURL))
         configuration.password = "wrong-password"
-        configuration.connectionTimeout = .seconds(3)
+        configuration.connectionTimeout = .seconds(30)  // the refusal comes as soon as the server answers
         await #expect {
             try await PostgresStore.withStore(configuration, logger: StoreLocation.logger) { _ in }
         } throws: { error in

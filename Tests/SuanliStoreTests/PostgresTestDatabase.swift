@@ -44,7 +44,9 @@ struct StoreLocation: Sendable {
                 Issue.record("SUANLI_TEST_DATABASE_URL is not set: CI must run the store contract on PostgreSQL (scripts/postgres-up.sh)")
                 return
             }
-            let configuration = try PostgresConfiguration(url: url).with(schema: "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20))
+            var configuration = try PostgresConfiguration(url: url).with(schema: "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20))
+            // A debug build on a loaded two-core machine: a connection (SCRAM included) can take longer than the 5 s default.
+            configuration.connectionTimeout = .seconds(30)
             let location = StoreLocation(backend: .postgres, path: "", postgres: configuration)
             do {
                 try await body(location)
