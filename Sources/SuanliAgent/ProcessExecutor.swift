@@ -417,7 +417,15 @@ public final class ProcessExecutor: Executor {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             // Dates stay in the default form (seconds since 2001 as a Double) so they round-trip exactly.
-            try JSONEncoder().encode(running).write(to: URL(fileURLWithPath: path), options: .atomic)
+            // Written beside it and renamed over it (what `.atomic` does, but under a name of ours,
+            // `….json.tmp`, which recovery removes when an agent was killed between the two).
+            let temporary = path + ".tmp"
+            try JSONEncoder().encode(running).write(to: URL(fileURLWithPath: temporary))
+            guard rename(temporary, path) == 0 else {
+                let code = errno
+                unlink(temporary)
+                throw ExecutorError.system(operation: "rename \(temporary)", errno: code)
+            }
         } catch {
             logger.warning("cannot record running job", metadata: ["path": "\(path)", "error": "\(error)"])
         }
@@ -425,6 +433,10 @@ public final class ProcessExecutor: Executor {
 
     static func readRecords(in directory: String, prefix: String) -> [RunningJob] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
+        // Halves of writes an agent killed mid-write left behind (ours, and Foundation's `.atomic` ones of older agents).
+        for name in names where (name.hasPrefix(prefix) && name.hasSuffix(".json.tmp")) || name.hasPrefix(".dat.nosync") {
+            unlink(directory + "/" + name)
+        }
         let decoder = JSONDecoder()
         return names.filter { $0.hasPrefix(prefix) && $0.hasSuffix(".json") }
             .compactMap { name in

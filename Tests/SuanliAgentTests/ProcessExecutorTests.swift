@@ -151,6 +151,8 @@ struct ProcessExecutorTests {
         let status = TestSupport.read("/proc/\(pid)/status")
         let allowed = status.split(separator: "\n").first { $0.hasPrefix("Cpus_allowed_list:") }
         #expect(allowed?.split(separator: "\t").last.map(String.init) == "\(cpu)")
+        // The job prints its own mask before it sleeps: wait for that line, then stop it.
+        #expect(await TestSupport.eventually(within: 20) { TestSupport.read(job.stdoutPath).hasSuffix("\n") })
         _ = try await executor.cancel(running)
         #expect(TestSupport.read(job.stdoutPath) == "Cpus_allowed_list:\t\(cpu)\n")
         // The agent's own threads keep their mask.
@@ -182,6 +184,21 @@ struct ProcessExecutorTests {
         }
         #expect(Spawner.exitStatus(fromWaitStatus: jobStatus) == .signaled(SIGKILL))
         _ = Spawner.waitForExit(killer)
+    }
+
+    @Test func recoveryRemovesHalfWrittenRecords() async throws {
+        // An agent killed between writing a record and renaming it leaves the temporary behind.
+        try FileManager.default.createDirectory(atPath: layout.stateDirectory, withIntermediateDirectories: true)
+        for name in ["process-t9.1.json.tmp", ".dat.nosync26EB.kwNDSg"] {
+            #expect(FileManager.default.createFile(atPath: layout.stateDirectory + "/" + name, contents: Data("{".utf8)))
+        }
+        #expect(try await executor.recover().isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: layout.stateDirectory).isEmpty)
+        // A record written now is complete, under its final name only.
+        let running = try await executor.start(job(["sleep", "30"]))
+        let names = try FileManager.default.contentsOfDirectory(atPath: layout.stateDirectory)
+        #expect(names.count == 1 && names[0].hasSuffix(".json"), "\(names)")
+        _ = try await executor.cancel(running)
     }
 
     @Test func deviceVariables() async throws {
