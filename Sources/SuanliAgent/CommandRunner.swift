@@ -32,20 +32,13 @@ public enum CommandRunner {
         _ arguments: [String], environment: [String: String]? = nil, workingDirectory: String? = nil,
         timeoutSeconds: Double = 30
     ) async throws -> Result {
-        guard let program = arguments.first else { throw ExecutorError.invalidJob("empty command") }
-        let env = environment ?? ProcessInfo.processInfo.environment
-        guard let path = Spawner.resolve(program, searchPath: env["PATH"]) else { throw ExecutorError.commandNotFound(program) }
-        let envStrings = env.map { "\($0.key)=\($0.value)" }
+        let spec = try spec(arguments, environment: environment, workingDirectory: workingDirectory)
         return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Result, any Error>) in
             do {
                 try Spawner.runOnNewThread {
                     continuation.resume(
-                        with: Swift.Result { () throws(ExecutorError) -> Result in
-                            try runBlocking(
-                                SpawnSpec(path: path, arguments: arguments, environment: envStrings, workingDirectory: workingDirectory,
-                                          newProcessGroup: false),
-                                timeoutSeconds: timeoutSeconds)
-                        }.mapError { $0 as any Error })
+                        with: Swift.Result { () throws(ExecutorError) -> Result in try runBlocking(spec, timeoutSeconds: timeoutSeconds) }
+                            .mapError { $0 as any Error })
                 }
             } catch {
                 continuation.resume(throwing: error)
@@ -59,13 +52,17 @@ public enum CommandRunner {
         _ arguments: [String], environment: [String: String]? = nil, workingDirectory: String? = nil,
         timeoutSeconds: Double = 30
     ) throws -> Result {
-        guard let program = arguments.first else { throw ExecutorError.invalidJob("empty command") }
+        try runBlocking(try spec(arguments, environment: environment, workingDirectory: workingDirectory), timeoutSeconds: timeoutSeconds)
+    }
+
+    /// What to spawn: `arguments[0]` looked up on the `PATH` of `environment` (default: the agent's), no process group of its own.
+    private static func spec(_ arguments: [String], environment: [String: String]?, workingDirectory: String?) throws(ExecutorError) -> SpawnSpec {
+        guard let program = arguments.first else { throw .invalidJob("empty command") }
         let env = environment ?? ProcessInfo.processInfo.environment
-        guard let path = Spawner.resolve(program, searchPath: env["PATH"]) else { throw ExecutorError.commandNotFound(program) }
-        return try runBlocking(
-            SpawnSpec(path: path, arguments: arguments, environment: env.map { "\($0.key)=\($0.value)" },
-                      workingDirectory: workingDirectory, newProcessGroup: false),
-            timeoutSeconds: timeoutSeconds)
+        guard let path = Spawner.resolve(program, searchPath: env["PATH"]) else { throw .commandNotFound(program) }
+        return SpawnSpec(
+            path: path, arguments: arguments, environment: env.map { "\($0.key)=\($0.value)" }, workingDirectory: workingDirectory,
+            newProcessGroup: false)
     }
 
     /// The blocking body: pipes, spawn, drain both pipes with poll(2), reap.

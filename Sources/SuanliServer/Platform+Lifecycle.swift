@@ -96,10 +96,6 @@ extension PlatformState {
 
     // MARK: Restart recovery
 
-    /// Factors rounded to 1/1024, so that slow decay alone does not re-sort the queue every few seconds.
-    static func quantised(_ factors: [String: Double]) -> [String: Double] {
-        factors.mapValues { ($0 * 1024).rounded() / 1024 }
-    }
 
     /// Rebuilds tasks, their engine placements and queue, and the usage ledger from storage
     /// (tasks in `seq` order); the engine's drain is left in ``startupDrain`` for the first sweep.
@@ -139,7 +135,7 @@ extension PlatformState {
             }
         }
         for id in book.order { for record in book[id]!.runtime.usage { ledger.append(record) } }
-        engine.setFairShare(Self.quantised(ledger.fairShare.factors(now: t)))
+        engine.setFairShare(ledger.fairShare.factors(now: t))
         // Repairs (a task stored as lost) are written with the first sweep's commit.
         startupRepairs = rest
         wake = []

@@ -55,7 +55,7 @@ extension Platform {
     func refreshFairShare() {
         let now = clock().timeIntervalSince1970
         state.withLock { state in
-            state.engine.setFairShare(PlatformState.quantised(state.ledger.fairShare.factors(now: now)))
+            state.engine.setFairShare(state.ledger.fairShare.factors(now: now))
         }
     }
 

@@ -398,7 +398,7 @@ public struct Simulation: Sendable {
                 }
                 truth.dark = Set(darkUntil.keys)
                 if p.fairShare {
-                    let factors = fairShare.factors(now: now).mapValues { ($0 * 1024).rounded() / 1024 }
+                    let factors = fairShare.factors(now: now)
                     clock.measure { engine.setFairShare(factors) }
                 }
                 var drained = clock.measure { engine.report(reports, now: now) }

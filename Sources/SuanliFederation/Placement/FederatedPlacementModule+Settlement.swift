@@ -73,12 +73,13 @@ extension FederatedPlacementModule {
         let placed = tasks.withLock { $0.byID.values.filter { $0.owner == peer } }.sorted { $0.id < $1.id }
         let stored = Set(((try? await platform.loadRecords(StoredUsageStatement.self)) ?? []).map(\.homeTask))
         var pending: [String] = []
+        var key: String?
         for task in placed where !stored.contains(task.id) {
             do {
                 let data = try await ask(task, target: Self.claimUsage.path(task.remoteID))
                 let signed = try PeerClient.decode(SignedUsageStatement.self, data, from: task.ownerURL)
-                let key = try await federation.delegation(of: peer).publicKey
-                guard PlatformIdentity.verify(signature: signed.signature, of: Data(signed.statement.utf8), publicKey: key) else {
+                if key == nil { key = try await federation.delegation(of: peer).publicKey }
+                guard let key, PlatformIdentity.verify(signature: signed.signature, of: Data(signed.statement.utf8), publicKey: key) else {
                     logger.warning("the usage statement of \(task.id) from \(peer) is not signed by its key; not stored")
                     pending.append(task.id)
                     continue
