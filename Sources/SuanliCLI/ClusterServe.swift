@@ -68,8 +68,8 @@ enum ClusterServe {
         let listeningURL = Mutex<String?>(nil)
         let clusterDatabase = ClusterDatabase(client: store.client, logger: logger)
         let instanceID = ClusterIdentity.newInstanceID()
-        let responder = ClusterResponder(instanceID: instanceID, http: http)
         let configuration = options.configuration
+        let responder = ClusterResponder(instanceID: instanceID, http: http, maxBodyBytes: configuration.maxBodyBytes)
         let lease = options.lease
         let node = ClusterNode(
             instanceID: instanceID, database: clusterDatabase, leaseDuration: options.lease, responder: responder,

@@ -33,11 +33,15 @@ public final class ClusterResponder: HTTPResponder, Sendable {
     let instanceID: String
     let mode = Mutex<Mode>(.standby(leaderURL: nil))
     let http: HTTPClient
+    /// The largest request body forwarded (the platform's ``PlatformConfiguration/maxBodyBytes``).
+    let maxBodyBytes: Int
 
-    /// A standby forwarder for `instanceID`, with `http` to reach the leader.
-    public init(instanceID: String, http: HTTPClient) {
+    /// A standby forwarder for `instanceID`, with `http` to reach the leader, forwarding bodies
+    /// up to `maxBodyBytes` (larger ones get 413, as from the leader).
+    public init(instanceID: String, http: HTTPClient, maxBodyBytes: Int = 4 << 20) {
         self.instanceID = instanceID
         self.http = http
+        self.maxBodyBytes = maxBodyBytes
     }
 
     /// Forwards to `url` (or answers 503 with `nil`) from now on.
@@ -116,12 +120,7 @@ public final class ClusterResponder: HTTPResponder, Sendable {
         }
         var outgoing = HTTPClientRequest(url: leader + request.uri.string)
         outgoing.method = NIOHTTP1.HTTPMethod(rawValue: request.method.rawValue)
-        var length: Int64?
-        for field in request.headers where !Self.hopByHop.contains(field.name.canonicalName) {
-            if field.name == .contentLength {
-                length = Int64(field.value)
-                continue
-            }
+        for field in request.headers where !Self.hopByHop.contains(field.name.canonicalName) && field.name != .contentLength {
             outgoing.headers.add(name: field.name.rawName, value: field.value)
         }
         // The Host the client used, for the leader's information (AsyncHTTPClient sets Host to the leader's).
@@ -130,11 +129,23 @@ public final class ClusterResponder: HTTPResponder, Sendable {
         if let address = context.remoteAddress?.ipAddress {
             outgoing.headers.add(name: "X-Forwarded-For", value: address)
         }
-        let body = WatchedBody(base: request.body, failure: BodyFailure())
-        if let length {
-            if length > 0 { outgoing.body = .stream(body, length: .known(length)) }
-        } else if request.headers[.transferEncoding] != nil {
-            outgoing.body = .stream(body, length: .unknown)
+        // The body is read whole before the request goes on. Streamed, its upload could still be
+        // reading the client's body when the leader had answered (a refusal does not wait for the
+        // body) and the server began draining what was left: two readers of one body, which
+        // NIO's sequence traps on. API bodies are small (the leader's own limit bounds them).
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: maxBodyBytes)
+        } catch is NIOTooManyBytesError {
+            let failure = SuanliError(.tooLarge, "the request body is larger than \(maxBodyBytes) bytes; split it into smaller calls")
+            return (try? failure.response(from: request, context: context)) ?? Response(status: .contentTooLarge)
+        } catch {
+            // The client's body broke off or was malformed: the client's fault, as it would be without the hop.
+            let failure = SuanliError(.badRequest, "the request body could not be read: \(error)")
+            return (try? failure.response(from: request, context: context)) ?? Response(status: .badRequest)
+        }
+        if body.readableBytes > 0 || request.headers[.contentLength] != nil || request.headers[.transferEncoding] != nil {
+            outgoing.body = .bytes(body)
         }
         let response: HTTPClientResponse
         do {
@@ -146,10 +157,6 @@ public final class ClusterResponder: HTTPResponder, Sendable {
                 request, context)
         } catch let error as HTTPClientError where error == .invalidURL {
             let failure = SuanliError(.badRequest, "the request target '\(request.uri.string.prefix(100))' is not a valid path")
-            return (try? failure.response(from: request, context: context)) ?? Response(status: .badRequest)
-        } catch where body.failure.error != nil {
-            // The client's body broke off or was malformed: the client's fault, as it would be without the hop.
-            let failure = SuanliError(.badRequest, "the request body could not be read: \(body.failure.error.map { "\($0)" } ?? "")")
             return (try? failure.response(from: request, context: context)) ?? Response(status: .badRequest)
         } catch {
             // The request may have reached the leader: its outcome is unknown, so not a 503 (which says nothing was applied).
@@ -166,38 +173,4 @@ public final class ClusterResponder: HTTPResponder, Sendable {
             status: HTTPResponse.Status(code: Int(response.status.code), reasonPhrase: response.status.reasonPhrase),
             headers: headers, body: ResponseBody(asyncSequence: response.body))
     }
-}
-
-/// Whether reading a forwarded request's body failed, and how.
-final class BodyFailure: Sendable {
-    private let recorded = Mutex<(any Error)?>(nil)
-
-    /// The failure, if reading failed.
-    var error: (any Error)? { recorded.withLock { $0 } }
-
-    func record(_ error: any Error) { recorded.withLock { $0 = error } }
-}
-
-/// A request body on its way to the leader that records a failure to read it, so that a broken
-/// or malformed body is answered as the client's error (400), not as the leader's (502).
-struct WatchedBody<Base: AsyncSequence & Sendable>: AsyncSequence, Sendable where Base.Element == ByteBuffer {
-    typealias Element = ByteBuffer
-    let base: Base
-    let failure: BodyFailure
-
-    struct AsyncIterator: AsyncIteratorProtocol {
-        var base: Base.AsyncIterator
-        let failure: BodyFailure
-
-        mutating func next() async throws -> ByteBuffer? {
-            do {
-                return try await base.next()
-            } catch {
-                failure.record(error)
-                throw error
-            }
-        }
-    }
-
-    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(base: base.makeAsyncIterator(), failure: failure) }
 }
