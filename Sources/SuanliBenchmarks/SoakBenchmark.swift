@@ -8,6 +8,7 @@ import SuanliClient
 import SuanliCore
 import SuanliDemo
 import SuanliServer
+import SuanliStore
 
 /// The soak run behind `suanli bench soak`: a platform with seeded resources and two in-process
 /// agents under a steady mix of resolve, discovery, telemetry and submissions (tasks of `true`)
@@ -204,8 +205,10 @@ public struct SoakBenchmark: Sendable {
                     let succeeded = counts[.succeeded] ?? 0
                     let failedTasks = Self.failed(counts)
                     let rss = BenchSupport.residentBytes()
+                    let sqlite = SQLiteStore.memoryUsed
                     var row: [String: Any] = [
-                        "period": period, "rss_mib": Double(rss) / 1_048_576, "tasks_completed": succeeded - lastSucceeded,
+                        "period": period, "rss_mib": Double(rss) / 1_048_576, "sqlite_mib": Double(sqlite) / 1_048_576,
+                        "tasks_completed": succeeded - lastSucceeded,
                         "tasks_failed_total": failedTasks,
                     ]
                     lastSucceeded = succeeded
@@ -230,7 +233,9 @@ public struct SoakBenchmark: Sendable {
                     messages += taken.messages
                     periods.append(row)
                     log(
-                        String(format: "  %2d: %@; errors %d; tasks done %d; RSS %.1f MiB", period, parts.joined(separator: ", "), errors, row["tasks_completed"] as! Int, Double(rss) / 1_048_576))
+                        String(
+                            format: "  %2d: %@; errors %d; tasks done %d; RSS %.1f MiB (SQLite's caches %.1f MiB)", period,
+                            parts.joined(separator: ", "), errors, row["tasks_completed"] as! Int, Double(rss) / 1_048_576, Double(sqlite) / 1_048_576))
                     for message in taken.messages { log("      error: \(message)") }
                 }
                 try await load.waitForAll()
