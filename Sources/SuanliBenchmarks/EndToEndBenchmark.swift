@@ -76,7 +76,7 @@ public struct EndToEndBenchmark: Sendable {
                 let at = Date()
                 let id = try await client.submit(spec).id
                 while true {
-                    let task = try platform.task(id, by: .operator)
+                    let task = try await platform.task(id, by: .operator)
                     if let running = task.events.first(where: { $0.state == .running }) {
                         latencies.append(running.at.timeIntervalSince(at) * 1000)
                         break
@@ -120,7 +120,7 @@ public struct EndToEndBenchmark: Sendable {
             var loaded: [Double] = []
             var failed = 0
             for (id, at) in submitted {
-                let task = try platform.task(id, by: .operator)
+                let task = try await platform.task(id, by: .operator)
                 if task.state != .succeeded { failed += 1 }
                 if let running = task.events.first(where: { $0.state == .running }) {
                     loaded.append(running.at.timeIntervalSince(at) * 1000)

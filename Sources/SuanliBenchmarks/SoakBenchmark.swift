@@ -206,9 +206,10 @@ public struct SoakBenchmark: Sendable {
                     let failedTasks = Self.failed(counts)
                     let rss = BenchSupport.residentBytes()
                     let sqlite = SQLiteStore.memoryUsed
+                    let memory = platform.taskMemory()
                     var row: [String: Any] = [
                         "period": period, "rss_mib": Double(rss) / 1_048_576, "sqlite_mib": Double(sqlite) / 1_048_576,
-                        "tasks_completed": succeeded - lastSucceeded,
+                        "tasks_completed": succeeded - lastSucceeded, "tasks_in_memory": memory.inMemory, "tasks_archived": memory.archived,
                         "tasks_failed_total": failedTasks,
                     ]
                     lastSucceeded = succeeded
@@ -234,8 +235,9 @@ public struct SoakBenchmark: Sendable {
                     periods.append(row)
                     log(
                         String(
-                            format: "  %2d: %@; errors %d; tasks done %d; RSS %.1f MiB (SQLite's caches %.1f MiB)", period,
-                            parts.joined(separator: ", "), errors, row["tasks_completed"] as! Int, Double(rss) / 1_048_576, Double(sqlite) / 1_048_576))
+                            format: "  %2d: %@; errors %d; tasks done %d (in memory %d, archived %d); RSS %.1f MiB (SQLite's caches %.1f MiB)", period,
+                            parts.joined(separator: ", "), errors, row["tasks_completed"] as! Int, memory.inMemory, memory.archived,
+                            Double(rss) / 1_048_576, Double(sqlite) / 1_048_576))
                     for message in taken.messages { log("      error: \(message)") }
                 }
                 try await load.waitForAll()

@@ -54,6 +54,9 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Days after which a consumer's past usage counts half when equal-priority tasks are ordered by fair share.")
     var fairShareHalfLifeDays: Double = 7
 
+    @Option(help: "Seconds a finished task stays in memory after it ended; then it is read from the database.")
+    var finishedTaskMemory: Double = 120
+
     @Option(name: .customLong("platform-fee-bp"), help: "The platform's fee in basis points of each charge (0-10000), taken from providers' payouts.")
     var platformFeeBP = 0
 
@@ -92,6 +95,9 @@ struct ServeOptions: ParsableArguments {
         guard fairShareHalfLifeDays.isFinite, fairShareHalfLifeDays >= 0.001, fairShareHalfLifeDays <= 3650 else {
             throw ValidationError("--fair-share-half-life-days must be between 0.001 and 3650")
         }
+        guard finishedTaskMemory.isFinite, (0...2_592_000).contains(finishedTaskMemory) else {
+            throw ValidationError("--finished-task-memory must be between 0 and 2592000 seconds (30 days)")
+        }
         guard (0...PlatformFee.maxBasisPoints).contains(platformFeeBP) else {
             throw ValidationError("--platform-fee-bp must be between 0 and 10000 (basis points: 250 is 2.5 %)")
         }
@@ -125,6 +131,7 @@ struct ServeOptions: ParsableArguments {
         configuration.trustedProxies = Set(trustedProxy)
         configuration.platformFee = PlatformFee(basisPoints: platformFeeBP)
         configuration.fairShareHalfLife = fairShareHalfLifeDays * 86_400
+        configuration.finishedTaskRetention = finishedTaskMemory
         for value in rateLimit {
             if let (limitClass, limit) = try? RateLimit.parse(value) { configuration.rateLimits[limitClass] = limit }
         }

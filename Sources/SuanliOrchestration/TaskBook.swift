@@ -23,6 +23,8 @@ public struct TaskBook: Sendable {
     public private(set) var order: [String] = []
     /// Task ids of each consumer in submission order.
     public private(set) var byConsumer: [String: [String]] = [:]
+    /// Final tasks moved out of memory by ``archive(_:)``, by their final state.
+    public private(set) var archivedByState: [TaskState: Int] = [:]
     /// Non-final tasks with a part of their current attempt on each provider's resources.
     public private(set) var assigned: [Prefix: Set<String>] = [:]
     /// Non-final tasks with a part of their current attempt on each resource.
@@ -241,6 +243,31 @@ public struct TaskBook: Sendable {
         let repaired = fx.actions.filter { if case .enqueue = $0 { false } else { true } }
         let requeued = fx.actions.filter { if case .enqueue = $0 { true } else { false } }
         return placements + queue + requeued + repaired
+    }
+
+    // MARK: Archive
+
+    /// How many tasks ``archive(_:)`` moved out of memory.
+    public var archivedCount: Int { archivedByState.values.reduce(0, +) }
+
+    /// Moves the final tasks among `ids` out of the book (their durable copy is the store's) and
+    /// returns them; a task that is not final, or not in the book, stays as it is.
+    public mutating func archive(_ ids: [String]) -> [TaskEntry] {
+        var removed: [TaskEntry] = []
+        var gone = Set<String>()
+        for id in ids {
+            guard let task = tasks[id], task.state.isFinal, gone.insert(id).inserted else { continue }
+            tasks[id] = nil
+            removed.append(task)
+            archivedByState[task.state, default: 0] += 1
+        }
+        guard !gone.isEmpty else { return [] }
+        order.removeAll { gone.contains($0) }
+        for consumer in Set(removed.map(\.consumer)) {
+            byConsumer[consumer]?.removeAll { gone.contains($0) }
+            if byConsumer[consumer]?.isEmpty == true { byConsumer[consumer] = nil }
+        }
+        return removed
     }
 
     // MARK: Bookkeeping

@@ -11,6 +11,8 @@ public struct UsageLedger: Sendable {
     private var byProvider: [String: [Int]] = [:]
     /// Each consumer's decayed past usage (metered fen), for fair-share ordering of the queue.
     public var fairShare = FairShare()
+    /// Each consumer's metered charges in all (fen, saturating), for budgets.
+    public private(set) var chargedByConsumer: [String: Int64] = [:]
 
     /// An empty ledger.
     public init() {}
@@ -20,6 +22,8 @@ public struct UsageLedger: Sendable {
         byConsumer[record.consumer, default: []].append(records.count)
         byProvider[record.provider, default: []].append(records.count)
         records.append(record)
+        let (sum, overflow) = chargedByConsumer[record.consumer, default: 0].addingReportingOverflow(record.amountFen)
+        chargedByConsumer[record.consumer] = overflow ? .max : sum
         fairShare.record(consumer: record.consumer, amount: Double(record.amountFen), at: record.end.timeIntervalSince1970)
     }
 

@@ -5,7 +5,8 @@ import SuanliScheduler
 import SuanliStore
 
 /// Periodically finds resources whose provider stopped reporting and tells the scheduler,
-/// so that nothing is placed on them and waiting work can move elsewhere.
+/// so that nothing is placed on them and waiting work can move elsewhere; and moves finished
+/// tasks that are due out of memory (``TaskArchive``).
 struct LivenessSweeper: Service {
     let platform: Platform
 
@@ -13,6 +14,7 @@ struct LivenessSweeper: Service {
         let interval = max(0.05, min(1, platform.configuration.heartbeatInterval / 4))
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             try? await platform.sweep()
+            await platform.archiveFinishedTasks()
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(interval)) }
         }
     }

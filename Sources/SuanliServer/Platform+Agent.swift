@@ -106,7 +106,7 @@ extension Platform {
     }
 
     /// A task's output: the last `tail` lines of one stream of one attempt (default: the current one).
-    public func taskLogs(_ id: String, stream: String, tail: Int?, attempt: Int?, by principal: Principal) throws(SuanliError)
+    public func taskLogs(_ id: String, stream: String, tail: Int?, attempt: Int?, by principal: Principal) async throws(SuanliError)
         -> String
     {
         guard stream == "stdout" || stream == "stderr" else {
@@ -115,7 +115,7 @@ extension Platform {
         if let tail, !(1...100_000).contains(tail) {
             throw SuanliError(.badRequest, "tail must be between 1 and 100000", field: "tail")
         }
-        guard let task = state.withLock({ $0.book[id] }) else { throw SuanliError(.notFound, "no task \(id)") }
+        guard let task = try await findTask(id) else { throw SuanliError(.notFound, "no task \(id)") }
         try authorize(principal, for: task)
         return logs.read(task: id, attempt: attempt ?? task.runtime.attempt, stream: stream, tail: tail)
     }

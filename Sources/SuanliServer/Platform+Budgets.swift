@@ -7,17 +7,15 @@ import SuanliStore
 extension PlatformState {
     /// The consumer's metered charges so far and its unfinished tasks, as the budget rules see them.
     func openTasks(of consumer: String) -> (spent: Int64, open: [ConsumerLimits.OpenTask]) {
-        var spent: Int64 = 0
+        // Every metered part of every task, archived ones included (the ledger keeps them all).
+        let spent = ledger.chargedByConsumer[consumer] ?? 0
         var open: [ConsumerLimits.OpenTask] = []
         for id in book.byConsumer[consumer] ?? [] {
-            guard let task = book[id] else { continue }
+            guard let task = book[id], !task.state.isFinal else { continue }
             let charged = task.runtime.usage.reduce(Int64(0)) { total, usage in
                 let (sum, overflow) = total.addingReportingOverflow(usage.amountFen)
                 return overflow ? .max : sum
             }
-            let (sum, overflow) = spent.addingReportingOverflow(charged)
-            spent = overflow ? .max : sum
-            guard !task.state.isFinal else { continue }
             open.append(
                 ConsumerLimits.OpenTask(
                     id: id, spec: task.spec, placement: task.placement, chargedFen: charged,

@@ -47,6 +47,7 @@ extension PlatformState {
                 _ = try? engine.enqueue(id, spec: task.spec, now: t)
             }
         }
+        for id in dirty where book[id]?.state.isFinal == true { archive.noteEnded(id) }
         return dirty.map(persistence(of:))
     }
 
@@ -135,6 +136,9 @@ extension PlatformState {
             }
         }
         for id in book.order { for record in book[id]!.runtime.usage { ledger.append(record) } }
+        // Finished tasks leave memory in the order they ended, the first soon after the start.
+        let finished = book.order.compactMap { book[$0] }.filter(\.state.isFinal).sorted { ($0.updatedAt, $0.seq) < ($1.updatedAt, $1.seq) }
+        for task in finished { archive.noteEnded(task.id) }
         engine.setFairShare(ledger.fairShare.factors(now: t))
         // Repairs (a task stored as lost) are written with the first sweep's commit.
         startupRepairs = rest

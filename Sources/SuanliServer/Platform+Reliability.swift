@@ -15,40 +15,12 @@ extension PlatformState {
         heartbeatGaps[provider] = gaps
     }
 
-    /// Every provider's history from the task book: each attempt's metered parts on a provider,
-    /// completed when the attempt is the task's last and the task succeeded or failed by itself,
-    /// lost when the task was lost in that attempt (the k-th `lost` event ends attempt k) other
-    /// than by preemption.
+    /// Every provider's history: the tasks in the book and those archived out of memory
+    /// (``TaskArchive/tally(_:into:)`` says what counts), and its heartbeat gaps.
     func reliabilityTallies() -> [String: ReliabilityTally] {
-        var tallies: [String: ReliabilityTally] = [:]
+        var tallies = archive.reliability
         for (provider, gaps) in heartbeatGaps { tallies[provider, default: ReliabilityTally()].heartbeatGaps = gaps }
-        for task in book.tasks.values where !task.runtime.usage.isEmpty {
-            // The k-th `lost` event ends attempt k; a preempted spot attempt is the platform's doing, not the provider's.
-            var lostAttempts = Set<Int>()
-            var attempt = 0
-            for event in task.events where event.state == .lost {
-                attempt += 1
-                if !(event.message?.hasPrefix("preempted") ?? false) { lostAttempts.insert(attempt) }
-            }
-            var ends: [String: Date] = [:]  // "attempt provider" → the latest end
-            for usage in task.runtime.usage {
-                let key = "\(usage.attempt) \(usage.provider)"
-                ends[key] = max(ends[key] ?? usage.end, usage.end)
-            }
-            for (key, end) in ends {
-                let parts = key.split(separator: " ", maxSplits: 1)
-                guard parts.count == 2, let attempt = Int(parts[0]) else { continue }
-                let provider = String(parts[1])
-                var tally = tallies[provider, default: ReliabilityTally()]
-                tally.attempts.append(end)
-                if lostAttempts.contains(attempt) {
-                    tally.lost.append(end)
-                } else if attempt == task.runtime.attempt, task.state == .succeeded || task.state == .failed {
-                    tally.completed.append(end)
-                }
-                tallies[provider] = tally
-            }
-        }
+        for task in book.tasks.values { TaskArchive.tally(task, into: &tallies) }
         return tallies
     }
 }

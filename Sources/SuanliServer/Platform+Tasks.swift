@@ -62,14 +62,47 @@ extension Platform {
     }
 
     /// One task (its consumer or the operator).
-    public func task(_ id: String, by principal: Principal) throws(SuanliError) -> TaskRecord {
-        guard let task = state.withLock({ $0.book[id] }) else { throw SuanliError(.notFound, "no task \(id)") }
+    public func task(_ id: String, by principal: Principal) async throws(SuanliError) -> TaskRecord {
+        guard let task = try await findTask(id) else { throw SuanliError(.notFound, "no task \(id)") }
         try authorize(principal, for: task)
         return task.record
     }
 
+    /// A task from memory, else from the store (a finished task archived out of memory, see
+    /// ``TaskArchive``); `nil` when there is none.
+    func findTask(_ id: String) async throws(SuanliError) -> TaskEntry? {
+        if let task = state.withLock({ $0.book[id] }) { return task }
+        // Only an id this platform issued (`t` and a number below the next) can be in the store:
+        // any other is answered without a query.
+        guard id.hasPrefix("t"), let seq = UInt64(id.dropFirst()),
+            state.withLock({ seq < $0.nextTask && $0.book.archivedCount > 0 })
+        else { return nil }
+        return try await storedTasks(StoreQuery([.compare("id", .equal, .text(id))], limit: 1)).first
+    }
+
+    /// Tasks read from the store.
+    func storedTasks(_ query: StoreQuery) async throws(SuanliError) -> [TaskEntry] {
+        let rows: [StoredTask]
+        do {
+            rows = try await store.select(StoredTask.self, query)
+        } catch {
+            throw SuanliError(.unavailable, "finished tasks could not be read from the database (\(error)); retry shortly")
+        }
+        var entries: [TaskEntry] = []
+        for row in rows {
+            do throws(UndecodableTask) {
+                entries.append(try TaskEntry.decode(row))
+            } catch {
+                throw SuanliError(.unavailable, "\(error)")
+            }
+        }
+        return entries
+    }
+
     /// A page of tasks in submission order: the consumer's own, or all for the operator.
-    public func tasks(state filter: TaskState?, limit: Int, cursor: String?, by principal: Principal) throws(SuanliError)
+    ///
+    /// Tasks in memory and tasks archived to the store are merged by sequence number.
+    public func tasks(state filter: TaskState?, limit: Int, cursor: String?, by principal: Principal) async throws(SuanliError)
         -> Page<TaskRecord>
     {
         let consumer: String?
@@ -87,14 +120,45 @@ extension Platform {
             }
             after = seq
         }
-        return state.withLock { state in state.taskPage(consumer: consumer, state: filter, after: after, limit: limit) }
+        let (memory, archived) = state.withLock { state in
+            (state.taskPage(consumer: consumer, state: filter, after: after, limit: limit), state.book.archivedCount > 0)
+        }
+        guard archived else { return Page(items: memory.items.map(\.record), nextCursor: memory.more ? memory.items.last.map { "t\($0.seq)" } : nil) }
+        // Archived tasks after the cursor: store rows of tasks no longer in memory (a row of a
+        // task in memory may be a change behind it; the memory page has those).
+        var conditions: [StoreQuery.Condition] = []
+        if let consumer { conditions.append(.compare("consumer", .equal, .text(consumer))) }
+        if let filter { conditions.append(.compare("state", .equal, .text(filter.rawValue))) }
+        let inPage = Set(memory.items.map(\.id))
+        var stored: [TaskEntry] = []
+        var storeMore = false
+        var from = after
+        while stored.count <= limit {
+            let rows = try await storedTasks(
+                StoreQuery(conditions + [.compare("seq", .greater, .integer(Int64(clamping: from)))], order: [.init("seq")], limit: limit + 1))
+            let kept = state.withLock { state in rows.filter { !inPage.contains($0.id) && state.book[$0.id] == nil } }
+            stored += kept
+            guard rows.count == limit + 1, let last = rows.last else { break }
+            from = last.seq
+        }
+        if stored.count > limit {
+            stored.removeLast(stored.count - limit)
+            storeMore = true
+        }
+        var merged = (memory.items + stored).sorted { $0.seq < $1.seq }
+        var more = memory.more || storeMore
+        if merged.count > limit {
+            merged.removeLast(merged.count - limit)
+            more = true
+        }
+        return Page(items: merged.map(\.record), nextCursor: more ? merged.last.map { "t\($0.seq)" } : nil)
     }
 
     /// Cancels a task: it leaves the queue or releases its units at once.
     public func cancelTask(_ id: String, by principal: Principal) async throws(SuanliError) -> TaskRecord {
         let now = clock()
-        return try await commit { state throws(SuanliError) in
-            guard let task = state.book[id] else { throw SuanliError(.notFound, "no task \(id)") }
+        let result: TaskRecord? = try await commit { state throws(SuanliError) in
+            guard let task = state.book[id] else { return (nil, []) }
             try authorize(principal, for: task, change: true)
             let who: String = if case .consumer(let c) = principal { c } else { "the operator" }
             switch state.book.cancel(id, by: who, now: now) {
@@ -107,15 +171,24 @@ extension Platform {
                 throw SuanliError(.conflict, "task \(id) is already \(final.rawValue)")
             }
         }
+        if let result { return result }
+        // Not in memory: an archived task has ended, or there is no such task.
+        guard let task = try await findTask(id) else { throw SuanliError(.notFound, "no task \(id)") }
+        try authorize(principal, for: task, change: true)
+        throw SuanliError(.conflict, "task \(id) is already \(task.state.rawValue)")
     }
 
     /// Why a task waits (or how it was placed): candidates removed by each constraint and what would make it feasible.
-    public func explainTask(_ id: String, by principal: Principal) throws(SuanliError) -> Explanation {
-        try state.withLock { state throws(SuanliError) in
-            guard let task = state.book[id] else { throw SuanliError(.notFound, "no task \(id)") }
+    public func explainTask(_ id: String, by principal: Principal) async throws(SuanliError) -> Explanation {
+        let inMemory = try state.withLock { state throws(SuanliError) -> Explanation? in
+            guard let task = state.book[id] else { return nil }
             try authorize(principal, for: task)
             return state.engine.explain(task.spec, taskID: task.state.isFinal ? nil : id)
         }
+        if let inMemory { return inMemory }
+        guard let task = try await findTask(id) else { throw SuanliError(.notFound, "no task \(id)") }
+        try authorize(principal, for: task)
+        return state.withLock { $0.engine.explain(task.spec, taskID: nil) }
     }
 }
 
@@ -123,7 +196,7 @@ extension Platform {
     /// How many tasks are in each state (for operators' dashboards and benchmarks).
     public func taskCounts() -> [TaskState: Int] {
         state.withLock { state in
-            var counts: [TaskState: Int] = [:]
+            var counts = state.book.archivedByState
             for task in state.book.tasks.values { counts[task.state, default: 0] += 1 }
             return counts
         }

@@ -40,6 +40,11 @@ public struct PlatformConfiguration: Sendable {
     public var fairShareHalfLife: Double = 7 * 86_400
     /// The platform's share of each charge, taken from providers' payouts (`serve --platform-fee-bp`; default none).
     public var platformFee = PlatformFee(basisPoints: 0)
+    /// Seconds a finished task stays in memory after it ended (`serve --finished-task-memory`);
+    /// then only the store holds it and reads of it go there (see ``TaskArchive``).
+    public var finishedTaskRetention: Double = 120
+    /// Finished tasks kept in memory at most, however recent (the oldest leave first).
+    public var finishedTasksInMemory: Int = 10_000
 
     /// Creates a configuration.
     public init(

@@ -44,6 +44,8 @@ struct PlatformState: Sendable {
     var placements = PlacementTally()
     /// Quotes and which engine holds are theirs (`Platform+Quotes.swift`).
     var quotes = QuoteBook()
+    /// Finished tasks on their way out of memory, and what is kept of those gone.
+    var archive = TaskArchive()
 
     init(registry: Registry, engine: SchedulerEngine = SchedulerEngine()) {
         self.registry = registry
@@ -53,8 +55,9 @@ struct PlatformState: Sendable {
     /// Every task by id (read-only; the book changes them).
     var tasks: [String: TaskEntry] { book.tasks }
 
-    /// Tasks after sequence number `after`, optionally of one consumer and in one state.
-    func taskPage(consumer: String?, state filter: TaskState?, after: UInt64, limit: Int) -> Page<TaskRecord> {
+    /// Tasks in memory after sequence number `after`, optionally of one consumer and in one
+    /// state: at most `limit`, and whether more follow.
+    func taskPage(consumer: String?, state filter: TaskState?, after: UInt64, limit: Int) -> (items: [TaskEntry], more: Bool) {
         let ids = consumer.map { book.byConsumer[$0] ?? [] } ?? book.order
         let tasks = book.tasks
         // Ids are in sequence order: binary search for the first after the cursor.
@@ -64,18 +67,14 @@ struct PlatformState: Sendable {
             let mid = (low + high) / 2
             if tasks[ids[mid]]!.seq <= after { low = mid + 1 } else { high = mid }
         }
-        var items: [TaskRecord] = []
-        var next: String? = nil
+        var items: [TaskEntry] = []
         for id in ids[low...] {
             let task = tasks[id]!
             if let filter, task.state != filter { continue }
-            if items.count == limit {
-                next = "t\(items.last.map { tasks[$0.id]!.seq } ?? after)"
-                break
-            }
-            items.append(task.record)
+            if items.count == limit { return (items, true) }
+            items.append(task)
         }
-        return Page(items: items, nextCursor: next)
+        return (items, false)
     }
 
     mutating func addConsumer(_ consumer: StoredConsumer) {

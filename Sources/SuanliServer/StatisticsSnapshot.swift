@@ -59,6 +59,7 @@ extension Platform {
                 }
                 next = end
                 guard end >= order.count else { return false }
+                for (final, count) in state.book.archivedByState { counts[stateIndex[final]!] += count }
                 queueLength = state.engine.queuedCount
                 (openQuotes, heldUnits) = (state.quotes.openCount, state.engine.heldUnitsTotal)
                 topology = state.registry.topology

@@ -19,7 +19,12 @@ extension StoredTask: StoreRecord {
                   created_at REAL NOT NULL, updated_at REAL NOT NULL
                 )
                 """)
-        }
+        },
+        // A consumer's tasks in submission order, for listing the finished ones that left the
+        // platform's memory (`GET /v1/tasks`).
+        SchemaMigration("tasks.consumer-index") { db in
+            try db.execute("CREATE INDEX IF NOT EXISTS tasks_consumer_seq ON tasks(consumer, seq)")
+        },
     ]
 
     public var columnValues: [StoreValue] {

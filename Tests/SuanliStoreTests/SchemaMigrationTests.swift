@@ -93,8 +93,8 @@ func appliedMigrations(_ path: String) throws -> [String] {
 }
 
 let coreMigrations = [
-    "meta.create", "providers.create", "resources.create", "resources.add-pricing", "latency.create", "consumers.create", "tasks.create", "tokens.create",
-    "tokens.adopt-principal-tokens", "auditors.create", "audit.create", "federation_children.create", "quotes.create",
+    "meta.create", "providers.create", "resources.create", "resources.add-pricing", "latency.create", "consumers.create", "tasks.create", "tasks.consumer-index",
+    "tokens.create", "tokens.adopt-principal-tokens", "auditors.create", "audit.create", "federation_children.create", "quotes.create",
     "consumer_limits.create", "federated_tasks.create", "usage_statements.create",
 ]
 

@@ -22,7 +22,7 @@ extension FederatedPlacementModule {
             try await verifyPeer(credentials, method: "GET", target: FederationModule.target(request), body: body)
             let id = context.parameters.get("id") ?? ""
             let consumer = try claimant(credentials.peer, task: id)
-            return JSONAnswer(try statement(of: id, consumer: consumer, customer: credentials.peer), status: .ok)
+            return JSONAnswer(try await statement(of: id, consumer: consumer, customer: credentials.peer), status: .ok)
         }
         api.get(FederationModule.routerPath(Self.settlements)) { [self] request, context in
             switch context.principal {
@@ -52,8 +52,8 @@ extension FederatedPlacementModule {
     // MARK: Owner side
 
     /// The signed statement of task `id`, which `consumer` (standing for `customer`) claimed here.
-    func statement(of id: String, consumer: String, customer: Prefix) throws(SuanliError) -> SignedUsageStatement {
-        let task = try platform.task(id, by: .consumer(consumer))
+    func statement(of id: String, consumer: String, customer: Prefix) async throws(SuanliError) -> SignedUsageStatement {
+        let task = try await platform.task(id, by: .consumer(consumer))
         let records = try platform.usage(consumer: consumer, provider: nil, from: nil, to: nil, by: .operator).items.filter { $0.task == id }
         let statement = UsageStatement(
             issuer: federation.prefix.description, customer: customer.description, task: id, final: task.state.isFinal, records: records,

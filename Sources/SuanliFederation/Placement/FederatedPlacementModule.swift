@@ -77,7 +77,7 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
             let (body, credentials) = try await federation.signedBody(request, context: context)
             try await verifyPeer(credentials, method: "GET", target: FederationModule.target(request), body: body)
             let consumer = try claimant(credentials.peer, task: context.parameters.get("id") ?? "")
-            return JSONAnswer(try platform.task(context.parameters.get("id") ?? "", by: .consumer(consumer)), status: .ok)
+            return JSONAnswer(try await platform.task(context.parameters.get("id") ?? "", by: .consumer(consumer)), status: .ok)
         }
         api.delete(FederationModule.routerPath(Self.claim)) { [self] request, context in
             let (body, credentials) = try await federation.signedBody(request, context: context)
@@ -89,7 +89,7 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
             let (body, credentials) = try await federation.signedBody(request, context: context)
             try await verifyPeer(credentials, method: "GET", target: FederationModule.target(request), body: body)
             let consumer = try claimant(credentials.peer, task: context.parameters.get("id") ?? "")
-            return JSONAnswer(try platform.explainTask(context.parameters.get("id") ?? "", by: .consumer(consumer)), status: .ok)
+            return JSONAnswer(try await platform.explainTask(context.parameters.get("id") ?? "", by: .consumer(consumer)), status: .ok)
         }
         api.get(FederationModule.routerPath(Self.claimLogs)) { [self] request, context in
             let (body, credentials) = try await federation.signedBody(request, context: context)
@@ -105,7 +105,7 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
                 guard let n = Int(text), n >= 1 else { throw SuanliError(.badRequest, "attempt must be a whole number from 1", field: "attempt") }
                 return n
             }
-            let text = try platform.taskLogs(
+            let text = try await platform.taskLogs(
                 context.parameters.get("id") ?? "", stream: stream, tail: tail, attempt: attempt, by: .consumer(consumer))
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))

@@ -48,7 +48,7 @@ struct TaskRoutes {
             default: throw QueryParameters.unknown(key, known: "state, limit, cursor")
             }
         }
-        return try platform.tasks(state: filter, limit: limit, cursor: cursor, by: context.principal)
+        return try await platform.tasks(state: filter, limit: limit, cursor: cursor, by: context.principal)
     }
 
     /// `GET /v1/tasks/{id}`.
@@ -57,7 +57,7 @@ struct TaskRoutes {
         if let placer = platform.federatedPlacement.current, placer.isFederatedTask(id) {
             return try await placer.federatedRecord(id, by: context.principal)
         }
-        return try platform.task(id, by: context.principal)
+        return try await platform.task(id, by: context.principal)
     }
 
     /// `DELETE /v1/tasks/{id}`: the task as it is after cancelling.
@@ -75,7 +75,7 @@ struct TaskRoutes {
         if let placer = platform.federatedPlacement.current, placer.isFederatedTask(id) {
             return try await placer.federatedExplanation(id, by: context.principal)
         }
-        return try platform.explainTask(id, by: context.principal)
+        return try await platform.explainTask(id, by: context.principal)
     }
 
     /// `GET /v1/tasks/{id}/events`.
@@ -84,7 +84,7 @@ struct TaskRoutes {
         if let placer = platform.federatedPlacement.current, placer.isFederatedTask(id) {
             return ItemList(items: try await placer.federatedRecord(id, by: context.principal).events)
         }
-        return ItemList(items: try platform.task(id, by: context.principal).events)
+        return ItemList(items: try await platform.task(id, by: context.principal).events)
     }
 
     /// `GET /v1/tasks/{id}/logs?stream=&tail=&attempt=`: plain text.
@@ -111,7 +111,7 @@ struct TaskRoutes {
         if let placer = platform.federatedPlacement.current, placer.isFederatedTask(id) {
             text = try await placer.federatedLogs(id, stream: stream, tail: tail, attempt: attempt, by: context.principal)
         } else {
-            text = try platform.taskLogs(id, stream: stream, tail: tail, attempt: attempt, by: context.principal)
+            text = try await platform.taskLogs(id, stream: stream, tail: tail, attempt: attempt, by: context.principal)
         }
         return Response(
             status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
