@@ -192,8 +192,10 @@ public final class ProcessExecutor: Executor {
 
     // MARK: - Internals
 
+    /// What is known of a job while it runs and, for the last ``Configuration/retainedOutcomes``
+    /// jobs, after it ended: small on purpose (no copy of the job and its environment, which
+    /// made 4,096 retained records grow an agent by megabytes).
     private struct Record {
-        var running: RunningJob
         var pid: pid_t
         var outcome: JobOutcome?
         /// Set by cancel or the time limit; decides the result when the process ends.
@@ -227,7 +229,7 @@ public final class ProcessExecutor: Executor {
         let ticks = Spawner.processStartTicks(pid) ?? 0
         let running = RunningJob(job: job, handle: .process(pid: pid, startTicks: ticks), startedAt: startedAt)
         state.withLock { s in
-            s.records[job.key] = Record(running: running, pid: pid)
+            s.records[job.key] = Record(pid: pid)
         }
         writeRecordFile(running)
         if let limit = job.timeLimitSeconds {
