@@ -123,12 +123,19 @@ extension Platform {
         let (memory, archived) = state.withLock { state in
             (state.taskPage(consumer: consumer, state: filter, after: after, limit: limit), state.book.archivedCount > 0)
         }
-        guard archived else { return Page(items: memory.items.map(\.record), nextCursor: memory.more ? memory.items.last.map { "t\($0.seq)" } : nil) }
-        // Archived tasks after the cursor: store rows of tasks no longer in memory (a row of a
+        // Archived tasks are all final: a list of unfinished ones is memory's alone.
+        guard archived, filter?.isFinal ?? true else {
+            return Page(items: memory.items.map(\.record), nextCursor: memory.more ? memory.items.last.map { "t\($0.seq)" } : nil)
+        }
+        // Archived tasks after the cursor: final rows of tasks no longer in memory (a row of a
         // task in memory may be a change behind it; the memory page has those).
         var conditions: [StoreQuery.Condition] = []
         if let consumer { conditions.append(.compare("consumer", .equal, .text(consumer))) }
-        if let filter { conditions.append(.compare("state", .equal, .text(filter.rawValue))) }
+        if let filter {
+            conditions.append(.compare("state", .equal, .text(filter.rawValue)))
+        } else {
+            conditions.append(.any(TaskState.allCases.filter(\.isFinal).map { .compare("state", .equal, .text($0.rawValue)) }))
+        }
         let inPage = Set(memory.items.map(\.id))
         var stored: [TaskEntry] = []
         var storeMore = false
