@@ -370,20 +370,20 @@ public struct FederationBenchmark: Sendable {
                     while i < count {
                         let id = ids[i % ids.count]
                         let began = ContinuousClock.now
-                        var response = try await HTTPClient.shared.execute(HTTPClientRequest(url: base + "/v1/resolve/" + id), timeout: .seconds(30))
-                        var body = try await response.body.collect(upTo: 1 << 20)
+                        func resolve() async throws -> (HTTPClientResponse, String) {
+                            let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: base + "/v1/resolve/" + id), timeout: .seconds(30))
+                            return (response, String(buffer: try await response.body.collect(upTo: 1 << 20)))
+                        }
+                        var (response, body) = try await resolve()
                         // A 503 says "retry shortly" (a peer did not answer in time, e.g. on a
                         // loaded machine): retried as a client would, its latency included.
-                        var retries = 0
-                        while response.status == .serviceUnavailable && retries < 3 {
-                            retries += 1
+                        for _ in 0..<3 where response.status == .serviceUnavailable {
                             try await Task.sleep(for: .milliseconds(100))
-                            response = try await HTTPClient.shared.execute(HTTPClientRequest(url: base + "/v1/resolve/" + id), timeout: .seconds(30))
-                            body = try await response.body.collect(upTo: 1 << 20)
+                            (response, body) = try await resolve()
                         }
                         mine.append(BenchSupport.seconds(ContinuousClock.now - began))
-                        guard response.status == .ok, String(decoding: Data(buffer: body), as: UTF8.self).contains(id) else {
-                            throw Failure(description: "GET \(base)/v1/resolve/\(id) answered \(response.status.code): \(String(decoding: Data(buffer: body), as: UTF8.self).prefix(300))")
+                        guard response.status == .ok, body.contains(id) else {
+                            throw Failure(description: "GET \(base)/v1/resolve/\(id) answered \(response.status.code): \(body.prefix(300))")
                         }
                         i += workers
                     }

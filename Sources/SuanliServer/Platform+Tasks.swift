@@ -71,12 +71,14 @@ extension Platform {
     /// A task from memory, else from the store (a finished task archived out of memory, see
     /// ``TaskArchive``); `nil` when there is none.
     func findTask(_ id: String) async throws(SuanliError) -> TaskEntry? {
-        if let task = state.withLock({ $0.book[id] }) { return task }
         // Only an id this platform issued (`t` and a number below the next) can be in the store:
         // any other is answered without a query.
-        guard id.hasPrefix("t"), let seq = UInt64(id.dropFirst()),
-            state.withLock({ seq < $0.nextTask && $0.book.archivedCount > 0 })
-        else { return nil }
+        let seq = id.hasPrefix("t") ? UInt64(id.dropFirst()) : nil
+        let (task, mayBeStored) = state.withLock { state in
+            (state.book[id], seq.map { $0 < state.nextTask && state.book.archivedCount > 0 } ?? false)
+        }
+        if let task { return task }
+        guard mayBeStored else { return nil }
         return try await storedTasks(StoreQuery([.compare("id", .equal, .text(id))], limit: 1)).first
     }
 
@@ -123,10 +125,23 @@ extension Platform {
         let (memory, archived) = state.withLock { state in
             (state.taskPage(consumer: consumer, state: filter, after: after, limit: limit), state.book.archivedCount > 0)
         }
+        var items = memory.items
+        var more = memory.more
         // Archived tasks are all final: a list of unfinished ones is memory's alone.
-        guard archived, filter?.isFinal ?? true else {
-            return Page(items: memory.items.map(\.record), nextCursor: memory.more ? memory.items.last.map { "t\($0.seq)" } : nil)
+        if archived, filter?.isFinal ?? true {
+            let stored = try await archivedTasks(consumer: consumer, state: filter, after: after, limit: limit, excluding: Set(items.map(\.id)))
+            items = (items + stored).sorted { $0.seq < $1.seq }
+            more = more || items.count > limit
+            if items.count > limit { items.removeLast(items.count - limit) }
         }
+        return Page(items: items.map(\.record), nextCursor: more ? items.last.map { "t\($0.seq)" } : nil)
+    }
+
+    /// Up to `limit` + 1 archived tasks after `after` (of `consumer`, in `state`, when given),
+    /// in sequence order, other than those in `excluding`.
+    private func archivedTasks(consumer: String?, state filter: TaskState?, after: UInt64, limit: Int, excluding inPage: Set<String>)
+        async throws(SuanliError) -> [TaskEntry]
+    {
         // Archived tasks after the cursor: final rows of tasks no longer in memory (a row of a
         // task in memory may be a change behind it; the memory page has those).
         var conditions: [StoreQuery.Condition] = []
@@ -136,9 +151,7 @@ extension Platform {
         } else {
             conditions.append(.any(TaskState.allCases.filter(\.isFinal).map { .compare("state", .equal, .text($0.rawValue)) }))
         }
-        let inPage = Set(memory.items.map(\.id))
         var stored: [TaskEntry] = []
-        var storeMore = false
         var from = after
         while stored.count <= limit {
             let rows = try await storedTasks(
@@ -148,17 +161,7 @@ extension Platform {
             guard rows.count == limit + 1, let last = rows.last else { break }
             from = last.seq
         }
-        if stored.count > limit {
-            stored.removeLast(stored.count - limit)
-            storeMore = true
-        }
-        var merged = (memory.items + stored).sorted { $0.seq < $1.seq }
-        var more = memory.more || storeMore
-        if merged.count > limit {
-            merged.removeLast(merged.count - limit)
-            more = true
-        }
-        return Page(items: merged.map(\.record), nextCursor: more ? merged.last.map { "t\($0.seq)" } : nil)
+        return stored
     }
 
     /// Cancels a task: it leaves the queue or releases its units at once.
