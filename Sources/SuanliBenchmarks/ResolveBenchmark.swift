@@ -16,8 +16,10 @@ public struct ResolveBenchmark: Sendable {
     public var resources: Int
     /// wrk connections (`-c`).
     public var connections: Int
-    /// Seconds of load per server (`-d`).
+    /// Seconds of load per server and round (`-d`).
     public var seconds: Int
+    /// Rounds of Suanli then nginx; the ratio reported is the median round's.
+    public var rounds: Int
     /// Where progress lines go.
     public var log: @Sendable (String) -> Void
 
@@ -28,8 +30,11 @@ public struct ResolveBenchmark: Sendable {
     }
 
     /// Creates the benchmark; the defaults are `suanli bench resolve`'s (the issue's `wrk -t1 -c32 -d10s`).
-    public init(resources: Int = 100_000, connections: Int = 32, seconds: Int = 10, log: @escaping @Sendable (String) -> Void = { _ in }) {
+    public init(
+        resources: Int = 100_000, connections: Int = 32, seconds: Int = 10, rounds: Int = 3, log: @escaping @Sendable (String) -> Void = { _ in }
+    ) {
         self.resources = resources
+        self.rounds = max(1, rounds)
         self.connections = connections
         self.seconds = seconds
         self.log = log
@@ -87,7 +92,7 @@ public struct ResolveBenchmark: Sendable {
                 dataDirectory: directory, prefix: platformPrefix, heartbeatInterval: 1e8, operatorToken: "bench-operator-token-0000"),
             store: try SQLiteStore(path: directory + "/suanli.sqlite"), logger: logger)
         var figures: [String: Any] = ["resources": resources, "connections": connections, "seconds": seconds, "threads": 1]
-        log("Suanli resolve vs nginx: \(BenchSupport.rate(Double(resources))) resources, wrk -t1 -c\(connections) -d\(seconds)s, same record")
+        log("Suanli resolve vs nginx: \(BenchSupport.rate(Double(resources))) resources, wrk -t1 -c\(connections) -d\(seconds)s, \(rounds) alternating rounds, same record")
 
         // In-process: identifier parse + lock + full record, as the route calls it.
         let count = 2_000_000
@@ -107,25 +112,67 @@ public struct ResolveBenchmark: Sendable {
             portContinuation.finish()
         }
         let group = ServiceGroup(services: [server], logger: logger)
-        let (suanli, record): (WrkResult, Data) = try await withThrowingTaskGroup(of: Void.self) { tasks in
+        let rounds: [(suanli: WrkResult, nginx: WrkResult)]
+        let record: Data
+        (rounds, record) = try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
-            var port = 0
-            for await p in ports { port = p }
-            let url = "http://127.0.0.1:\(port)\(path)"
-            let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(10))
-            let body = Data(buffer: try await response.body.collect(upTo: 1 << 20))
-            guard response.status == .ok else {
-                throw Missing(description: "GET \(path) answered \(response.status.code): \(String(decoding: body, as: UTF8.self))")
+            do {
+                var port = 0
+                for await p in ports { port = p }
+                let suanliURL = "http://127.0.0.1:\(port)\(path)"
+                let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: suanliURL), timeout: .seconds(10))
+                let body = Data(buffer: try await response.body.collect(upTo: 1 << 20))
+                guard response.status == .ok else {
+                    throw Missing(description: "GET \(path) answered \(response.status.code): \(String(decoding: body, as: UTF8.self))")
+                }
+                let nginxProcess = try await startNginx(nginx, serving: body, at: path, in: directory)
+                defer {
+                    nginxProcess.process.signal(SIGTERM)
+                    nginxProcess.process.waitUntilExit()
+                }
+                // Alternate the two servers, so that a slow minute of a shared machine falls on both.
+                var rounds: [(suanli: WrkResult, nginx: WrkResult)] = []
+                for round in 1...self.rounds {
+                    let suanli = try await Self.wrk(wrk, url: suanliURL, connections: connections, seconds: seconds)
+                    report("round \(round) Suanli", suanli)
+                    let nginx = try await Self.wrk(wrk, url: nginxProcess.url, connections: connections, seconds: seconds)
+                    report("round \(round) nginx (static file)", nginx)
+                    log(String(format: "  round %d ratio: %.2f", round, suanli.requestsPerSecond / nginx.requestsPerSecond))
+                    rounds.append((suanli, nginx))
+                }
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+                return (rounds, body)
+            } catch {
+                await group.triggerGracefulShutdown()
+                throw error
             }
-            let result = try await Self.wrk(wrk, url: url, connections: connections, seconds: seconds)
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-            return (result, body)
         }
         await platform.close()
-        report("Suanli", suanli, into: &figures)
+        let ratios = rounds.map { $0.suanli.requestsPerSecond / $0.nginx.requestsPerSecond }
+        let ratio = ratios.sorted()[ratios.count / 2]
+        let median = rounds[ratios.firstIndex(of: ratio)!]
+        figures["rounds"] = self.rounds
+        figures["ratios"] = ratios
+        figures["suanli_req_per_s"] = median.suanli.requestsPerSecond
+        figures["nginx_req_per_s"] = median.nginx.requestsPerSecond
+        figures["suanli_latency"] = median.suanli.latency
+        figures["nginx_latency"] = median.nginx.latency
+        let errors = rounds.flatMap { [$0.suanli.errors, $0.nginx.errors] }.compactMap { $0 }
+        if !errors.isEmpty { figures["errors"] = errors }
+        figures["ratio"] = ratio
+        figures["record_bytes"] = record.count
+        log(String(format: "  median round: Suanli %@ req/s, nginx %@ req/s", BenchSupport.rate(median.suanli.requestsPerSecond),
+                   BenchSupport.rate(median.nginx.requestsPerSecond)))
+        log(String(format: "  ratio Suanli / nginx: %.2f, the median of %d alternating rounds (target >= 0.6); record %d bytes; both share this machine's %d cores with wrk",
+                   ratio, self.rounds, record.count, ProcessInfo.processInfo.activeProcessorCount))
+        return figures
+    }
 
-        // nginx: the same bytes as a static file at the same path, on a free loopback port.
+    /// Starts nginx serving `record` as a static file at `path` on a free loopback port; returns once it serves those bytes.
+    private func startNginx(_ nginx: String, serving record: Data, at path: String, in directory: String) async throws
+        -> (process: ChildProcess, url: String)
+    {
         let root = directory + "/www"
         let file = root + path
         try FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -156,40 +203,23 @@ public struct ResolveBenchmark: Sendable {
             }
             """.write(toFile: conf, atomically: true, encoding: .utf8)
         let process = try ChildProcess([nginx, "-c", conf, "-p", directory, "-e", directory + "/nginx-error.log"])
-        defer {
-            process.signal(SIGTERM)
-            process.waitUntilExit()
-        }
         let url = "http://127.0.0.1:\(port)\(path)"
-        var served: Data?
         for _ in 0..<100 {
-            if let response = try? await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(2)), response.status == .ok {
-                served = Data(buffer: try await response.body.collect(upTo: 1 << 20))
-                break
+            if let response = try? await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(2)), response.status == .ok,
+                let served = try? await response.body.collect(upTo: 1 << 20), Data(buffer: served) == record
+            {
+                return (process, url)
             }
             guard process.isRunning else { break }
             try await Task.sleep(for: .milliseconds(50))
         }
-        guard served == record else {
-            let errors = (try? String(contentsOfFile: directory + "/nginx-error.log", encoding: .utf8)) ?? ""
-            throw Missing(description: "nginx did not serve the record on port \(port): \(errors.suffix(500))")
-        }
-        let static_ = try await Self.wrk(wrk, url: url, connections: connections, seconds: seconds)
-        report("nginx (static file)", static_, into: &figures)
-        figures["suanli_req_per_s"] = suanli.requestsPerSecond
-        figures["nginx_req_per_s"] = static_.requestsPerSecond
-        let ratio = suanli.requestsPerSecond / static_.requestsPerSecond
-        figures["ratio"] = ratio
-        figures["record_bytes"] = record.count
-        log(String(format: "  ratio Suanli / nginx: %.2f (target >= 0.6); record %d bytes; both share this machine's %d cores with wrk",
-                   ratio, record.count, ProcessInfo.processInfo.activeProcessorCount))
-        return figures
+        process.signal(SIGTERM)
+        process.waitUntilExit()
+        let errors = (try? String(contentsOfFile: directory + "/nginx-error.log", encoding: .utf8)) ?? ""
+        throw Missing(description: "nginx did not serve the record on port \(port): \(errors.suffix(500))")
     }
 
-    private func report(_ name: String, _ result: WrkResult, into figures: inout [String: Any]) {
-        let key = name.hasPrefix("nginx") ? "nginx" : "suanli"
-        figures["\(key)_latency"] = result.latency
-        if let errors = result.errors { figures["\(key)_errors"] = errors }
+    private func report(_ name: String, _ result: WrkResult) {
         let latency = ["avg", "50%", "99%", "max"].compactMap { k in result.latency[k].map { "\(k) \($0)" } }.joined(separator: ", ")
         log("  \(name): \(BenchSupport.rate(result.requestsPerSecond)) req/s; latency \(latency)\(result.errors.map { "; ERRORS: \($0)" } ?? "")")
     }

@@ -36,7 +36,7 @@ public struct PlatformServer: Service {
         let idle = platform.configuration.idleTimeout
         return Application(
             router: APIRouter.make(platform: platform, logger: logger, modules: modules),
-            server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(idle * 1000)))),
+            server: .platformHTTP1(platform: platform, configuration: .init(idleTimeout: .milliseconds(Int64(idle * 1000)))),
             configuration: .init(address: .hostname(host, port: port), serverName: "suanli", backlog: 1024),
             services: platform.services + modules.flatMap(\.services),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },

@@ -33,15 +33,19 @@ extension Platform {
     /// every record names its owning platform (`platform`). Malformed: 400; unknown: 404.
     public func resolveAnywhere(_ idText: String, hops: Int = 0) async throws(SuanliError) -> ResourceRecord {
         let id = try Self.parseIdentifier(idText)
-        let now = clock()
-        if var record = state.withLock({ $0.registry.resolve(id.string, now: now) }) {
-            record.platform = configuration.prefix
-            return record
-        }
+        if let record = resolveHere(id) { return record }
         if let remote = remoteResolution.current, let record = try await remote.resolve(id, hops: hops) {
             return record
         }
         throw SuanliError(.notFound, "no resource \(id) is registered in this platform or the federation it knows")
+    }
+
+    /// The record of `id` if this platform holds it, naming this platform (`platform`).
+    func resolveHere(_ id: Identifier) -> ResourceRecord? {
+        let now = clock()
+        guard var record = state.withLock({ $0.registry.resolve(id.string, now: now) }) else { return nil }
+        record.platform = configuration.prefix
+        return record
     }
 
     /// Resolves many identifiers, in request order, `nil` for unknown ones; misses go to the

@@ -367,6 +367,7 @@ struct IdentifierTests {
             let id = try Identifier(parsing: text)
             #expect(expected, "parser accepted \(text.debugDescription), which breaks the standard")
             #expect(id.string == text)
+            #expect(id.suffix == text.drop { $0 != "/" }.dropFirst(), "the suffix of \(text.debugDescription)")
         } catch {
             #expect(!expected, "parser rejected valid \(text.debugDescription): \(error)")
             #expect(error.position >= 1 && error.position <= text.utf8.count + 1, "\(text.debugDescription): \(error)")

@@ -363,7 +363,7 @@ struct PermissionMatrixTests {
         }
         if streams {
             // The head is enough; the deadline ends the stream.
-            let response = try await HTTPClient.shared.execute(request, deadline: .now() + .milliseconds(500))
+            let response = try await HTTPClient.shared.execute(request, deadline: .now() + .seconds(5))
             let status = Int(response.status.code)
             if status >= 400 { return (status, String(buffer: try await response.body.collect(upTo: 1 << 20))) }
             return (status, "")

@@ -37,6 +37,11 @@ public struct Identifier: Hashable, Sendable, Comparable, CustomStringConvertibl
 
     /// Parses an identifier, throwing an ``IdentifierError`` that names the position and rule.
     public init(parsing text: some StringProtocol) throws(IdentifierError) {
+        if let prefixLength = text.utf8.withContiguousStorageIfAvailable(Self.plainPrefixLength) ?? nil {
+            self.prefixLength = prefixLength
+            self.string = String(text)
+            return
+        }
         let bytes = Array(text.utf8)
         guard !bytes.isEmpty else {
             throw IdentifierError(.empty, at: 1, "identifier is empty; expected PREFIX/SUFFIX such as 86.1.7/node-1")
@@ -62,6 +67,62 @@ public struct Identifier: Hashable, Sendable, Comparable, CustomStringConvertibl
     /// Creates an identifier from a prefix and a suffix, validating the suffix.
     public init(prefix: Prefix, suffix: some StringProtocol) throws(IdentifierError) {
         try self.init(parsing: "\(prefix)/\(suffix)")
+    }
+
+    /// The prefix length of `bytes` if it is a valid identifier of the common shape, checked in
+    /// place; nil when the full parser must look (an invalid identifier, or anything unusual).
+    ///
+    /// It accepts only what ``init(parsing:)``'s full path accepts: digits and single dots without
+    /// leading zeros in at most ``Prefix/maxSegments`` segments of at most
+    /// ``Prefix/maxSegmentDigits`` digits, one slash, then a suffix of suffix bytes with no empty,
+    /// `.` or `..` segment, within ``maxLength`` and ``maxSuffixLength``.
+    static func plainPrefixLength(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        let count = bytes.count
+        guard count >= 3, count <= maxLength else { return nil }
+        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+        var index = 0
+        var segments = 0
+        var digits = 0
+        var leadingZero = false
+        while true {
+            guard index < count else { return nil }
+            let byte = bytes[index]
+            if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
+                if digits == 0 {
+                    leadingZero = byte == UInt8(ascii: "0")
+                } else if leadingZero {
+                    return nil
+                }
+                digits += 1
+                guard digits <= Prefix.maxSegmentDigits else { return nil }
+            } else if byte == dot || byte == slash {
+                guard digits > 0 else { return nil }
+                segments += 1
+                guard segments <= Prefix.maxSegments else { return nil }
+                digits = 0
+                if byte == slash { break }
+            } else {
+                return nil
+            }
+            index += 1
+        }
+        let prefixLength = index
+        guard (1...maxSuffixLength).contains(count - prefixLength - 1) else { return nil }
+        var length = 0
+        var dots = 0
+        for byte in bytes[(prefixLength + 1)...] {
+            if byte == slash {
+                guard length > dots || length > 2, length > 0 else { return nil }
+                length = 0
+                dots = 0
+            } else {
+                guard isSuffixByte(byte) else { return nil }
+                length += 1
+                if byte == dot { dots += 1 }
+            }
+        }
+        guard length > 0, length > dots || length > 2 else { return nil }
+        return prefixLength
     }
 
     /// Validates a suffix on its own (1-based positions relative to the suffix).
