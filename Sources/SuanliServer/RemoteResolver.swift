@@ -1,5 +1,6 @@
 import Foundation
 import SuanliCore
+import SuanliRegistry
 import Synchronization
 
 /// Resolves identifiers this platform's registry does not hold — those of other platforms of a
@@ -46,6 +47,16 @@ extension Platform {
         guard var record = state.withLock({ $0.registry.resolve(id.string, now: now) }) else { return nil }
         record.platform = configuration.prefix
         return record
+    }
+
+    /// ``resolveHere(_:)`` unless the record's stamp equals `stamp` (``StampedLookup/unchanged``):
+    /// for caches of encoded records (the resolve fast path).
+    func resolveHere(_ id: Identifier, unlessStamped stamp: RecordStamp?) -> StampedLookup {
+        let now = clock()
+        let lookup = state.withLock { $0.registry.resolve(id.string, now: now, unlessStamped: stamp) }
+        guard case .record(var record, let current) = lookup else { return lookup }
+        record.platform = configuration.prefix
+        return .record(record, current)
     }
 
     /// Resolves many identifiers, in request order, `nil` for unknown ones; misses go to the

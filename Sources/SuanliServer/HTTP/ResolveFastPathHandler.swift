@@ -3,6 +3,7 @@ import NIOCore
 import Synchronization
 import NIOHTTPTypes
 import SuanliCore
+import SuanliRegistry
 
 /// Answers `GET /v1/resolve/{id}` for a record this platform holds right in the channel
 /// pipeline, without a task, a `Request` or the router's middleware chain; everything else
@@ -20,8 +21,10 @@ import SuanliCore
 /// `HTTPConnectionStateHandler`, so idle timeouts and graceful shutdown see its requests and
 /// responses like any other. It counts its answers in ``PlatformMetrics`` under the same route.
 ///
-/// The record is built fresh for every request (its live state changes with every report);
-/// its JSON comes from ``ResolveBodyCache`` while the record is unchanged.
+/// The response of a record whose ``SuanliRegistry/RecordStamp`` is unchanged comes from its
+/// event loop's ``ResolveBodyCache``; any other record is built and encoded afresh.
+/// The handler is only installed where reads are open and resolves are not rate-limited
+/// (``PlatformHTTP1Channel``).
 final class ResolveFastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -97,13 +100,10 @@ final class ResolveFastPathHandler: ChannelDuplexHandler, RemovableChannelHandle
             fields[.connection] == nil || fields[.connection] == "keep-alive",
             fields[Self.hops] == nil
         else { return nil }
-        guard Self.isPlainIdentifierPath(path.utf8) else { return nil }
-        let configuration = platform.configuration
-        guard configuration.readAccess == .open, configuration.rateLimits[.resolve] == nil else { return nil }
-        guard let id = try? Identifier(parsing: Substring(path.utf8.dropFirst(Self.prefix.count))),
-            let record = platform.resolveHere(id)
+        guard Self.isPlainIdentifierPath(path.utf8),
+            let id = try? Identifier(parsing: Substring(path.utf8.dropFirst(Self.prefix.count)))
         else { return nil }
-        return cache.answer(record)
+        return cache.answer(for: id, from: platform)
     }
 
     private static let hops = HTTPField.Name(FederationHeaders.hops)!
@@ -125,11 +125,14 @@ final class ResolveFastPathHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 }
 
-/// The encoded responses of recently resolved records, reused while a freshly built record
-/// equals the one encoded: the same bytes ``ResourceRecordJSON`` would write again.
+/// The encoded responses of recently resolved records, each kept with the stamp of the record
+/// it encodes (``SuanliRegistry/RecordStamp``), reused while the registry's stamp for that
+/// resource is unchanged: the same bytes ``ResourceRecordJSON`` would write again.
 ///
-/// At most ``capacity`` records; when full it starts again empty (a hot record is back after
-/// one request). Shared by every connection of a server.
+/// One per event loop (``ResolveCaches``), so that the responses' buffers and the map are touched
+/// by one thread only. At most ``capacity`` records; when full it starts again empty (a hot
+/// record is back after one request). Unavailable resources are never cached (their record
+/// says how long ago their last report was).
 final class ResolveBodyCache: Sendable {
     /// A response: its head (the headers the router's resolve sends) and its JSON body.
     struct Answer: Sendable {
@@ -139,28 +142,55 @@ final class ResolveBodyCache: Sendable {
 
     /// How many records' responses it keeps at most.
     let capacity: Int
-    private let entries = Mutex<[String: (record: ResourceRecord, answer: Answer)]>([:])
+    private let entries = Mutex<[String: (stamp: RecordStamp, answer: Answer)]>([:])
 
     init(capacity: Int = 16_384) {
         self.capacity = capacity
     }
 
-    /// The response for `record`: cached if the same record was encoded before, else written
-    /// now (nil if ``ResourceRecordJSON`` cannot write it).
-    func answer(_ record: ResourceRecord) -> Answer? {
-        let key = record.id.string
-        if let cached = entries.withLock({ $0[key] }), cached.record == record { return cached.answer }
-        guard let body = ResourceRecordJSON.body(record) else { return nil }
-        let head = HTTPResponse(
-            status: .ok,
-            headerFields: [
-                .contentType: "application/json; charset=utf-8", .contentLength: String(body.readableBytes), .server: "suanli",
-            ])
-        let answer = Answer(head: head, body: body)
-        entries.withLock { entries in
-            if entries.count >= capacity, entries[key] == nil { entries.removeAll(keepingCapacity: true) }
-            entries[key] = (record, answer)
+    /// The response for `id` if `platform` holds it: cached while its stamp is unchanged,
+    /// else built, encoded (nil if ``ResourceRecordJSON`` cannot write it) and cached.
+    func answer(for id: Identifier, from platform: Platform) -> Answer? {
+        let key = id.string
+        let cached = entries.withLock { $0[key] }
+        switch platform.resolveHere(id, unlessStamped: cached?.stamp) {
+        case .missing:
+            return nil
+        case .unchanged:
+            return cached?.answer
+        case .record(let record, let stamp):
+            guard let body = ResourceRecordJSON.body(record) else { return nil }
+            let head = HTTPResponse(
+                status: .ok,
+                headerFields: [
+                    .contentType: "application/json; charset=utf-8", .contentLength: String(body.readableBytes), .server: "suanli",
+                ])
+            let answer = Answer(head: head, body: body)
+            entries.withLock { entries in
+                guard let stamp else {
+                    entries[key] = nil
+                    return
+                }
+                if entries.count >= capacity, entries[key] == nil { entries.removeAll(keepingCapacity: true) }
+                entries[key] = (stamp, answer)
+            }
+            return answer
         }
-        return answer
+    }
+}
+
+/// One ``ResolveBodyCache`` per event loop of a server.
+final class ResolveCaches: Sendable {
+    private let caches = Mutex<[ObjectIdentifier: ResolveBodyCache]>([:])
+
+    /// The cache of `eventLoop`, made on first use.
+    func cache(for eventLoop: any EventLoop) -> ResolveBodyCache {
+        caches.withLock { caches in
+            let key = ObjectIdentifier(eventLoop)
+            if let cache = caches[key] { return cache }
+            let cache = ResolveBodyCache()
+            caches[key] = cache
+            return cache
+        }
     }
 }
