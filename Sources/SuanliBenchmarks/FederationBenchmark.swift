@@ -31,6 +31,8 @@ public struct FederationBenchmark: Sendable {
     public var syncInterval: Double
     /// How long a resolved foreign record's live state counts as fresh in a platform's cache.
     public var liveTTL: Double
+    /// Tasks submitted for the cross-platform placement figure (0: not measured).
+    public var placements: Int
     /// Where progress lines go.
     public var log: @Sendable (String) -> Void
 
@@ -38,8 +40,10 @@ public struct FederationBenchmark: Sendable {
     /// platforms and 1,000,000 changes).
     public init(
         hubs: Int = 8, provinces: Int = 31, resourcesPerLeaf: Int = 100, changes: Int = 1_000_000, resolves: Int = 2000,
-        connections: Int = 8, syncInterval: Double = 1, liveTTL: Double = 60, log: @escaping @Sendable (String) -> Void = { _ in }
+        connections: Int = 8, syncInterval: Double = 1, liveTTL: Double = 60, placements: Int = 500,
+        log: @escaping @Sendable (String) -> Void = { _ in }
     ) {
+        self.placements = placements
         self.hubs = hubs
         self.provinces = provinces
         self.resourcesPerLeaf = resourcesPerLeaf
@@ -63,6 +67,7 @@ public struct FederationBenchmark: Sendable {
         var platform: Platform
         var federation: FederationModule?
         var aggregation: AggregationModule?
+        var placement: FederatedPlacementModule?
         var group: ServiceGroup
         var url: String
         /// The resources it holds itself (leaves only) and the provider that owns them.
@@ -140,6 +145,13 @@ public struct FederationBenchmark: Sendable {
                 for (kind, owner) in [("local", leaf), ("sibling", sibling), ("cousin", cousin)] {
                     try await measureResolves(kind, at: leaf.url, ids: owner.resourceIDs, into: &figures)
                 }
+
+                // (3) Cross-platform placements: a consumer of a hub, which has no resources of its own,
+                // submits tasks that only the leaves' resources fit; each is claimed at a leaf.
+                if placements > 0 {
+                    log("  cross-platform placements at \(members[1].name) (no resources of its own), POST /v1/tasks, \(connections) connections:")
+                    try await measurePlacements("federated", at: members[1], into: &figures)
+                }
             } catch {
                 await stop(members)
                 try? await tasks.waitForAll()
@@ -157,6 +169,10 @@ public struct FederationBenchmark: Sendable {
                 try await seed(&seeded)
                 log("  single platform (no federation), same resolves:")
                 try await measureResolves("single", at: single.url, ids: seeded.resourceIDs, into: &figures)
+                if placements > 0 {
+                    log("  single platform, the same submissions placed locally:")
+                    try await measurePlacements("single", at: single, into: &figures)
+                }
             } catch {
                 await stop([single])
                 try? await tasks.waitForAll()
@@ -179,7 +195,12 @@ public struct FederationBenchmark: Sendable {
             log("  throughput / single platform's: " + ["local", "sibling", "cousin"].map { kind in
                 String(format: "%@ cold %.2f, cached %.2f", kind, ratios["\(kind)_cold"] ?? 0, ratios["\(kind)_cached"] ?? 0)
             }.joined(separator: "; "))
-            log("  cross-platform placements/s: not measured by this benchmark")
+            if let federated = figures["placements_federated_per_s"] as? Double, let local = figures["placements_single_per_s"] as? Double,
+                local > 0
+            {
+                figures["placements_ratio_vs_single"] = federated / local
+                log(String(format: "  cross-platform placements / single platform's placements: %.2f", federated / local))
+            }
             return figures
         }
     }
@@ -199,15 +220,18 @@ public struct FederationBenchmark: Sendable {
             store: try SQLiteStore(path: data + "/suanli.sqlite"), logger: logger)
         var federation: FederationModule?
         var aggregation: AggregationModule?
+        var placement: FederatedPlacementModule?
         var modules: [any PlatformModule] = []
         if federated {
             var configuration = FederationConfiguration(name: name, parentURL: parent, joinToken: token, syncInterval: syncInterval)
             configuration.liveTTL = liveTTL
             let module = try await FederationModule.open(platform: platform, configuration: configuration, logger: logger)
             let aggregating = AggregationModule(federation: module)
+            let placing = FederatedPlacementModule(federation: module, aggregation: aggregating, logger: logger)
             federation = module
             aggregation = aggregating
-            modules = [module, aggregating]
+            placement = placing
+            modules = [module, aggregating, placing]
         }
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let server = PlatformServer(platform: platform, host: "127.0.0.1", port: 0, modules: modules, logger: logger) { port in
@@ -221,7 +245,8 @@ public struct FederationBenchmark: Sendable {
         guard port > 0 else { throw Failure(description: "platform \(name) did not start listening") }
         let url = "http://127.0.0.1:\(port)"
         federation?.listening(at: url)
-        return Member(name: name, platform: platform, federation: federation, aggregation: aggregation, group: group, url: url)
+        return Member(
+            name: name, platform: platform, federation: federation, aggregation: aggregation, placement: placement, group: group, url: url)
     }
 
     /// Delegates a child prefix at `parent` (its operator, over HTTP) and starts the child with the join token.
@@ -398,6 +423,48 @@ public struct FederationBenchmark: Sendable {
     }
 
     /// The `q` quantile of sorted `values` (nearest rank).
+    /// Registers a consumer at `member` and submits `placements` one-unit CPU tasks over HTTP with
+    /// `connections` at a time: placements/s, latency, and how many were placed on another platform.
+    func measurePlacements(_ kind: String, at member: Member, into figures: inout [String: Any]) async throws {
+        let operatorClient = SuanliClient(server: member.url, token: Self.operatorToken, httpClient: HTTPClient.shared)
+        let consumer = try await operatorClient.registerConsumer(ConsumerRegistration(name: "bench-\(kind)", contact: "bench"))
+        guard let token = consumer.token else { throw Failure(description: "\(member.name) returned no consumer token") }
+        let client = SuanliClient(server: member.url, token: token, httpClient: HTTPClient.shared)
+        let count = placements
+        let width = connections
+        let started = ContinuousClock.now
+        let outcomes = try await withThrowingTaskGroup(of: [(latency: Double, id: String, state: TaskState)].self) { group in
+            for worker in 0..<width {
+                group.addTask {
+                    var outcomes: [(latency: Double, id: String, state: TaskState)] = []
+                    for i in stride(from: worker, to: count, by: width) {
+                        let spec = TaskSpec(name: "bench-\(i)", units: 1, accept: [.init(kind: .cpu, run: .init(command: ["true"]))])
+                        let began = ContinuousClock.now
+                        let submission = try await client.submit(spec)
+                        outcomes.append((BenchSupport.seconds(ContinuousClock.now - began), submission.id, submission.state))
+                    }
+                    return outcomes
+                }
+            }
+            var all: [(latency: Double, id: String, state: TaskState)] = []
+            for try await part in group { all += part }
+            return all
+        }
+        let seconds = BenchSupport.seconds(ContinuousClock.now - started)
+        let latencies = outcomes.map(\.latency).sorted()
+        let remote = member.placement.map { placement in outcomes.filter { placement.isFederatedTask($0.id) }.count } ?? 0
+        let placed = outcomes.filter { $0.state != .queued }.count
+        let rate = Double(count) / seconds
+        figures["placements_\(kind)_per_s"] = rate
+        figures["placements_\(kind)_p50_ms"] = Self.percentile(latencies, 0.5) * 1000
+        figures["placements_\(kind)_p99_ms"] = Self.percentile(latencies, 0.99) * 1000
+        figures["placements_\(kind)_elsewhere"] = remote
+        figures["placements_\(kind)_placed"] = placed
+        log(String(format: "    %@: %@ tasks/s; p50 %.1f ms, p99 %.1f ms; %d of %d placed, %d of them on another platform",
+                   kind, BenchSupport.rate(rate), Self.percentile(latencies, 0.5) * 1000, Self.percentile(latencies, 0.99) * 1000,
+                   placed, count, remote))
+    }
+
     static func percentile(_ values: [Double], _ q: Double) -> Double {
         guard !values.isEmpty else { return 0 }
         let rank = Int((Double(values.count) * q).rounded(.up)) - 1

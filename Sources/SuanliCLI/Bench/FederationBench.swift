@@ -12,7 +12,8 @@ struct FederationBench: AsyncParsableCommand {
             are delegated and join with signed calls as with `serve --parent`). Applies --changes telemetry \
             changes at the leaves and times until the root's subtree view equals the leaves' state; then \
             measures GET /v1/resolve/{id} at a leaf for its own, a sibling's and a cousin's identifiers, \
-            cold and cached, and the same on a single platform, with the ratios.
+            cold and cached, and --placements task submissions at a hub (no resources of its own: each is \
+            claimed at a leaf), then the same on a single platform, with the ratios.
             """)
 
     @Option(help: "Hub platforms under the national root (at least 2).") var hubs = 8
@@ -23,6 +24,7 @@ struct FederationBench: AsyncParsableCommand {
     @Option(help: "Concurrent connections of the resolve loops.") var connections = 8
     @Option(help: "Every platform's sync interval in seconds.") var syncInterval = 1.0
     @Option(help: "Seconds a resolved foreign record stays fresh in a platform's cache.") var liveTTL = 60.0
+    @Option(help: "Tasks submitted at a hub for the cross-platform placement figure (0: skip).") var placements = 500
     @Flag(help: "Print the figures as one JSON object.") var json = false
 
     func validate() throws {
@@ -35,13 +37,14 @@ struct FederationBench: AsyncParsableCommand {
         guard (1...256).contains(connections) else { throw ValidationError("--connections must be between 1 and 256") }
         guard syncInterval >= 0.05, syncInterval <= 60 else { throw ValidationError("--sync-interval must be between 0.05 and 60") }
         guard liveTTL > 0, liveTTL <= 3600 else { throw ValidationError("--live-ttl must be between 0 and 3600") }
+        guard (0...1_000_000).contains(placements) else { throw ValidationError("--placements must be between 0 and 1000000") }
     }
 
     /// The benchmark these options describe.
     func benchmark() -> FederationBenchmark {
         FederationBenchmark(
             hubs: hubs, provinces: provinces, resourcesPerLeaf: resourcesPerLeaf, changes: changes, resolves: resolves,
-            connections: connections, syncInterval: syncInterval, liveTTL: liveTTL, log: BenchSupport.printer(quiet: json))
+            connections: connections, syncInterval: syncInterval, liveTTL: liveTTL, placements: placements, log: BenchSupport.printer(quiet: json))
     }
 
     func run() async throws {
