@@ -87,6 +87,7 @@ public final class FederationModule: PlatformModule, Sendable {
         self.cache = ResolveCache(staticTTL: configuration.staticTTL, liveTTL: configuration.liveTTL)
         self.logger = logger
         platform.remoteResolution.install(self)
+        platform.peerCalls.install(self)
     }
 
     /// Tells the module the URL the server listens at (used unless `publicURL` is configured).

@@ -26,7 +26,7 @@ public enum APIRouter {
             .add(
                 middleware: RateLimitMiddleware(
                     limiter: RateLimiter(limits: platform.configuration.rateLimits),
-                    trustedProxies: platform.configuration.trustedProxies))
+                    trustedProxies: platform.configuration.trustedProxies, peerCalls: platform.peerCalls))
             .addRoutes(IdentityRoutes(platform: platform).collection)
             .addRoutes(ProviderRoutes(platform: platform).collection)
             .addRoutes(ConsumerRoutes(platform: platform).collection)

@@ -36,6 +36,8 @@ public final class Platform: Sendable {
     let statsHistory = StatsHistory()
     /// Where identifiers this platform does not hold are resolved (a federation module installs it).
     public let remoteResolution = RemoteResolution()
+    /// Recognises other platforms' signed calls (installed by the federation module).
+    public let peerCalls = PeerCallRecognition()
     /// Where tasks this platform cannot place now may go in its federation (a placement module installs it).
     public let federatedPlacement = FederatedPlacement()
     let clock: @Sendable () -> Date

@@ -15,13 +15,17 @@ struct AggregationTests {
     /// A platform owning `prefix` with its federation and aggregation modules.
     static func member<T>(
         prefix: String, parent: String? = nil, token: String? = nil, directory: String? = nil, syncInterval: Double = 0.1,
-        _ body: (FederationMember, AggregationModule) async throws -> T
+        rateLimits: [RateLimitClass: RateLimit] = [:], _ body: (FederationMember, AggregationModule) async throws -> T
     ) async throws -> T {
         let box = Mutex<(FederationModule, AggregationModule)?>(nil)
         var logger = Logger(label: "aggregation-test")
         logger.logLevel = .critical
         return try await TestPlatform.with(
-            directory: directory, configure: { $0.prefix = try! Prefix(parsing: prefix) },
+            directory: directory,
+            configure: {
+                $0.prefix = try! Prefix(parsing: prefix)
+                $0.rateLimits = rateLimits
+            },
             openModules: { platform in
                 var configuration = FederationConfiguration(name: "platform \(prefix)", parentURL: parent, joinToken: token, syncInterval: syncInterval)
                 // A 4 s lease (not the 1 s floor): on a loaded CI machine a sync can be late by a

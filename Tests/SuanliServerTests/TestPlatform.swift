@@ -137,10 +137,13 @@ func expectAPIError(
 }
 
 /// Sends a raw request and returns status and body text (for malformed input the typed client cannot send).
-func rawRequest(_ url: String, method: HTTPMethod = .GET, token: String? = nil, body: Data? = nil) async throws -> (Int, String) {
+func rawRequest(
+    _ url: String, method: HTTPMethod = .GET, token: String? = nil, body: Data? = nil, headers: [String: String] = [:]
+) async throws -> (Int, String) {
     var request = HTTPClientRequest(url: url)
     request.method = method
     if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+    for (name, value) in headers { request.headers.add(name: name, value: value) }
     if let body { request.body = .bytes(.init(bytes: body)) }
     let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
     let buffer = try await response.body.collect(upTo: 64 << 20)

@@ -1,4 +1,5 @@
 import Dispatch
+import HTTPTypes
 import Hummingbird
 import SuanliCore
 
@@ -7,14 +8,18 @@ import SuanliCore
 ///
 /// Runs after ``BearerAuthenticator``: an authenticated caller is limited per token, an
 /// anonymous one per client address (the peer, or `X-Forwarded-For` from a trusted proxy).
+/// A discovery or resolve read signed by a platform of the federation (``PeerCallRecognition``)
+/// is not limited: it is that platform's consumers' query, and they are limited at their home.
 struct RateLimitMiddleware<Context: PrincipalRequestContext>: RouterMiddleware {
     let limiter: RateLimiter
     let trustedProxies: Set<String>
+    let peerCalls: PeerCallRecognition
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard !limiter.isEmpty,
             let limitClass = RateLimitClass.of(method: request.method.rawValue, path: Substring(request.uri.path))
         else { return try await next(request, context) }
+        if await isPeerRead(request, limitClass: limitClass, context: context) { return try await next(request, context) }
         let key: String
         if let token = context.tokenID {
             key = "token " + token
@@ -35,5 +40,19 @@ struct RateLimitMiddleware<Context: PrincipalRequestContext>: RouterMiddleware {
             error.retryAfter = retryAfter
             throw error
         }
+    }
+
+    /// Whether `request` is a body-less discovery or resolve read whose peer signature verifies.
+    private func isPeerRead(_ request: Request, limitClass: RateLimitClass, context: Context) async -> Bool {
+        guard limitClass == .discovery || limitClass == .resolve, context.tokenID == nil,
+            request.method == .get || request.method == .head,
+            let name = HTTPField.Name(FederationHeaders.signature), request.headers[name] != nil,
+            let verifier = peerCalls.current
+        else { return false }
+        let headers = request.headers
+        let peer = await verifier.verifiedPeer(method: request.method.rawValue, target: request.head.path ?? request.uri.description) { text in
+            HTTPField.Name(text).flatMap { headers[$0] }
+        }
+        return peer != nil
     }
 }
