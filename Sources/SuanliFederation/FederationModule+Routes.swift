@@ -159,8 +159,9 @@ extension FederationModule {
     // MARK: Delegations
 
     /// The delegation record of `prefix`: this platform's own, a child's, or asked of the
-    /// platform that knows it (the child below which it lies, else the parent).
-    public func delegation(of prefix: Prefix, hops: Int = 0) async throws(SuanliError) -> DelegationRecord {
+    /// platform that knows it (the child below which it lies, else the parent) and kept in
+    /// ``DelegationCache`` (`fresh`: ask again even if kept).
+    public func delegation(of prefix: Prefix, hops: Int = 0, fresh: Bool = false) async throws(SuanliError) -> DelegationRecord {
         let mine = self.prefix
         if prefix == mine {
             guard let own = ownDelegation() else {
@@ -175,14 +176,29 @@ extension FederationModule {
             }
             return record
         case .child(let child):
-            return try await forwardDelegation(prefix, to: child.record.url, hops: hops)
+            return try await cachedDelegation(prefix, fresh: fresh) { () async throws(SuanliError) in
+                try await forwardDelegation(prefix, to: child.record.url, hops: hops)
+            }
         case .parent(let url):
-            return try await forwardDelegation(prefix, to: url, hops: hops)
+            return try await cachedDelegation(prefix, fresh: fresh) { () async throws(SuanliError) in
+                try await forwardDelegation(prefix, to: url, hops: hops)
+            }
         case .notJoined(let child):
             throw SuanliError(.notFound, "\(prefix) lies under \(child.record.prefix), delegated to \(child.record.name), which has not joined yet")
         case .none:
             throw SuanliError(.notFound, "no platform of the federation holds the prefix \(prefix)")
         }
+    }
+
+    /// The kept record of `prefix` unless `fresh`, else `fetch`'s (then kept).
+    func cachedDelegation(
+        _ prefix: Prefix, fresh: Bool, fetch: () async throws(SuanliError) -> DelegationRecord
+    ) async throws(SuanliError) -> DelegationRecord {
+        let now = configuration.clock()
+        if !fresh, let record = delegations.record(of: prefix, now: now) { return record }
+        let record = try await fetch()
+        delegations.store(record, now: now)
+        return record
     }
 
     func forwardDelegation(_ prefix: Prefix, to base: String, hops: Int) async throws(SuanliError) -> DelegationRecord {

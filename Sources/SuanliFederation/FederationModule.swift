@@ -25,6 +25,8 @@ public final class FederationModule: PlatformModule, Sendable {
     let verifier: PeerVerifier
     let peers: PeerClient
     let cache: ResolveCache
+    /// Other platforms' delegation records learned by forwarding.
+    let delegations: DelegationCache
     let logger: Logger
 
     /// This platform's Ed25519 public key (standard base64 of 32 bytes): what its delegation
@@ -85,6 +87,7 @@ public final class FederationModule: PlatformModule, Sendable {
             identity: identity, prefix: platform.configuration.prefix, http: SuanliClient.defaultHTTPClient,
             timeout: .milliseconds(Int64(configuration.peerTimeout * 1000)), clock: configuration.clock)
         self.cache = ResolveCache(staticTTL: configuration.staticTTL, liveTTL: configuration.liveTTL)
+        self.delegations = DelegationCache(ttl: configuration.staticTTL)
         self.logger = logger
         platform.remoteResolution.install(self)
         platform.peerCalls.install(self)

@@ -128,7 +128,7 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
         } catch where error.code == .transport || error.status >= 500 {
             throw SuanliError(.unavailable, "the key of \(credentials.peer) cannot be looked up now (\(error.message)); retry shortly")
         }
-        try federation.verifier.verify(credentials, publicKey: record.publicKey, method: method, target: target, body: body)
+        try await federation.verify(credentials, with: record, method: method, target: target, body: body)
     }
 
     /// The consumer standing for `peer` here; 404 for `task` when the peer never claimed anything.

@@ -1,0 +1,35 @@
+import Foundation
+import SuanliCore
+import Testing
+
+@testable import SuanliFederation
+
+/// Delegation records learned by forwarding are kept for the static lifetime, never past their own expiry.
+@Suite("Delegation cache")
+struct DelegationCacheTests {
+    static func record(_ prefix: String, issuedAt: Date) -> DelegationRecord {
+        DelegationRecord(
+            prefix: try! Prefix(parsing: prefix), name: "p", url: "http://127.0.0.1:1", publicKey: "key", parent: nil, issuedAt: issuedAt,
+            signature: "sig")
+    }
+
+    @Test func keptForItsTimeAndNeverPastItsExpiry() {
+        let cache = DelegationCache(ttl: 300)
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let prefix = try! Prefix(parsing: "86.1.2")
+        cache.store(Self.record("86.1.2", issuedAt: now), now: now)
+        #expect(cache.record(of: prefix, now: now.addingTimeInterval(299)) != nil)
+        #expect(cache.record(of: prefix, now: now.addingTimeInterval(300)) == nil, "past the ttl")
+        // A record a minute from its expiry is kept a minute, not five.
+        let old = now.addingTimeInterval(-DelegationRecord.lifetime + 60)
+        cache.store(Self.record("86.1.2", issuedAt: old), now: now)
+        #expect(cache.record(of: prefix, now: now.addingTimeInterval(59)) != nil)
+        #expect(cache.record(of: prefix, now: now.addingTimeInterval(61)) == nil, "past the record's own expiry")
+        // An expired record is not kept at all; forget drops one.
+        cache.store(Self.record("86.1.3", issuedAt: now.addingTimeInterval(-DelegationRecord.lifetime - 1)), now: now)
+        #expect(cache.record(of: try! Prefix(parsing: "86.1.3"), now: now) == nil)
+        cache.store(Self.record("86.1.2", issuedAt: now), now: now)
+        cache.forget(prefix)
+        #expect(cache.record(of: prefix, now: now) == nil)
+    }
+}
