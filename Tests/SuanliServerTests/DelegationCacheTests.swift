@@ -33,3 +33,22 @@ struct DelegationCacheTests {
         #expect(cache.record(of: prefix, now: now) == nil)
     }
 }
+
+/// The home's ledger of its own recent claims, until the aggregated view shows them.
+@Suite("Claim ledger")
+struct ClaimLedgerTests {
+    @Test func claimsCountAgainstTheViewAndRefusalsMarkFullForAWindow() {
+        let ledger = ClaimLedger(window: 3)
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        #expect(ledger.free("86.1.1.1/a", reported: 10, now: now) == 10)
+        ledger.claimed("86.1.1.1/a", units: 4, now: now)
+        ledger.claimed("86.1.1.1/a", units: 4, now: now.addingTimeInterval(1))
+        #expect(ledger.free("86.1.1.1/a", reported: 10, now: now.addingTimeInterval(1)) == 2)
+        #expect(ledger.free("86.1.1.1/a", reported: 5, now: now.addingTimeInterval(1)) == 0, "never below zero")
+        ledger.refused("86.1.1.1/b", now: now)
+        #expect(ledger.free("86.1.1.1/b", reported: 64, now: now.addingTimeInterval(2.9)) == 0)
+        // After the window the view's own figure counts again.
+        #expect(ledger.free("86.1.1.1/b", reported: 64, now: now.addingTimeInterval(3)) == 64)
+        #expect(ledger.free("86.1.1.1/a", reported: 10, now: now.addingTimeInterval(4)) == 10)
+    }
+}

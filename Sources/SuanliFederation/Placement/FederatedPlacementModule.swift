@@ -20,6 +20,8 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
     /// The aggregated view of the federation's resources (the candidates).
     public let aggregation: AggregationModule
     let tasks = Mutex<(next: UInt64, byID: [String: FederatedTask])>((1, [:]))
+    /// This platform's recent claims, until the aggregated view shows them.
+    let ledger: ClaimLedger
     let logger: Logger
 
     /// `POST /v1/federation/claims`.
@@ -51,6 +53,8 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
         self.federation = federation
         self.aggregation = aggregation
         self.logger = logger
+        // Two levels of pushes (a leaf's, then its hub's) and a margin: long enough for the owner's figure to arrive.
+        self.ledger = ClaimLedger(window: max(2, 3 * federation.configuration.syncInterval))
         tasks.withLock { state in
             for record in stored {
                 state.byID[record.id] = FederatedTask(
@@ -174,7 +178,9 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
             let query: DiscoveryQuery
             do throws(ValidationError) { query = try DiscoveryQuery(parameters: parameters) } catch { throw .validation(error) }
             let page = try await aggregation.discover(query, parameters: parameters, scope: .federation)
-            for record in page.items where isForeign(record) {
+            let now = federation.configuration.clock()
+            for var record in page.items where isForeign(record) {
+                record.state.freeUnits = ledger.free(record.id.string, reported: record.state.freeUnits, now: now)
                 guard record.available, record.state.freeUnits >= spec.units else { continue }
                 if let memory = alternative.minMemoryGiB, record.memoryGiB < memory { continue }
                 found[record.id.string] = record
@@ -212,12 +218,14 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
             let claim = FederationClaim(resource: record.id, spec: spec, homeTask: homeID)
             do {
                 let submission = try await federation.peers.call(.POST, base: base, target: Self.claims.path(), body: claim, as: TaskSubmission.self)
+                ledger.claimed(record.id.string, units: spec.units, now: federation.configuration.clock())
                 let task = FederatedTask(
                     id: homeID, consumer: consumer, owner: owner, ownerURL: base, remoteID: submission.id, resource: record.id)
                 try await remember(task)
                 return task
             } catch {
                 logger.info("claim of \(record.id) at \(base) refused: \(error.code.rawValue) \(error.message)")
+                if error.code.rawValue == "claim_lost" { ledger.refused(record.id.string, now: federation.configuration.clock()) }
                 continue
             }
         }
