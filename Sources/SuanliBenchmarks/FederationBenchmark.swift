@@ -225,6 +225,9 @@ public struct FederationBenchmark: Sendable {
         if federated {
             var configuration = FederationConfiguration(name: name, parentURL: parent, joinToken: token, syncInterval: syncInterval)
             configuration.liveTTL = liveTTL
+            // A lease of at least 4 s: 40 platforms share the cores, and a push that is late by a
+            // second must not turn a child unreachable (its records unavailable) mid-benchmark.
+            configuration.leaseIntervals = max(configuration.leaseIntervals, 4 / syncInterval)
             let module = try await FederationModule.open(platform: platform, configuration: configuration, logger: logger)
             let aggregating = AggregationModule(federation: module)
             let placing = FederatedPlacementModule(federation: module, aggregation: aggregating, logger: logger)

@@ -45,13 +45,24 @@ public final class FederatedPlacement: Sendable {
 extension Platform {
     /// `POST /v1/tasks` with a scope: with `federation` and a placer installed, a task this
     /// platform's engine cannot place now is claimed on another platform's resource; when none
-    /// takes it, it is submitted here (queued, or 422 if nothing could ever take it).
+    /// takes it, it is submitted here (queued, or 422 if nothing could ever take it; 503 instead
+    /// when nothing here could, but some platform that could did not answer).
     public func submitTask(_ spec: TaskSpec, scope: TaskScope, by principal: Principal) async throws(SuanliError) -> TaskSubmission {
         guard scope == .federation, let placer = federatedPlacement.current else { return try await submitTask(spec, by: principal) }
         let consumer = try requireConsumer(principal)
         if try await canPlaceNow(spec, consumer: consumer) { return try await submitTask(spec, by: principal) }
-        if let placed = try await placer.placeElsewhere(spec, consumer: consumer) { return placed }
-        return try await submitTask(spec, by: principal)
+        var unanswered: SuanliError?
+        do {
+            if let placed = try await placer.placeElsewhere(spec, consumer: consumer) { return placed }
+        } catch where error.status == 503 {
+            unanswered = error
+        }
+        do {
+            return try await submitTask(spec, by: principal)
+        } catch where error.status == 422 && unanswered != nil {
+            // Nothing here could ever take it, and platforms that could did not answer: say so, not 422.
+            throw unanswered!
+        }
     }
 
     /// Whether this platform's engine would place `spec` now (a hold taken and released at once).

@@ -178,6 +178,12 @@ struct FederatedPlacementTests {
                 }
                 // West is gone: east answers 503, and never places the task again elsewhere.
                 _ = await expectAPIError(503, "unavailable") { _ = try await carol.task(id) }
+                // The root's view still lists west's resource (its 5 s lease has not run out) once
+                // east's ledger has forgotten the lost claim (2 s): a task only west could take is
+                // placed nowhere, and east says so (503), not that no resource fits (422).
+                try await Task.sleep(for: .milliseconds(2100))
+                let unanswered = await expectAPIError(503, "unavailable") { _ = try await carol.submit(Self.cpuTask("orphan", "true", units: 2)) }
+                #expect(unanswered.contains("did not answer"), "\(unanswered)")
             }
         }
     }

@@ -205,7 +205,8 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
     }
 
     /// Places `spec` for the home consumer `consumer` on another platform: claims the best
-    /// candidate, then the next when a claim is refused. Nil when no candidate took it.
+    /// candidate, then the next when a claim is refused. Nil when no candidate took it; `503`
+    /// when none took it and some owner did not answer (a timeout, a 5xx).
     public func place(_ spec: TaskSpec, consumer: String) async throws(SuanliError) -> FederatedTask? {
         // Names the home platform; the random part keeps it unique across restarts.
         let homeID = tasks.withLock { state in
@@ -214,11 +215,18 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
         }
         var spec = spec
         spec.consumer = nil
-        for record in try await candidates(for: spec).prefix(Self.maxCandidates) where isForeign(record) {
+        var unanswered: [String] = []
+        let found: [ResourceRecord]
+        do { found = try await candidates(for: spec) } catch where error.code == .transport || error.status >= 500 {
+            throw SuanliError(
+                .unavailable, "the federation's view of its resources cannot be read now (\(error.message)); the task was placed nowhere, retry shortly")
+        }
+        for record in found.prefix(Self.maxCandidates) where isForeign(record) {
             let owner = record.platform ?? record.id.prefix
             let base: String
             do { base = try await federation.delegation(of: owner).url } catch {
                 logger.info("no delegation for \(owner): \(error.message)")
+                if error.code == .transport || error.status >= 500 { unanswered.append(owner.description) }
                 continue
             }
             let claim = FederationClaim(resource: record.id, spec: spec, homeTask: homeID)
@@ -232,8 +240,15 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
             } catch {
                 logger.info("claim of \(record.id) at \(base) refused: \(error.code.rawValue) \(error.message)")
                 if error.code.rawValue == "claim_lost" { ledger.refused(record.id.string, now: federation.configuration.clock()) }
+                if error.code == .transport || error.status >= 500 { unanswered.append(owner.description) }
                 continue
             }
+        }
+        if !unanswered.isEmpty {
+            let owners = Array(Set(unanswered)).sorted().joined(separator: ", ")
+            throw SuanliError(
+                .unavailable,
+                "platforms of the federation that could run this task did not answer in time (\(owners)); it was placed nowhere, retry shortly")
         }
         return nil
     }
