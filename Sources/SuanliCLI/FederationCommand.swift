@@ -17,6 +17,11 @@ struct FederationOptions: ParsableArguments {
     @Option(help: "The one-time join token from the parent's 'suanli federation add-child' (first start only).")
     var joinToken: String?
 
+    @Option(
+        name: .customLong("root-key"),
+        help: "The federation root's public key (base64, from its 'suanli federation status'): refuse a parent whose chain ends elsewhere.")
+    var rootKey: String?
+
     @Option(help: "Seconds between syncs with the parent; 3 missed make the link unreachable.")
     var syncInterval: Double = 1
 
@@ -26,12 +31,21 @@ struct FederationOptions: ParsableArguments {
     func validate() throws {
         if let parent, let problem = FederationConfiguration.problem(url: parent) { throw ValidationError("--parent \(problem)") }
         if joinToken != nil, parent == nil { throw ValidationError("--join-token needs --parent URL") }
+        if let rootKey {
+            guard parent != nil else { throw ValidationError("--root-key needs --parent URL (the root trusts its own key)") }
+            guard let bytes = Data(base64Encoded: rootKey), bytes.count == 32 else {
+                throw ValidationError("--root-key must be an Ed25519 public key: standard base64 of 32 bytes, as 'suanli federation status' prints it")
+            }
+        }
         guard syncInterval >= 0.05, syncInterval <= 3600 else { throw ValidationError("--sync-interval must be between 0.05 and 3600 seconds") }
     }
 
     /// The configuration, with the platform's `--public-url` (shared with `serve`'s other uses of it).
     func configuration(publicURL: String?) -> FederationConfiguration {
-        FederationConfiguration(name: name, parentURL: parent, joinToken: joinToken, publicURL: publicURL, syncInterval: syncInterval)
+        var configuration = FederationConfiguration(
+            name: name, parentURL: parent, joinToken: joinToken, publicURL: publicURL, syncInterval: syncInterval)
+        configuration.rootPublicKey = rootKey
+        return configuration
     }
 
     /// Opens the federation module of `platform` (its key pair is created on first start).
@@ -175,7 +189,7 @@ final class FederationDemo: Sendable {
             var arguments = [
                 "up", "--host", host, "--port", String(childPort), "--data", directory, "--parent", "http://\(host):\(port)",
                 "--providers", String(providers), "--resources", String(resources), "--seed", String(2025 + index + 1),
-                "--sync-interval", String(syncInterval), "--log-level", "warning",
+                "--sync-interval", String(syncInterval), "--log-level", "warning", "--root-key", module.publicKey,
             ]
             let prefix: String
             if let child = existing.first(where: { $0.name == name }) {

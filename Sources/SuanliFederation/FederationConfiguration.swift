@@ -9,6 +9,11 @@ public struct FederationConfiguration: Sendable {
     public var parentURL: String?
     /// The one-time join token from the parent's `POST /v1/federation/children`.
     public var joinToken: String?
+    /// The public key of the federation's root this platform trusts (`serve --root-key`, standard
+    /// base64 of 32 bytes): a parent whose delegation chain ends at another root is refused. Nil:
+    /// the chain is checked up to whatever root the parent presents, and the parent's key is pinned
+    /// at the first join (trust on first use).
+    public var rootPublicKey: String?
     /// The URL other platforms reach this one at; default: the address it listens on.
     public var publicURL: String?
     /// Seconds between a child's syncs with its parent.

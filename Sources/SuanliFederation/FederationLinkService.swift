@@ -58,7 +58,8 @@ extension FederationModule {
     }
 
     /// Refuses a parent's answer whose record is not this platform's, is not signed by the
-    /// parent's (pinned) key, or is expired, or whose chain does not verify to its root.
+    /// parent's (pinned) key, or is expired, or whose chain does not verify to its root (the
+    /// configured root key, when there is one).
     func check(_ link: FederationLink, pinned: String?) throws(SuanliError) {
         let record = link.delegation
         guard record.prefix == prefix, record.publicKey == publicKey else {
@@ -71,8 +72,14 @@ extension FederationModule {
         guard let root = link.chain.last, link.chain.first?.publicKey == link.parentPublicKey else {
             throw SuanliError("forged_delegation", "the parent's answer carries no chain up to the root signed with its key; refused", status: 502)
         }
+        if let trusted = configuration.rootPublicKey, trusted != root.publicKey {
+            throw SuanliError(
+                "forged_delegation",
+                "the parent's chain ends at a root (\(root.prefix)) with another public key than the one this platform trusts (--root-key); refused",
+                status: 502)
+        }
         do {
-            try DelegationChain.verify([record] + link.chain, rootPublicKey: root.publicKey, now: configuration.clock())
+            try DelegationChain.verify([record] + link.chain, rootPublicKey: configuration.rootPublicKey ?? root.publicKey, now: configuration.clock())
         } catch {
             throw SuanliError("forged_delegation", "the parent's delegation does not verify: \(error.message); refused", status: 502)
         }

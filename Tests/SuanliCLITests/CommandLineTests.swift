@@ -30,6 +30,15 @@ struct CommandLineTests {
         }
     }
 
+    @Test func aRootKeyNeedsAParentAndMustBeAKey() throws {
+        let key = Data(repeating: 7, count: 32).base64EncodedString()
+        #expect(message(["serve", "--root-key", key]).contains("--root-key needs --parent"))
+        #expect(message(["serve", "--parent", "http://127.0.0.1:9", "--root-key", "not-a-key"]).contains("32 bytes"))
+        #expect(message(["serve", "--parent", "http://127.0.0.1:9", "--root-key", Data(count: 16).base64EncodedString()]).contains("32 bytes"))
+        let parsed = try #require(try SuanliCommand.parseAsRoot(["serve", "--prefix", "86.1.2", "--parent", "http://127.0.0.1:9", "--root-key", key]) as? Serve)
+        #expect(parsed.federation.configuration(publicURL: nil).rootPublicKey == key)
+    }
+
     @Test func helpNeverPrintsSecrets() throws {
         // In a child process with the secrets in its environment only: a process-wide setenv
         // here would leak into every other test's child processes.

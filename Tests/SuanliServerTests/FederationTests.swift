@@ -20,7 +20,7 @@ struct FederationMember {
     /// Starts a platform owning `prefix` (a child of `parent` when given), runs `body`, stops it.
     static func with<T>(
         prefix: String, parent: String? = nil, token: String? = nil, directory: String? = nil, name: String? = nil,
-        syncInterval: Double = 0.1, _ body: (FederationMember) async throws -> T
+        syncInterval: Double = 0.1, rootKey: String? = nil, _ body: (FederationMember) async throws -> T
     ) async throws -> T {
         let box = Mutex<FederationModule?>(nil)
         var logger = Logger(label: "federation-test")
@@ -28,7 +28,8 @@ struct FederationMember {
         return try await TestPlatform.with(
             directory: directory, configure: { $0.prefix = try! Prefix(parsing: prefix) },
             openModules: { platform in
-                let configuration = FederationConfiguration(name: name, parentURL: parent, joinToken: token, syncInterval: syncInterval)
+                var configuration = FederationConfiguration(name: name, parentURL: parent, joinToken: token, syncInterval: syncInterval)
+                configuration.rootPublicKey = rootKey
                 let module = try await FederationModule.open(platform: platform, configuration: configuration, logger: logger)
                 box.withLock { $0 = module }
                 return [module]
@@ -261,6 +262,24 @@ struct FederationTests {
         }
     }
 
+    @Test("A child started with --root-key joins only under that root")
+    func aPinnedRootKeyRefusesAnotherRoot() async throws {
+        try await FederationMember.with(prefix: "86.1") { root in
+            let stranger = PlatformIdentity().publicKey
+            let refused = try await root.addChild("pinned-elsewhere")
+            try await FederationMember.with(prefix: refused.prefix, parent: root.url, token: refused.token, rootKey: stranger) { child in
+                // The parent answers, but its chain ends at another root: the child keeps no link.
+                try await Task.sleep(for: .milliseconds(800))
+                let status = try await child.anonymous.federation()
+                #expect(status.parent?.state != .up, "\(String(describing: status.parent))")
+            }
+            let trusted = try await root.addChild("pinned-here")
+            try await FederationMember.with(prefix: trusted.prefix, parent: root.url, token: trusted.token, rootKey: root.module.publicKey) { child in
+                try await child.waitJoined()
+            }
+        }
+    }
+
     @Test func forgedAndExpiredDelegationsAreRefused() async throws {
         let rootKey = PlatformIdentity()
         let midKey = PlatformIdentity()
@@ -342,9 +361,13 @@ struct FederationProcessTests {
         defer { root.stop() }
         let rootClient = SuanliClient(server: root.url, token: token)
         let child = try await rootClient.addFederationChild(FederationChildRequest(name: "east", url: "http://127.0.0.1:1"))
+        let rootKey = try await rootClient.federation().publicKey
         let east = try ServerProcess(
             data: TestPlatform.temporaryDirectory(), token: token,
-            extra: ["--prefix", child.prefix.description, "--parent", root.url, "--join-token", child.joinToken ?? "", "--sync-interval", "0.2"])
+            extra: [
+                "--prefix", child.prefix.description, "--parent", root.url, "--join-token", child.joinToken ?? "", "--sync-interval", "0.2",
+                "--root-key", rootKey,
+            ])
         defer { east.stop() }
         let joined = try await eventually { try await rootClient.federation().children.first?.state == .up }
         #expect(joined)
