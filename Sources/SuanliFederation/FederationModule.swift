@@ -27,6 +27,8 @@ public final class FederationModule: PlatformModule, Sendable {
     let cache: ResolveCache
     /// Other platforms' delegation records learned by forwarding.
     let delegations: DelegationCache
+    /// Look-ups of unknown peers' delegations on behalf of unverified calls (the rate limiter's).
+    let peerLookups = LookupBudget()
     let logger: Logger
 
     /// This platform's Ed25519 public key (standard base64 of 32 bytes): what its delegation

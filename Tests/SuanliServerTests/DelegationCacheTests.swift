@@ -52,3 +52,16 @@ struct ClaimLedgerTests {
         #expect(ledger.free("86.1.1.1/a", reported: 10, now: now.addingTimeInterval(4)) == 10)
     }
 }
+
+/// Look-ups of unknown peers on behalf of unverified calls are rationed.
+@Suite("Peer look-up budget")
+struct LookupBudgetTests {
+    @Test func burstThenRate() {
+        let budget = LookupBudget(rate: 5, burst: 20)
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        #expect((0..<25).filter { _ in budget.take(now: now) }.count == 20, "a burst of 20")
+        #expect(!budget.take(now: now.addingTimeInterval(0.1)), "half a token after 0.1 s")
+        #expect(budget.take(now: now.addingTimeInterval(0.2)), "one token after 0.2 s")
+        #expect((0..<100).filter { _ in budget.take(now: now.addingTimeInterval(60)) }.count == 20, "never more than the burst")
+    }
+}
