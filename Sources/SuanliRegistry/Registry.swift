@@ -310,17 +310,18 @@ public struct Registry: Sendable {
 
     func record(_ slot: Int32, now: Double) -> ResourceRecord {
         let e = entries[Int(slot)]
-        let provider = providers[Int(e.provider)]
+        // The two hot fields only: copying the whole provider entry would retain every string of its registration.
+        let providerIndex = Int(e.provider)
         return ResourceRecord(
             id: Identifier(uncheckedString: e.id, prefixLength: Int(e.prefixLength)),
-            provider: provider.prefix, kind: e.kind, computeClass: e.computeClass,
+            provider: providers[providerIndex].prefix, kind: e.kind, computeClass: e.computeClass,
             arch: archs[e.arch], model: models[e.model], units: Int(e.units), memoryGiB: e.memoryGiB,
             tflops: TFLOPS(
                 fp64: e.fp64.isNaN ? nil : e.fp64, fp32: e.fp32.isNaN ? nil : e.fp32,
                 fp16: e.fp16.isNaN ? nil : e.fp16, int8: e.int8.isNaN ? nil : e.int8),
             location: locationCodes[Int(e.location)], priceFenPerUnitHour: e.price,
             labels: labelSets[e.labels],
-            renewable: e.renewableOverride.isNaN ? provider.renewable : e.renewableOverride,
+            renewable: e.renewableOverride.isNaN ? providers[providerIndex].renewable : e.renewableOverride,
             version: e.version, createdAt: Date(timeIntervalSince1970: e.createdAt),
             updatedAt: Date(timeIntervalSince1970: e.updatedAt),
             state: LiveState(
