@@ -36,7 +36,7 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
     public static let maxCandidates = 20
     /// Cheapest resources asked of the aggregated view per accepted alternative: enough for
     /// ``maxCandidates`` after those the ledger knows to be full, and small enough that every
-    /// placement does not move hundreds of records (200 made a placement 3× slower in a 40-platform federation).
+    /// placement does not move hundreds of records (with 200, a 40-platform federation placed 44 tasks/s; with 50, 74).
     public static let candidatePage = 50
 
     /// Opens the module: loads the tasks this platform placed elsewhere from its store, then as
