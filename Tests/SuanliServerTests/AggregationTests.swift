@@ -75,10 +75,14 @@ struct AggregationTests {
                     #expect(arrived)
                     print("aggregation: leaf → root lag \(String(format: "%.3f", lag)) s with a 0.1 s sync interval (2 levels up)")
 
-                    #expect(try await Self.ids(root, "").isSuperset(of: [rootID, midID, leafID]), "subtree is the default")
+                    // Each view converges (on a loaded machine a late push can flap a link to
+                    // unreachable for a moment, hiding its records until the next push).
+                    #expect(try await eventually { try await Self.ids(root, "").isSuperset(of: [rootID, midID, leafID]) }, "subtree is the default")
                     #expect(try await Self.ids(root, "scope=local") == [rootID])
-                    #expect(try await Self.ids(mid, "scope=subtree") == [midID, leafID])
-                    #expect(try await Self.ids(leaf, "scope=federation") == [rootID, midID, leafID], "federation scope is the root's subtree")
+                    #expect(try await eventually { try await Self.ids(mid, "scope=subtree") == [midID, leafID] })
+                    #expect(
+                        try await eventually { try await Self.ids(leaf, "scope=federation") == [rootID, midID, leafID] },
+                        "federation scope is the root's subtree")
                     let replicated = try await Self.discover(root, "scope=subtree&limit=1000").items.first { $0.id.string == leafID }
                     #expect(replicated?.platform?.description == shanghai.prefix)
                     #expect(replicated?.priceFenPerUnitHour == 700)
