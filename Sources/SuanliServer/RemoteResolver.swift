@@ -49,11 +49,16 @@ extension Platform {
         return record
     }
 
-    /// ``resolveHere(_:)`` unless the record's stamp equals `stamp` (``StampedLookup/unchanged``):
-    /// for caches of encoded records (the resolve fast path).
-    func resolveHere(_ id: Identifier, unlessStamped stamp: RecordStamp?) -> StampedLookup {
+    /// ``resolveHere(_:)`` unless the record's stamp equals `stamp` (``StampedLookup/unchanged``),
+    /// for caches of encoded records (the resolve fast path); nil, without waiting, while the
+    /// platform's state is locked by someone else: the fast path runs on an event loop, which
+    /// must never wait for a lock another task may hold for long (a queue drain), so it hands
+    /// such a request to the router instead.
+    func resolveHereIfUnlocked(_ id: Identifier, unlessStamped stamp: RecordStamp?) -> StampedLookup? {
         let now = clock()
-        let lookup = state.withLock { $0.registry.resolve(id.string, now: now, unlessStamped: stamp) }
+        guard let lookup = state.withLockIfAvailable({ $0.registry.resolve(id.string, now: now, unlessStamped: stamp) }) else {
+            return nil
+        }
         guard case .record(var record, let current) = lookup else { return lookup }
         record.platform = configuration.prefix
         return .record(record, current)

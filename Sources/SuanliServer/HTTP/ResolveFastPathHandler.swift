@@ -149,12 +149,13 @@ final class ResolveBodyCache: Sendable {
     }
 
     /// The response for `id` if `platform` holds it: cached while its stamp is unchanged,
-    /// else built, encoded (nil if ``ResourceRecordJSON`` cannot write it) and cached.
+    /// else built, encoded (nil if ``ResourceRecordJSON`` cannot write it) and cached; nil
+    /// while the platform's state is locked (the router answers then).
     func answer(for id: Identifier, from platform: Platform) -> Answer? {
         let key = id.string
         let cached = entries.withLock { $0[key] }
-        switch platform.resolveHere(id, unlessStamped: cached?.stamp) {
-        case .missing:
+        switch platform.resolveHereIfUnlocked(id, unlessStamped: cached?.stamp) {
+        case nil, .missing:
             return nil
         case .unchanged:
             return cached?.answer
