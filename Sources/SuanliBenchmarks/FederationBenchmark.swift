@@ -425,7 +425,6 @@ public struct FederationBenchmark: Sendable {
         return (latencies, seconds)
     }
 
-    /// The `q` quantile of sorted `values` (nearest rank).
     /// Registers a consumer at `member` and submits `placements` one-unit CPU tasks over HTTP with
     /// `connections` at a time: placements/s, latency, and how many were placed on another platform.
     func measurePlacements(_ kind: String, at member: Member, into figures: inout [String: Any]) async throws {
@@ -468,6 +467,7 @@ public struct FederationBenchmark: Sendable {
                    placed, count, remote))
     }
 
+    /// The `q` quantile of sorted `values` (nearest rank).
     static func percentile(_ values: [Double], _ q: Double) -> Double {
         guard !values.isEmpty else { return 0 }
         let rank = Int((Double(values.count) * q).rounded(.up)) - 1

@@ -40,7 +40,4 @@ final class DelegationCache: Sendable {
             entries[record.prefix] = (record, until)
         }
     }
-
-    /// Drops the record of `prefix`.
-    func forget(_ prefix: Prefix) { _ = entries.withLock { $0.removeValue(forKey: prefix) } }
 }

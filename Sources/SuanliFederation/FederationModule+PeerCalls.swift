@@ -30,14 +30,17 @@ extension FederationModule: PeerCallVerifier {
 
     /// Verifies a peer call with the key of `record`, the peer's delegation; when that record was
     /// kept (``DelegationCache``) and the signature does not verify, once more with a freshly
-    /// fetched record (the peer may have joined again with a new key).
+    /// fetched record (the peer may have joined again with a new key). Those fetches share
+    /// ``LookupBudget``: anyone can send a bad signature under a known prefix.
     func verify(_ credentials: PeerCredentials, with record: DelegationRecord, method: String, target: String, body: Data)
         async throws(SuanliError)
     {
         do {
             try verifier.verify(credentials, publicKey: record.publicKey, method: method, target: target, body: body)
         } catch where error.code.rawValue == "signature_invalid" {
-            guard let fresh = try? await delegation(of: credentials.peer, fresh: true), fresh.publicKey != record.publicKey else {
+            guard peerLookups.take(now: configuration.clock()),
+                let fresh = try? await delegation(of: credentials.peer, fresh: true), fresh.publicKey != record.publicKey
+            else {
                 throw error
             }
             try verifier.verify(credentials, publicKey: fresh.publicKey, method: method, target: target, body: body)

@@ -27,7 +27,7 @@ public final class FederationModule: PlatformModule, Sendable {
     let cache: ResolveCache
     /// Other platforms' delegation records learned by forwarding.
     let delegations: DelegationCache
-    /// Look-ups of unknown peers' delegations on behalf of unverified calls (the rate limiter's).
+    /// Look-ups of delegations on behalf of calls not verified yet (unknown peers, keys that do not verify).
     let peerLookups = LookupBudget()
     let logger: Logger
 

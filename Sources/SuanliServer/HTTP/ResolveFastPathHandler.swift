@@ -1,9 +1,9 @@
 import HTTPTypes
 import NIOCore
-import Synchronization
 import NIOHTTPTypes
 import SuanliCore
 import SuanliRegistry
+import Synchronization
 
 /// Answers `GET /v1/resolve/{id}` for a record this platform holds right in the channel
 /// pipeline, without a task, a `Request` or the router's middleware chain; everything else
