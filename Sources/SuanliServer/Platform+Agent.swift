@@ -138,8 +138,13 @@ extension Platform {
             providerFilter = prefix.description
         case .anonymous: throw SuanliError(.unauthorized, "usage needs a consumer, provider or operator token")
         }
-        let items = state.withLock { state in
+        var items = state.withLock { state in
             state.ledger.query(consumer: consumerFilter, provider: providerFilter, from: from, to: to)
+        }
+        // Tasks placed on other platforms: their owners' signed usage, under the home consumer.
+        if let placer = federatedPlacement.current {
+            let elsewhere = placer.federatedUsage(consumer: consumerFilter, provider: providerFilter, from: from, to: to)
+            if !elsewhere.isEmpty { items = (items + elsewhere).sorted { ($0.end, $0.task, $0.attempt) < ($1.end, $1.task, $1.attempt) } }
         }
         return UsageReport(items: items)
     }

@@ -15,7 +15,9 @@ extension Platform {
         case .anonymous: throw SuanliError(.unauthorized, "bills need a consumer, operator or auditor token")
         }
         let month = month ?? BillingMonth(containing: clock())
-        let usage = state.withLock { $0.ledger.query(consumer: filter, provider: nil, from: month.start, to: month.end) }
+        var usage = state.withLock { $0.ledger.query(consumer: filter, provider: nil, from: month.start, to: month.end) }
+        // Tasks placed on other platforms are billed at what their owners metered (and the home owes them).
+        usage += federatedPlacement.current?.federatedUsage(consumer: filter, provider: nil, from: month.start, to: month.end) ?? []
         return Books.bill(usage, month: month, consumer: filter)
     }
 

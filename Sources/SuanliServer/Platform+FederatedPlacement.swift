@@ -1,5 +1,6 @@
 import Foundation
 import SuanliCore
+import SuanliStore
 import Synchronization
 
 /// Where `POST /v1/tasks` may place a task: this platform only, or anywhere in its federation.
@@ -26,6 +27,26 @@ public protocol FederatedPlacer: Sendable {
     func federatedExplanation(_ id: String, by principal: Principal) async throws(SuanliError) -> Explanation
     /// The output of a task placed elsewhere, fetched from its owner.
     func federatedLogs(_ id: String, stream: String, tail: Int?, attempt: Int?, by principal: Principal) async throws(SuanliError) -> String
+    /// Up to `limit` + 1 tasks placed elsewhere after sequence number `after`, as last seen at
+    /// their owners (of `consumer`, in `state`, when given), in sequence order.
+    func federatedTasks(consumer: String?, state: TaskState?, after: UInt64, limit: Int) -> [FederatedTaskEntry]
+    /// The owners' signed usage of tasks placed elsewhere, under their home ids and consumers.
+    func federatedUsage(consumer: String?, provider: String?, from: Date?, to: Date?) -> [UsageRecord]
+}
+
+/// A task placed elsewhere in the home's task list: its sequence number (shared with the
+/// home's own tasks, so that one cursor pages both) and its record as last seen at its owner.
+public struct FederatedTaskEntry: Sendable, Hashable {
+    /// Its place in the home's submission order.
+    public var seq: UInt64
+    /// Its record under its home id and consumer.
+    public var record: TaskRecord
+
+    /// Creates an entry.
+    public init(seq: UInt64, record: TaskRecord) {
+        self.seq = seq
+        self.record = record
+    }
 }
 
 /// The platform's slot for a ``FederatedPlacer`` (none: every task is placed locally).
@@ -64,6 +85,19 @@ extension Platform {
             throw unanswered!
         }
     }
+
+    /// Takes the next task sequence number for a task placed elsewhere and stores
+    /// `mutations(seq)` with it, in one durable change; returns the number.
+    public func commitPlacedElsewhere(_ mutations: (UInt64) -> [StoreMutation]) async throws(SuanliError) -> UInt64 {
+        try await commit { state throws(SuanliError) in
+            let seq = state.nextTask
+            state.nextTask += 1
+            return (seq, mutations(seq) + [.setMeta(key: "next_task", value: String(state.nextTask))])
+        }
+    }
+
+    /// Tells `GET /v1/tasks/stream` readers that tasks placed elsewhere changed at their owners.
+    public func publishTaskUpdates(_ updates: [TaskUpdate]) { taskFeed.publish(updates) }
 
     /// Whether this platform's engine would place `spec` now (a hold taken and released at once).
     func canPlaceNow(_ spec: TaskSpec, consumer: String) async throws(SuanliError) -> Bool {

@@ -125,12 +125,22 @@ extension Platform {
         let (memory, archived) = state.withLock { state in
             (state.taskPage(consumer: consumer, state: filter, after: after, limit: limit), state.book.archivedCount > 0)
         }
-        var items = memory.items
+        var items = memory.items.map { FederatedTaskEntry(seq: $0.seq, record: $0.record) }
         var more = memory.more
+        var merged: [FederatedTaskEntry] = []
         // Archived tasks are all final: a list of unfinished ones is memory's alone.
         if archived, filter?.isFinal ?? true {
-            let stored = try await archivedTasks(consumer: consumer, state: filter, after: after, limit: limit, excluding: Set(items.map(\.id)))
-            items = (items + stored).sorted { $0.seq < $1.seq }
+            let inPage = Set(items.map(\.record.id))
+            merged += try await archivedTasks(consumer: consumer, state: filter, after: after, limit: limit, excluding: inPage).map {
+                FederatedTaskEntry(seq: $0.seq, record: $0.record)
+            }
+        }
+        // Tasks placed on other platforms share the sequence, as last seen at their owners.
+        if let placer = federatedPlacement.current {
+            merged += placer.federatedTasks(consumer: consumer, state: filter, after: after, limit: limit)
+        }
+        if !merged.isEmpty {
+            items = (items + merged).sorted { $0.seq < $1.seq }
             more = more || items.count > limit
             if items.count > limit { items.removeLast(items.count - limit) }
         }

@@ -77,14 +77,14 @@ struct FederatedPlacementTests {
                         return body.contains(resource) && body.contains("\"available\":true")
                     }, "the root mirrors \(resource)")
                 let alice = root.test.client(try await root.operatorClient.registerConsumer(ConsumerRegistration(name: "alice")).token)
-                let submitted = try await alice.submit(Self.cpuTask("remote", "echo ran-on-$SUANLI_RESOURCE"))
+                let submitted = try await alice.submit(Self.cpuTask("remote", "echo ran-on-$SUANLI_RESOURCE as $SUANLI_HOME_TASK_ID"))
                 #expect(submitted.placement?.parts.first?.resource.description == resource, "\(submitted)")
                 let finished = try await eventually(30) { try await alice.task(submitted.id).state.isFinal }
                 #expect(finished)
                 let task = try await alice.task(submitted.id)
                 #expect(task.state == .succeeded, "\(task.events.map(\.message))")
                 #expect(task.id == submitted.id && task.consumer != "")
-                #expect(try await alice.logs(submitted.id).contains("ran-on-\(resource)"))
+                #expect(try await alice.logs(submitted.id).contains("ran-on-\(resource) as \(submitted.id)"))
                 #expect(try await alice.logs(submitted.id, tail: 1, attempt: 1).contains("ran-on-\(resource)"))
                 #expect(try await alice.logs(submitted.id, stream: "stderr") == "")
                 // The owner meters it under the home platform as its customer.
@@ -93,6 +93,18 @@ struct FederatedPlacementTests {
                 // Another consumer of the root does not see it.
                 let bob = root.test.client(try await root.operatorClient.registerConsumer(ConsumerRegistration(name: "bob")).token)
                 _ = await expectAPIError(404, "not_found") { _ = try await bob.task(submitted.id) }
+                // The home lists it (as its owner last reported it), in its usage and its bill.
+                #expect(try await eventually(30) { try await alice.tasks().items.first { $0.id == submitted.id }?.state == .succeeded })
+                #expect(try await alice.tasks(state: .succeeded).items.map(\.id) == [submitted.id])
+                #expect(try await alice.tasks(state: .running).items.isEmpty)
+                #expect(try await root.operatorClient.tasks().items.map(\.id).contains(submitted.id))
+                #expect(try await bob.tasks().items.isEmpty)
+                #expect(try await eventually(30) { try await alice.usage().items.contains { $0.task == submitted.id } })
+                let usage = try await alice.usage().items.filter { $0.task == submitted.id }
+                #expect(usage.count == 1 && usage.first?.resource == resource && usage.first?.consumer == task.consumer, "\(usage)")
+                let bill = try await alice.bills()
+                #expect(bill.items.map(\.task) == [submitted.id] && bill.totals.amountFen == usage.reduce(0) { $0 + $1.amountFen }, "\(bill)")
+                #expect(try await bob.usage().items.isEmpty)
                 // scope=local never leaves the platform: nothing here can take it.
                 let body = #"{"name":"local","units":1,"scope":"local","accept":[{"kind":"cpu","run":{"command":["true"]}}]}"#
                 let (status, answer) = try await rawRequest(
@@ -211,6 +223,8 @@ struct FederatedPlacementTests {
                     return (submitted.id, token)
                 }
                 try await Self.member(prefix: eastChild.prefix, parent: root.url, token: eastChild.token, directory: directory) { east, _ in
+                    // Listed from what the home stored, before it asks the owner again.
+                    #expect(try await east.test.client(token).tasks().items.map(\.id) == [id])
                     let task = try await east.test.client(token).task(id)
                     #expect(task.id == id && task.state == .scheduled, "\(task)")
                     #expect(task.placement?.parts.map(\.resource.description) == [resource])
@@ -267,6 +281,13 @@ struct FederatedPlacementTests {
                     == home.payable.map { [$0.task, "\($0.attempt)", $0.resource, "\($0.amountFen)"] })
                 #expect(home.receivableFen == 0 && owner.payableFen == 0)
                 #expect(home.netFen == -home.payableFen && owner.netFen == owner.receivableFen)
+                // The home bills its consumer what the owner metered, part by part.
+                #expect(try await eventually(30) { try await alice.bills(month: BillingMonth(parsing: month)).items.count == 3 })
+                let bill = try await alice.bills(month: BillingMonth(parsing: month))
+                #expect(bill.totals.amountFen == home.payableFen && Set(bill.items.map(\.task)) == Set(ids), "\(bill)")
+                let listed = try await alice.tasks(limit: 2)
+                #expect(listed.items.map(\.id) == Array(ids.prefix(2)) && listed.nextCursor != nil)
+                #expect(try await alice.tasks(cursor: listed.nextCursor).items.map(\.id) == [ids[2]])
                 print("settlement: \(home.payable.count) parts, \(home.payableFen) fen owed by 86.1 to \(child.prefix), agreed by both")
                 // The CLI prints the same figures.
                 let printed = try await ExternalTools.runDetached(

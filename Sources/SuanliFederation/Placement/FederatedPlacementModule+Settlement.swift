@@ -73,34 +73,51 @@ extension FederatedPlacementModule {
         let placed = tasks.withLock { $0.byID.values.filter { $0.owner == peer } }.sorted { $0.id < $1.id }
         let stored = Set(((try? await platform.loadRecords(StoredUsageStatement.self)) ?? []).map(\.homeTask))
         var pending: [String] = []
-        var key: String?
         for task in placed where !stored.contains(task.id) {
             do {
-                let data = try await ask(task, target: Self.claimUsage.path(task.remoteID))
-                let signed = try PeerClient.decode(SignedUsageStatement.self, data, from: task.ownerURL)
-                if key == nil { key = try await federation.delegation(of: peer).publicKey }
-                guard let key, PlatformIdentity.verify(signature: signed.signature, of: Data(signed.statement.utf8), publicKey: key) else {
-                    logger.warning("the usage statement of \(task.id) from \(peer) is not signed by its key; not stored")
-                    pending.append(task.id)
-                    continue
-                }
-                let statement = try SuanliJSON.decoder().decode(UsageStatement.self, from: Data(signed.statement.utf8))
-                guard statement.final, statement.task == task.remoteID else {
-                    pending.append(task.id)
-                    continue
-                }
-                try await platform.commitRecords([
-                    .put(
-                        StoredUsageStatement(
-                            homeTask: task.id, owner: peer.description, statement: signed.statement, signature: signed.signature,
-                            fetchedAt: federation.configuration.clock()))
-                ])
+                if try await !collectStatement(of: task) { pending.append(task.id) }
             } catch {
-                logger.info("no usage statement of \(task.id) from \(peer) yet: \(error)")
+                logger.info("no usage statement of \(task.id) from \(peer) yet: \(error.message)")
                 pending.append(task.id)
             }
         }
         return pending
+    }
+
+    /// Fetches `task`'s statement from its owner; when it is final and signed by the owner's
+    /// key, stores it and counts its parts in the home's usage. Whether it was stored.
+    func collectStatement(of task: FederatedTask) async throws(SuanliError) -> Bool {
+        let data = try await ask(task, target: Self.claimUsage.path(task.remoteID))
+        let signed = try PeerClient.decode(SignedUsageStatement.self, data, from: task.ownerURL)
+        let key = try await federation.delegation(of: task.owner).publicKey
+        guard PlatformIdentity.verify(signature: signed.signature, of: Data(signed.statement.utf8), publicKey: key) else {
+            logger.warning("the usage statement of \(task.id) from \(task.owner) is not signed by its key; not stored")
+            return false
+        }
+        let statement: UsageStatement
+        do { statement = try SuanliJSON.decoder().decode(UsageStatement.self, from: Data(signed.statement.utf8)) } catch {
+            logger.warning("the usage statement of \(task.id) from \(task.owner) cannot be read: \(error)")
+            return false
+        }
+        guard statement.final, statement.task == task.remoteID else { return false }
+        try await platform.commitRecords([
+            .put(
+                StoredUsageStatement(
+                    homeTask: task.id, owner: task.owner.description, statement: signed.statement, signature: signed.signature,
+                    fetchedAt: federation.configuration.clock()))
+        ])
+        tasks.withLock { $0.usage[task.id] = Self.homeUsage(statement, of: task) }
+        return true
+    }
+
+    /// A statement's parts as the home shows them: under the home id and the home consumer.
+    static func homeUsage(_ statement: UsageStatement, of task: FederatedTask) -> [UsageRecord] {
+        statement.records.filter { $0.task == task.remoteID }.map { record in
+            var record = record
+            record.task = task.id
+            record.consumer = task.consumer
+            return record
+        }
     }
 
     /// This platform's settlement with `peer` for `month` (see the file's introduction).

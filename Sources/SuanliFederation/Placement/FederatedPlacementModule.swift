@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import NIOHTTP1
+import ServiceLifecycle
 import SuanliCore
 import SuanliServer
 import SuanliStore
@@ -19,7 +20,7 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
     public let federation: FederationModule
     /// The aggregated view of the federation's resources (the candidates).
     public let aggregation: AggregationModule
-    let tasks = Mutex<(next: UInt64, byID: [String: FederatedTask])>((1, [:]))
+    let tasks = Mutex(Book())
     /// This platform's recent claims, until the aggregated view shows them.
     let ledger: ClaimLedger
     let logger: Logger
@@ -32,6 +33,8 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
     public static let claimLogs: PathTemplate = "/v1/federation/claims/{id}/logs"
     /// `GET /v1/federation/claims/{id}/explain`: how the owner placed it.
     public static let claimExplanation: PathTemplate = "/v1/federation/claims/{id}/explain"
+    /// The variable that gives a task placed elsewhere its home id (beside the owner's `SUANLI_TASK_ID`).
+    public static let homeTaskVariable = "SUANLI_HOME_TASK_ID"
     /// Most candidates one placement tries.
     public static let maxCandidates = 20
     /// Cheapest resources asked of the aggregated view per accepted alternative: enough for
@@ -39,20 +42,56 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
     /// placement does not move hundreds of records (with 200, a 40-platform federation placed 44 tasks/s; with 50, 74).
     public static let candidatePage = 50
 
-    /// Opens the module: loads the tasks this platform placed elsewhere from its store, then as
-    /// ``init(federation:aggregation:tasks:logger:)``.
+    /// The tasks this platform placed elsewhere, and what it knows of them.
+    struct Book {
+        /// The number in the next home id.
+        var next: UInt64 = 1
+        var byID: [String: FederatedTask] = [:]
+        /// Home ids by sequence number (the order of the home's task list).
+        var order: [(seq: UInt64, id: String)] = []
+        /// The owners' metered parts of ended tasks (from their signed statements), by home id,
+        /// under the home id and consumer.
+        var usage: [String: [UsageRecord]] = [:]
+        /// Tasks whose owner did not answer, with the failures in a row and when to ask again.
+        var backoff: [String: (failures: Int, until: Date)] = [:]
+
+        mutating func insert(_ task: FederatedTask) {
+            if byID.updateValue(task, forKey: task.id) == nil {
+                let at = order.firstIndex { $0.seq > task.seq } ?? order.endIndex
+                order.insert((task.seq, task.id), at: at)
+            }
+        }
+    }
+
+    /// Opens the module: loads the tasks this platform placed elsewhere and their owners' usage
+    /// statements from its store, then as ``init(federation:aggregation:tasks:statements:logger:)``.
     public static func open(
         federation: FederationModule, aggregation: AggregationModule, logger: Logger = Logger(label: "suanli.placement")
     ) async throws -> FederatedPlacementModule {
-        let stored = try await federation.platform.loadRecords(StoredFederatedTask.self)
-        return FederatedPlacementModule(federation: federation, aggregation: aggregation, tasks: stored, logger: logger)
+        let platform = federation.platform
+        var stored: [StoredFederatedTask] = []
+        for var record in try await platform.loadRecords(StoredFederatedTask.self) {
+            // Placed before the home numbered them: numbered now, after the tasks it has.
+            if record.seq == 0 {
+                let row = record
+                record.seq = try await platform.commitPlacedElsewhere { seq in
+                    var numbered = row
+                    numbered.seq = seq
+                    return [.put(numbered)]
+                }
+            }
+            stored.append(record)
+        }
+        let statements = try await platform.loadRecords(StoredUsageStatement.self)
+        return FederatedPlacementModule(federation: federation, aggregation: aggregation, tasks: stored, statements: statements, logger: logger)
     }
 
     /// Creates the module around the platform's federation and aggregation modules, with the
-    /// tasks placed elsewhere as stored, and installs it as the platform's ``FederatedPlacer``.
+    /// tasks placed elsewhere and their owners' statements as stored, and installs it as the
+    /// platform's ``FederatedPlacer``.
     public init(
         federation: FederationModule, aggregation: AggregationModule, tasks stored: [StoredFederatedTask] = [],
-        logger: Logger = Logger(label: "suanli.placement")
+        statements: [StoredUsageStatement] = [], logger: Logger = Logger(label: "suanli.placement")
     ) {
         self.federation = federation
         self.aggregation = aggregation
@@ -61,14 +100,24 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
         self.ledger = ClaimLedger(window: max(2, 3 * federation.configuration.syncInterval))
         tasks.withLock { state in
             for record in stored {
-                state.byID[record.id] = FederatedTask(
-                    id: record.id, consumer: record.consumer, owner: record.owner, ownerURL: record.ownerURL, remoteID: record.remoteID,
-                    resource: Identifier(uncheckedString: record.resource))
+                state.insert(
+                    FederatedTask(
+                        id: record.id, consumer: record.consumer, owner: record.owner, ownerURL: record.ownerURL, remoteID: record.remoteID,
+                        resource: Identifier(uncheckedString: record.resource), seq: record.seq, snapshot: record.record))
+            }
+            for stored in statements {
+                guard let task = state.byID[stored.homeTask],
+                    let statement = try? SuanliJSON.decoder().decode(UsageStatement.self, from: Data(stored.statement.utf8))
+                else { continue }
+                state.usage[task.id] = Self.homeUsage(statement, of: task)
             }
             state.next = UInt64(stored.count + 1)
         }
         federation.platform.federatedPlacement.install(self)
     }
+
+    /// Follows the tasks placed elsewhere (``FederatedTaskFollower``).
+    public var services: [any Service] { [FederatedTaskFollower(module: self)] }
 
     var platform: Platform { federation.platform }
 
@@ -215,6 +264,8 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
         }
         var spec = spec
         spec.consumer = nil
+        // Inside the task, SUANLI_TASK_ID is the owner's id; this names the one its consumer knows.
+        for index in spec.accept.indices { spec.accept[index].run.env[Self.homeTaskVariable] = homeID }
         var unanswered: [String] = []
         let found: [ResourceRecord]
         do { found = try await candidates(for: spec) } catch where error.code == .transport || error.status >= 500 {
@@ -235,8 +286,7 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
                 ledger.claimed(record.id.string, units: spec.units, now: federation.configuration.clock())
                 let task = FederatedTask(
                     id: homeID, consumer: consumer, owner: owner, ownerURL: base, remoteID: submission.id, resource: record.id)
-                try await remember(task)
-                return task
+                return try await remember(task)
             } catch {
                 logger.info("claim of \(record.id) at \(base) refused: \(error.code.rawValue) \(error.message)")
                 if error.code.rawValue == "claim_lost" { ledger.refused(record.id.string, now: federation.configuration.clock()) }
@@ -253,18 +303,31 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
         return nil
     }
 
-    /// Stores a task placed elsewhere; when that fails, cancels it at its owner (best effort) and throws.
-    func remember(_ task: FederatedTask) async throws(SuanliError) {
-        let record = StoredFederatedTask(
-            id: task.id, consumer: task.consumer, owner: task.owner, ownerURL: task.ownerURL, remoteID: task.remoteID,
-            resource: task.resource.string, createdAt: federation.configuration.clock())
+    /// Stores a task placed elsewhere, numbered in the home's task order; when that fails,
+    /// cancels it at its owner (best effort) and throws.
+    func remember(_ task: FederatedTask) async throws(SuanliError) -> FederatedTask {
+        var task = task
+        let stored = stored(task)
         do {
-            try await platform.commitRecords([.put(record)])
+            task.seq = try await platform.commitPlacedElsewhere { seq in
+                var numbered = stored
+                numbered.seq = seq
+                return [.put(numbered)]
+            }
         } catch {
             _ = try? await ask(task, target: Self.claim.path(task.remoteID), method: .DELETE)
             throw error
         }
-        tasks.withLock { $0.byID[task.id] = task }
+        tasks.withLock { $0.insert(task) }
+        return task
+    }
+
+    /// The stored form of `task`.
+    func stored(_ task: FederatedTask) -> StoredFederatedTask {
+        StoredFederatedTask(
+            id: task.id, consumer: task.consumer, owner: task.owner, ownerURL: task.ownerURL, remoteID: task.remoteID,
+            resource: task.resource.string, createdAt: task.snapshot?.createdAt ?? federation.configuration.clock(), seq: task.seq,
+            record: task.snapshot)
     }
 
     /// A task placed elsewhere, as its home consumer (or the operator) sees it.
@@ -280,12 +343,35 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
 
     /// The task's record, as its owner runs it (a signed call), under its home id.
     public func record(of id: String, by principal: Principal) async throws(SuanliError) -> TaskRecord {
-        let task = try federatedTask(id, by: principal)
+        try await fetchRecord(of: try federatedTask(id, by: principal))
+    }
+
+    /// The task's record at its owner (a signed call), under its home id; kept as its snapshot.
+    func fetchRecord(of task: FederatedTask) async throws(SuanliError) -> TaskRecord {
         let data = try await ask(task, target: Self.claim.path(task.remoteID))
         var record = try PeerClient.decode(TaskRecord.self, data, from: task.ownerURL)
         record.id = task.id
         record.consumer = task.consumer
+        await observe(record, of: task.id)
         return record
+    }
+
+    /// Keeps `record` as the snapshot of task `id`; a change of state, placement or events is
+    /// stored and told to task-stream readers.
+    func observe(_ record: TaskRecord, of id: String) async {
+        let changed = tasks.withLock { state -> FederatedTask? in
+            guard var task = state.byID[id], task.snapshot != record else { return nil }
+            let old = task.snapshot
+            task.snapshot = record
+            state.byID[id] = task
+            let moved = old?.state != record.state || old?.placement != record.placement || old?.events.count != record.events.count
+            return moved ? task : nil
+        }
+        guard let changed else { return }
+        do { try await platform.commitRecords([.put(stored(changed))]) } catch {
+            logger.warning("the record of \(id) as seen at \(changed.owner) could not be stored: \(error.message)")
+        }
+        platform.publishTaskUpdates([TaskUpdate(record)])
     }
 
     /// The task's output, fetched from its owner (a signed call).
@@ -311,6 +397,7 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
         var record = try PeerClient.decode(TaskRecord.self, data, from: task.ownerURL)
         record.id = task.id
         record.consumer = task.consumer
+        await observe(record, of: task.id)
         return record
     }
 
@@ -358,6 +445,39 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
     /// ``explanation(of:by:)``.
     public func federatedExplanation(_ id: String, by principal: Principal) async throws(SuanliError) -> Explanation {
         try await explanation(of: id, by: principal)
+    }
+
+    /// Up to `limit` + 1 tasks placed elsewhere after `after` (of `consumer`, in `state`), as
+    /// last seen at their owners; a task never seen there yet is left out.
+    public func federatedTasks(consumer: String?, state filter: TaskState?, after: UInt64, limit: Int) -> [FederatedTaskEntry] {
+        tasks.withLock { state in
+            var low = 0
+            var high = state.order.count
+            while low < high {
+                let mid = (low + high) / 2
+                if state.order[mid].seq <= after { low = mid + 1 } else { high = mid }
+            }
+            var entries: [FederatedTaskEntry] = []
+            for (seq, id) in state.order[low...] {
+                guard let task = state.byID[id], let record = task.snapshot else { continue }
+                if let consumer, task.consumer != consumer { continue }
+                if let filter, record.state != filter { continue }
+                entries.append(FederatedTaskEntry(seq: seq, record: record))
+                if entries.count > limit { break }
+            }
+            return entries
+        }
+    }
+
+    /// The owners' signed usage of ended tasks placed elsewhere (of `consumer`, of `provider`,
+    /// overlapping `from`..<`to`), under their home ids and consumers.
+    public func federatedUsage(consumer: String?, provider: String?, from: Date?, to: Date?) -> [UsageRecord] {
+        tasks.withLock { state in
+            state.usage.values.joined().filter { r in
+                (consumer == nil || r.consumer == consumer) && (provider == nil || r.provider == provider)
+                    && (from.map { r.end >= $0 } ?? true) && (to.map { r.start < $0 } ?? true)
+            }
+        }
     }
 
     /// ``logs(of:stream:tail:attempt:by:)``.

@@ -14,4 +14,8 @@ public struct FederatedTask: Sendable, Hashable {
     public var remoteID: String
     /// The resource claimed.
     public var resource: Identifier
+    /// Its place in the home's task order, shared with the home's own tasks.
+    public var seq: UInt64 = 0
+    /// Its record under its home id, as last seen at the owner.
+    public var snapshot: TaskRecord? = nil
 }
