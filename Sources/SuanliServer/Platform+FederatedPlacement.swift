@@ -7,16 +7,19 @@ import Synchronization
 public enum TaskScope: String, Sendable, Codable, CaseIterable {
     /// This platform's own engine only.
     case local
-    /// This platform's engine first; when it cannot place the task now, another platform's
-    /// resource through a claim (the default; the same as `local` without a federation).
+    /// The cheapest placement in the whole federation by the task's cost model: this
+    /// platform's engine, or another platform's resource through a claim when that costs less
+    /// or nothing here can take the task now (the default; the same as `local` without a federation).
     case federation
 }
 
 /// Places tasks on other platforms of a federation and follows them there; a federation
 /// placement module installs one (``FederatedPlacement/install(_:)``).
 public protocol FederatedPlacer: Sendable {
-    /// Claims capacity for `spec` at another platform; nil when no platform took it.
-    func placeElsewhere(_ spec: TaskSpec, consumer: String) async throws(SuanliError) -> TaskSubmission?
+    /// Claims capacity for `spec` at another platform, on a resource that costs less by the
+    /// task's cost model than `local` (this platform's placement now, if any); nil when no
+    /// platform took it.
+    func placeElsewhere(_ spec: TaskSpec, consumer: String, cheaperThan local: Placement?) async throws(SuanliError) -> TaskSubmission?
     /// Whether `id` names a task this platform placed elsewhere.
     func isFederatedTask(_ id: String) -> Bool
     /// The record of a task placed elsewhere, as its owner runs it, under its home id.
@@ -64,19 +67,21 @@ public final class FederatedPlacement: Sendable {
 }
 
 extension Platform {
-    /// `POST /v1/tasks` with a scope: with `federation` and a placer installed, a task this
-    /// platform's engine cannot place now is claimed on another platform's resource; when none
-    /// takes it, it is submitted here (queued, or 422 if nothing could ever take it; 503 instead
-    /// when nothing here could, but some platform that could did not answer).
+    /// `POST /v1/tasks` with a scope: with `federation` and a placer installed, a task is
+    /// claimed on another platform's resource when that costs less than this platform's
+    /// placement now, or when this platform's engine cannot place it now; when no other
+    /// platform takes it, it is submitted here (queued, or 422 if nothing could ever take it;
+    /// 503 instead when nothing here could, but some platform that could did not answer).
     public func submitTask(_ spec: TaskSpec, scope: TaskScope, by principal: Principal) async throws(SuanliError) -> TaskSubmission {
         guard scope == .federation, let placer = federatedPlacement.current else { return try await submitTask(spec, by: principal) }
         let consumer = try requireConsumer(principal)
-        if try await canPlaceNow(spec, consumer: consumer) { return try await submitTask(spec, by: principal) }
+        let local = try await placementNow(spec, consumer: consumer)
         var unanswered: SuanliError?
         do {
-            if let placed = try await placer.placeElsewhere(spec, consumer: consumer) { return placed }
+            if let placed = try await placer.placeElsewhere(spec, consumer: consumer, cheaperThan: local) { return placed }
         } catch where error.status == 503 {
-            unanswered = error
+            // With a placement here, a silent platform changes nothing: the task runs here.
+            if local == nil { unanswered = error }
         }
         do {
             return try await submitTask(spec, by: principal)
@@ -99,8 +104,8 @@ extension Platform {
     /// Tells `GET /v1/tasks/stream` readers that tasks placed elsewhere changed at their owners.
     public func publishTaskUpdates(_ updates: [TaskUpdate]) { taskFeed.publish(updates) }
 
-    /// Whether this platform's engine would place `spec` now (a hold taken and released at once).
-    func canPlaceNow(_ spec: TaskSpec, consumer: String) async throws(SuanliError) -> Bool {
+    /// Where this platform's engine would place `spec` now (a hold taken and released at once); nil when nowhere now.
+    func placementNow(_ spec: TaskSpec, consumer: String) async throws(SuanliError) -> Placement? {
         var spec = spec
         spec.consumer = consumer
         let now = clock()
@@ -108,9 +113,9 @@ extension Platform {
             try state.prepareSubmission(consumer: consumer, spec: spec, now: now)
             let probe = "probe-\(state.nextTask)"
             let outcome = try state.engine.hold(probe, spec: spec, expiresAt: now.timeIntervalSince1970 + 1, now: now.timeIntervalSince1970)
-            guard case .held = outcome else { return (false, []) }
+            guard case .held(let placement) = outcome else { return (nil, []) }
             state.engine.releaseHold(probe, now: now.timeIntervalSince1970)
-            return (true, [])
+            return (placement, [])
         }
     }
 }

@@ -200,6 +200,45 @@ struct FederatedPlacementTests {
         }
     }
 
+    /// The home weighs its own placement against the federation's by the task's cost model: a
+    /// resource elsewhere that costs less wins over one free here; one that costs more does not.
+    @Test func aCheaperResourceElsewhereWinsOverAFreeOneAtHome() async throws {
+        try await Self.member(prefix: "86.1") { root, _ in
+            let child = try await root.addChild("east")
+            try await Self.member(prefix: child.prefix, parent: root.url, token: child.token) { east, _ in
+                try await east.waitJoined()
+                let (eastPrefix, eastProvider) = try await east.test.provider()
+                let remote = "\(eastPrefix)/cheap"
+                _ = try await eastProvider.putResource(remote, gpuSpec(units: 1, price: 100, kind: .cpu))
+                let (rootPrefix, rootProvider) = try await root.test.provider()
+                let dear = "\(rootPrefix)/dear"
+                _ = try await rootProvider.putResource(dear, gpuSpec(units: 1, price: 5_000, kind: .cpu))
+                #expect(
+                    try await eventually {
+                        let (_, body) = try await rawRequest(root.url + "/v1/resources?scope=subtree&kind=cpu")
+                        return body.contains(remote)
+                    })
+                let alice = root.test.client(try await root.operatorClient.registerConsumer(ConsumerRegistration(name: "alice")).token)
+                let first = try await alice.submit(Self.cpuTask("cheaper-elsewhere", "true"))
+                #expect(first.id.hasPrefix("86.1-f") && first.placement?.parts.map(\.resource.description) == [remote], "\(first)")
+                // The remote core is taken now: the dear one here is the only place left.
+                let second = try await alice.submit(Self.cpuTask("only-here", "true"))
+                #expect(second.id.hasPrefix("t") && second.placement?.parts.map(\.resource.description) == [dear], "\(second)")
+                // A resource here that costs less than any elsewhere keeps the task here.
+                let cheapHere = "\(rootPrefix)/cheapest"
+                _ = try await rootProvider.putResource(cheapHere, gpuSpec(units: 1, price: 10, kind: .cpu))
+                _ = try await eastProvider.putResource("\(eastPrefix)/cheap-too", gpuSpec(units: 1, price: 100, kind: .cpu))
+                let third = try await alice.submit(Self.cpuTask("cheaper-here", "true"))
+                #expect(third.id.hasPrefix("t") && third.placement?.parts.map(\.resource.description) == [cheapHere], "\(third)")
+                // scope=local never looks elsewhere.
+                _ = try await alice.cancel(second.id)
+                let body = #"{"name":"local","units":1,"scope":"local","accept":[{"kind":"cpu","run":{"command":["true"]}}]}"#
+                let (status, answer) = try await rawRequest(root.url + "/v1/tasks", method: .POST, token: alice.token, body: Data(body.utf8))
+                #expect(status == 201 && answer.contains(dear), "\(answer)")
+            }
+        }
+    }
+
     @Test func theHomeRemembersItsFederatedTasksAcrossARestart() async throws {
         try await Self.member(prefix: "86.1") { root, _ in
             let eastChild = try await root.addChild("east")

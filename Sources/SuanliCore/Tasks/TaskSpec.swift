@@ -111,6 +111,11 @@ public struct TaskSpec: Sendable, Codable, Hashable {
         /// Highest renewable share.
         public static let greenest = Objective(price: 0, latency: 0, carbon: 1)
 
+        /// The cost per unit of an option (docs/scheduling.md, "Cost model"), prices relative to `reference` (at least 1 fen).
+        public func unitCost(priceFenPerUnitHour price: Int64, reference: Int64, rttMs: Double?, renewable: Double) -> Double {
+            self.price * Double(price) / Double(max(1, reference)) + latency * (rttMs ?? 0) / 20 + carbon * (1 - renewable)
+        }
+
         /// Creates an objective.
         public init(price: Double, latency: Double, carbon: Double) {
             self.price = price

@@ -23,6 +23,10 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
     let tasks = Mutex(Book())
     /// This platform's recent claims, until the aggregated view shows them.
     let ledger: ClaimLedger
+    /// Candidate pages read from the aggregated view, by query, with when they were read.
+    let pages = Mutex<[String: (at: Date, items: [ResourceRecord])]>([:])
+    /// Most candidate pages kept (all are dropped when it is reached).
+    static let keptPages = 256
     let logger: Logger
 
     /// `POST /v1/federation/claims`.
@@ -215,8 +219,10 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
 
     /// The federation's resources (other platforms') that fit `spec` now, best first: for each
     /// accepted alternative, those of its kind, architecture and model with enough free units
-    /// under the price limit, cheapest first (then lowest RTT, then identifier).
-    public func candidates(for spec: TaskSpec) async throws(SuanliError) -> [ResourceRecord] {
+    /// under the price limit; by the task's cost model (prices relative to the cheapest of
+    /// them and of `local`'s parts), then price, then identifier. With `local` (this
+    /// platform's placement now), only those that cost less than it.
+    public func candidates(for spec: TaskSpec, cheaperThan local: Placement? = nil) async throws(SuanliError) -> [ResourceRecord] {
         var found: [String: ResourceRecord] = [:]
         for alternative in spec.accept {
             var parameters: [(String, String)] = [
@@ -227,23 +233,54 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
             parameters.append(("min_free", String(spec.units)))
             if let price = spec.maxPriceFenPerUnitHour { parameters.append(("max_price", String(price))) }
             if let renewable = spec.minRenewable { parameters.append(("min_renewable", String(renewable))) }
-            if let near = spec.dataLocation, let rtt = spec.maxRttMs {
-                parameters += [("near", near), ("max_rtt_ms", String(rtt))]
+            if let near = spec.dataLocation {
+                // The RTT is part of the cost even without a limit: measured up to the largest one allowed.
+                parameters += [("near", near), ("max_rtt_ms", String(spec.maxRttMs ?? 100_000))]
             }
             let query: DiscoveryQuery
             do throws(ValidationError) { query = try DiscoveryQuery(parameters: parameters) } catch { throw .validation(error) }
-            let page = try await aggregation.discover(query, parameters: parameters, scope: .federation)
             let now = federation.configuration.clock()
-            for var record in page.items where isForeign(record) {
+            for var record in try await candidatePage(query, parameters: parameters, now: now) where isForeign(record) {
                 record.state.freeUnits = ledger.free(record.id.string, reported: record.state.freeUnits, now: now)
                 guard record.available, record.state.freeUnits >= spec.units else { continue }
                 if let memory = alternative.minMemoryGiB, record.memoryGiB < memory { continue }
                 found[record.id.string] = record
             }
         }
-        return found.values.sorted {
-            ($0.priceFenPerUnitHour, $0.rttMs ?? 0, $0.id.string) < ($1.priceFenPerUnitHour, $1.rttMs ?? 0, $1.id.string)
+        let prices = found.values.map(\.priceFenPerUnitHour) + (local?.parts.map(\.priceFenPerUnitHour) ?? [])
+        let reference = prices.min() ?? 1
+        let objective = spec.objective
+        func cost(_ record: ResourceRecord) -> Double {
+            objective.unitCost(priceFenPerUnitHour: record.priceFenPerUnitHour, reference: reference, rttMs: record.rttMs, renewable: record.renewable)
         }
+        var ranked = found.values.map { (cost: cost($0), record: $0) }
+        if let local, !local.parts.isEmpty {
+            let units = local.parts.reduce(0) { $0 + $1.units }
+            let here = local.parts.reduce(0.0) { sum, part in
+                sum + Double(part.units)
+                    * objective.unitCost(priceFenPerUnitHour: part.priceFenPerUnitHour, reference: reference, rttMs: part.rttMs, renewable: part.renewable)
+            } / Double(max(1, units))
+            // Strictly cheaper only (with a margin for rounding): on a tie the task stays here.
+            ranked.removeAll { $0.cost >= here - 1e-9 }
+        }
+        return ranked.sorted {
+            ($0.cost, $0.record.priceFenPerUnitHour, $0.record.id.string) < ($1.cost, $1.record.priceFenPerUnitHour, $1.record.id.string)
+        }.map(\.record)
+    }
+
+    /// The aggregated view's answer to `query`, kept for one sync interval: the view itself lags
+    /// the owners by a sync interval or two, and the ledger corrects what this platform claimed
+    /// meanwhile, so a burst of submissions reads it once (on a leaf, a call to the root each).
+    func candidatePage(_ query: DiscoveryQuery, parameters: [(String, String)], now: Date) async throws(SuanliError) -> [ResourceRecord] {
+        let key = parameters.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
+        let ttl = federation.configuration.syncInterval
+        if let kept = pages.withLock({ $0[key] }), now.timeIntervalSince(kept.at) < ttl, now >= kept.at { return kept.items }
+        let items = try await aggregation.discover(query, parameters: parameters, scope: .federation).items
+        pages.withLock { pages in
+            if pages.count >= Self.keptPages { pages.removeAll(keepingCapacity: true) }
+            pages[key] = (now, items)
+        }
+        return items
     }
 
     /// Whether `record` belongs to another platform (one this platform delegated its prefix to counts).
@@ -253,10 +290,11 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
         return false
     }
 
-    /// Places `spec` for the home consumer `consumer` on another platform: claims the best
-    /// candidate, then the next when a claim is refused. Nil when no candidate took it; `503`
-    /// when none took it and some owner did not answer (a timeout, a 5xx).
-    public func place(_ spec: TaskSpec, consumer: String) async throws(SuanliError) -> FederatedTask? {
+    /// Places `spec` for the home consumer `consumer` on another platform (on a resource that
+    /// costs less than `local`, when given): claims the best candidate, then the next when a
+    /// claim is refused. Nil when no candidate took it; `503` when none took it and some owner
+    /// did not answer (a timeout, a 5xx).
+    public func place(_ spec: TaskSpec, consumer: String, cheaperThan local: Placement? = nil) async throws(SuanliError) -> FederatedTask? {
         // Names the home platform; the random part keeps it unique across restarts.
         let homeID = tasks.withLock { state in
             defer { state.next += 1 }
@@ -268,7 +306,7 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
         for index in spec.accept.indices { spec.accept[index].run.env[Self.homeTaskVariable] = homeID }
         var unanswered: [String] = []
         let found: [ResourceRecord]
-        do { found = try await candidates(for: spec) } catch where error.code == .transport || error.status >= 500 {
+        do { found = try await candidates(for: spec, cheaperThan: local) } catch where error.code == .transport || error.status >= 500 {
             throw SuanliError(
                 .unavailable, "the federation's view of its resources cannot be read now (\(error.message)); the task was placed nowhere, retry shortly")
         }
@@ -423,8 +461,8 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
     // MARK: FederatedPlacer
 
     /// ``place(_:consumer:)``, answered as `POST /v1/tasks` answers.
-    public func placeElsewhere(_ spec: TaskSpec, consumer: String) async throws(SuanliError) -> TaskSubmission? {
-        guard let task = try await place(spec, consumer: consumer) else { return nil }
+    public func placeElsewhere(_ spec: TaskSpec, consumer: String, cheaperThan local: Placement?) async throws(SuanliError) -> TaskSubmission? {
+        guard let task = try await place(spec, consumer: consumer, cheaperThan: local) else { return nil }
         let record = try await record(of: task.id, by: .consumer(consumer))
         return TaskSubmission(id: task.id, state: record.state, placement: record.placement)
     }
