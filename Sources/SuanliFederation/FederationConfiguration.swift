@@ -20,6 +20,10 @@ public struct FederationConfiguration: Sendable {
     public var syncInterval: Double = 1
     /// Missed syncs after which a link is `unreachable` (the lease is this many intervals, at least 1 s).
     public var leaseIntervals: Double = 3
+    /// Seconds an owner runs a task another platform claimed without hearing from that home
+    /// platform (it then cancels it: the fence); the home places such a task again after twice
+    /// this without an answer from the owner. Platforms of one federation use the same value.
+    public var claimLease: Double = 60
     /// Seconds a signed request's timestamp may differ from this platform's clock; nonces are
     /// remembered for twice as long.
     public var replayWindow: Double = 30

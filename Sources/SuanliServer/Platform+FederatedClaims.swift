@@ -74,3 +74,28 @@ extension Platform {
         }
     }
 }
+
+extension Platform {
+    /// The prefixes of the platforms that claimed capacity here (those with a consumer standing for them).
+    public func claimingPeers() -> [String] {
+        state.withLock { state in state.consumers.keys.filter { $0.hasPrefix("peer-") }.map { String($0.dropFirst("peer-".count)) }.sorted() }
+    }
+
+    /// The ids of the tasks the platform `peer` claimed here that have not ended.
+    public func unfinishedClaims(of peer: String) -> [String] {
+        state.withLock { state in
+            (state.book.byConsumer["peer-\(peer)"] ?? []).filter { state.book[$0].map { !$0.state.isFinal } ?? false }
+        }
+    }
+
+    /// Cancels task `id` for the federation (its event says `cancelled by` `who`); false when it
+    /// had already ended or is not in memory.
+    @discardableResult
+    public func cancelTask(_ id: String, for who: String) async throws(SuanliError) -> Bool {
+        let now = clock()
+        return try await commit { state throws(SuanliError) in
+            guard state.book[id] != nil, case .success(let actions) = state.book.cancel(id, by: who, now: now) else { return (false, []) }
+            return (true, state.perform(actions, now: now))
+        }
+    }
+}

@@ -24,11 +24,17 @@ public struct StoredFederatedTask: StoreRecord, Hashable {
     public var seq: UInt64
     /// Its record under its home id, as last seen at the owner (nil until first seen).
     public var record: TaskRecord?
+    /// The home's attempt (1, then one more each time the home placed it again).
+    public var attempt: Int
+    /// Times the home may still place it again.
+    public var retriesLeft: Int
+    /// The events of its earlier attempts at other owners.
+    public var priorEvents: [TaskEvent]
 
     /// Creates a record.
     public init(
         id: String, consumer: String, owner: Prefix, ownerURL: String, remoteID: String, resource: String, createdAt: Date, seq: UInt64 = 0,
-        record: TaskRecord? = nil
+        record: TaskRecord? = nil, attempt: Int = 1, retriesLeft: Int = 0, priorEvents: [TaskEvent] = []
     ) {
         self.id = id
         self.consumer = consumer
@@ -39,10 +45,15 @@ public struct StoredFederatedTask: StoreRecord, Hashable {
         self.createdAt = createdAt
         self.seq = seq
         self.record = record
+        self.attempt = attempt
+        self.retriesLeft = retriesLeft
+        self.priorEvents = priorEvents
     }
 
     public static let table = RecordTable(
-        name: "federated_tasks", columns: ["id", "consumer", "owner", "owner_url", "remote_id", "resource", "created_at", "seq", "record"],
+        name: "federated_tasks", columns: ["id", "consumer", "owner", "owner_url", "remote_id", "resource", "created_at", "seq", "record", "attempt", "retries_left",
+            "prior_events",
+        ],
         key: ["id"], orderBy: ["created_at", "id"])
 
     public static let migrations = [
@@ -55,17 +66,23 @@ public struct StoredFederatedTask: StoreRecord, Hashable {
                 )
                 """)
         },
-        SchemaMigration("federated_tasks.add-seq-record") { db in
+        SchemaMigration("federated_tasks.follow") { db in
             try db.execute("ALTER TABLE federated_tasks ADD COLUMN seq INTEGER NOT NULL DEFAULT 0")
             try db.execute("ALTER TABLE federated_tasks ADD COLUMN record TEXT")
+            try db.execute("ALTER TABLE federated_tasks ADD COLUMN attempt INTEGER NOT NULL DEFAULT 1")
+            try db.execute("ALTER TABLE federated_tasks ADD COLUMN retries_left INTEGER NOT NULL DEFAULT 0")
+            try db.execute("ALTER TABLE federated_tasks ADD COLUMN prior_events TEXT")
         },
     ]
 
     public var columnValues: [StoreValue] {
-        let json: StoreValue = record.flatMap { try? SuanliJSON.encoder().encode($0) }.map { .text(String(decoding: $0, as: UTF8.self)) } ?? .null
+        func json<T: Encodable>(_ value: T?) -> StoreValue {
+            value.flatMap { try? SuanliJSON.encoder().encode($0) }.map { .text(String(decoding: $0, as: UTF8.self)) } ?? .null
+        }
         return [
             .text(id), .text(consumer), .text(owner.description), .text(ownerURL), .text(remoteID), .text(resource), .date(createdAt),
-            .integer(Int64(clamping: seq)), json,
+            .integer(Int64(clamping: seq)), json(record), .integer(Int64(attempt)), .integer(Int64(retriesLeft)),
+            priorEvents.isEmpty ? .null : json(priorEvents),
         ]
     }
 
@@ -76,13 +93,16 @@ public struct StoredFederatedTask: StoreRecord, Hashable {
         do { owner = try Prefix(parsing: text) } catch {
             throw RecordDecodingError(table: Self.table.name, key: id, column: "owner", reason: "not a prefix: \(error.message)")
         }
-        let record = try row.optionalJSON(8).map { text throws(RecordDecodingError) -> TaskRecord in
-            do { return try SuanliJSON.decoder().decode(TaskRecord.self, from: Data(text.utf8)) } catch {
-                throw RecordDecodingError(table: Self.table.name, key: id, column: "record", reason: "not a task record: \(error)")
+        func decoded<T: Decodable>(_ type: T.Type, _ index: Int, _ column: String) throws(RecordDecodingError) -> T? {
+            try row.optionalJSON(index).map { text throws(RecordDecodingError) -> T in
+                do { return try SuanliJSON.decoder().decode(T.self, from: Data(text.utf8)) } catch {
+                    throw RecordDecodingError(table: Self.table.name, key: id, column: column, reason: "not what it should hold: \(error)")
+                }
             }
         }
         self.init(
             id: id, consumer: try row.text(1), owner: owner, ownerURL: try row.text(3), remoteID: try row.text(4), resource: try row.text(5),
-            createdAt: try row.date(6), seq: UInt64(max(0, try row.integer(7))), record: record)
+            createdAt: try row.date(6), seq: UInt64(max(0, try row.integer(7))), record: try decoded(TaskRecord.self, 8, "record"),
+            attempt: try row.int(9), retriesLeft: try row.int(10), priorEvents: try decoded([TaskEvent].self, 11, "prior_events") ?? [])
     }
 }

@@ -15,7 +15,8 @@ import Testing
 struct FederatedPlacementTests {
     /// A platform owning `prefix` with its federation, aggregation and placement modules.
     static func member<T>(
-        prefix: String, parent: String? = nil, token: String? = nil, directory: String? = nil, _ body: (FederationMember, FederatedPlacementModule) async throws -> T
+        prefix: String, parent: String? = nil, token: String? = nil, directory: String? = nil, claimLease: Double = 60,
+        _ body: (FederationMember, FederatedPlacementModule) async throws -> T
     ) async throws -> T {
         let box = Mutex<(FederationModule, FederatedPlacementModule)?>(nil)
         var logger = Logger(label: "placement-test")
@@ -27,6 +28,7 @@ struct FederatedPlacementTests {
                 // A 5 s lease: on a loaded CI machine a 1 s stall must not mark the child unreachable
                 // (its resources unavailable) between the mirror check and the submission.
                 configuration.leaseIntervals = 50
+                configuration.claimLease = claimLease
                 let federation = try await FederationModule.open(platform: platform, configuration: configuration, logger: logger)
                 let aggregation = AggregationModule(federation: federation)
                 let placement = try await FederatedPlacementModule.open(federation: federation, aggregation: aggregation, logger: logger)
@@ -235,6 +237,102 @@ struct FederatedPlacementTests {
                 let body = #"{"name":"local","units":1,"scope":"local","accept":[{"kind":"cpu","run":{"command":["true"]}}]}"#
                 let (status, answer) = try await rawRequest(root.url + "/v1/tasks", method: .POST, token: alice.token, body: Data(body.utf8))
                 #expect(status == 201 && answer.contains(dear), "\(answer)")
+            }
+        }
+    }
+
+    /// A task whose owner went away: the home places it again elsewhere after twice the claim
+    /// lease, under the same id; the owner, back, fences the claim its home no longer follows.
+    @Test func aTaskWhoseOwnerWentAwayIsPlacedAgainAndFencedThere() async throws {
+        try await Self.member(prefix: "86.1", claimLease: 1) { root, _ in
+            let eastChild = try await root.addChild("east")
+            let westChild = try await root.addChild("west")
+            try await Self.member(prefix: westChild.prefix, parent: root.url, token: westChild.token, claimLease: 1) { west, _ in
+                try await west.waitJoined()
+                let (westPrefix, westProvider) = try await west.test.provider()
+                let fallback = "\(westPrefix)/cores"
+                _ = try await westProvider.putResource(fallback, gpuSpec(units: 1, price: 500, kind: .cpu))
+                let alice = root.test.client(try await root.operatorClient.registerConsumer(ConsumerRegistration(name: "alice")).token)
+                let directory = TestPlatform.temporaryDirectory()
+                let (id, remoteID, first) = try await Self.member(
+                    prefix: eastChild.prefix, parent: root.url, token: eastChild.token, directory: directory, claimLease: 1
+                ) { east, _ in
+                    try await east.waitJoined()
+                    let (eastPrefix, eastProvider) = try await east.test.provider()
+                    let first = "\(eastPrefix)/cores"
+                    _ = try await eastProvider.putResource(first, gpuSpec(units: 1, price: 100, kind: .cpu))
+                    #expect(
+                        try await eventually {
+                            let (_, body) = try await rawRequest(root.url + "/v1/resources?scope=subtree&kind=cpu")
+                            return body.contains(first) && body.contains(fallback)
+                        })
+                    let submitted = try await alice.submit(Self.cpuTask("moved", "sleep 60"))
+                    #expect(submitted.placement?.parts.map(\.resource.description) == [first], "\(submitted)")
+                    // Followed: the owner keeps hearing from the home, so it does not fence the claim.
+                    try await Task.sleep(for: .seconds(1.5))
+                    let claimed = try await east.operatorClient.tasks().items
+                    #expect(claimed.count == 1 && claimed.first?.state == .scheduled, "\(claimed)")
+                    return (submitted.id, claimed.first?.id ?? "", first)
+                }
+                // The owner is gone: after twice the lease the home places the task again, same id.
+                #expect(try await eventually(30) { (try? await alice.task(id))?.placement?.parts.map(\.resource.description) == [fallback] })
+                let task = try await alice.task(id)
+                #expect(task.id == id && task.state == .scheduled, "\(task)")
+                #expect(task.events.contains { $0.state == .lost && ($0.message ?? "").contains("has not answered") }, "\(task.events)")
+                #expect(try await alice.tasks().items.map(\.id) == [id])
+                #expect(try await west.operatorClient.tasks().items.count == 1)
+                // The owner comes back: the home no longer follows that claim, so it is fenced.
+                try await Self.member(prefix: eastChild.prefix, parent: root.url, token: eastChild.token, directory: directory, claimLease: 1) { east, _ in
+                    #expect(try await eventually(30) { try await east.operatorClient.task(remoteID).state == .cancelled })
+                    let fenced = try await east.operatorClient.task(remoteID)
+                    #expect(fenced.events.last?.message?.contains("claim lease") == true, "\(fenced.events)")
+                    #expect(fenced.placement == nil || fenced.placement?.parts.map(\.resource.description) == [first])
+                }
+                // Still where the home put it.
+                #expect(try await alice.task(id).placement?.parts.map(\.resource.description) == [fallback])
+            }
+        }
+    }
+
+    /// A task whose owner lost its resource: the owner never retries a claimed task itself, so it
+    /// fails there; the home places it again elsewhere, as its next attempt, under the same id.
+    @Test func aTaskLostAtItsOwnerIsPlacedAgainByItsHome() async throws {
+        try await Self.member(prefix: "86.1") { root, _ in
+            let eastChild = try await root.addChild("east")
+            let westChild = try await root.addChild("west")
+            try await Self.member(prefix: westChild.prefix, parent: root.url, token: westChild.token) { west, _ in
+                try await west.waitJoined()
+                let (westPrefix, westProvider) = try await west.test.provider()
+                let fallback = "\(westPrefix)/cores"
+                _ = try await westProvider.putResource(fallback, gpuSpec(units: 1, price: 500, kind: .cpu))
+                try await Self.member(prefix: eastChild.prefix, parent: root.url, token: eastChild.token) { east, _ in
+                    try await east.waitJoined()
+                    let (eastPrefix, eastProvider) = try await east.test.provider()
+                    let first = "\(eastPrefix)/cores"
+                    _ = try await eastProvider.putResource(first, gpuSpec(units: 1, price: 100, kind: .cpu))
+                    #expect(
+                        try await eventually {
+                            let (_, body) = try await rawRequest(root.url + "/v1/resources?scope=subtree&kind=cpu")
+                            return body.contains(first) && body.contains(fallback)
+                        })
+                    let alice = root.test.client(try await root.operatorClient.registerConsumer(ConsumerRegistration(name: "alice")).token)
+                    var spec = Self.cpuTask("lost-there", "sleep 60")
+                    spec.maxRetries = 1
+                    let submitted = try await alice.submit(spec)
+                    #expect(submitted.placement?.parts.map(\.resource.description) == [first], "\(submitted)")
+                    // The owner's resource stops reporting: its lease passes on the owner's clock.
+                    east.test.clock.advance(3600)
+                    #expect(try await eventually(30) { (try? await alice.task(submitted.id))?.placement?.parts.map(\.resource.description) == [fallback] })
+                    let task = try await alice.task(submitted.id)
+                    #expect(task.events.contains { $0.state == .lost && ($0.message ?? "").contains("lost attempt 1") }, "\(task.events)")
+                    let owned = try await east.operatorClient.tasks().items
+                    #expect(owned.count == 1 && owned.first?.state == .failed, "the owner did not retry it: \(owned)")
+                    // Lost again there: no retry left, so it fails at home with the reason.
+                    west.test.clock.advance(3600)
+                    #expect(try await eventually(30) { (try? await alice.task(submitted.id))?.state == .failed })
+                    let failed = try await alice.task(submitted.id)
+                    #expect(failed.events.last?.message?.contains("retries spent") == true, "\(failed.events)")
+                }
             }
         }
     }

@@ -95,7 +95,7 @@ func appliedMigrations(_ path: String) throws -> [String] {
 let coreMigrations = [
     "meta.create", "providers.create", "resources.create", "resources.add-pricing", "latency.create", "consumers.create", "tasks.create", "tasks.consumer-index",
     "tokens.create", "tokens.adopt-principal-tokens", "auditors.create", "audit.create", "federation_children.create", "quotes.create",
-    "consumer_limits.create", "federated_tasks.create", "federated_tasks.add-seq-record", "usage_statements.create",
+    "consumer_limits.create", "federated_tasks.create", "federated_tasks.follow", "usage_statements.create",
 ]
 
 @Suite("Named schema migrations")

@@ -23,6 +23,10 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
     let tasks = Mutex(Book())
     /// This platform's recent claims, until the aggregated view shows them.
     let ledger: ClaimLedger
+    /// When each platform that claims capacity here was last heard from (a verified call), by prefix.
+    let heard: Mutex<[String: Date]>
+    /// When this module started: the time a home or owner not heard from since counts from.
+    let started: Date
     /// Candidate pages read from the aggregated view, by query, with when they were read.
     let pages = Mutex<[String: (at: Date, items: [ResourceRecord])]>([:])
     /// Most candidate pages kept (all are dropped when it is reached).
@@ -102,12 +106,17 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
         self.logger = logger
         // Two levels of pushes (a leaf's, then its hub's) and a margin: long enough for the owner's figure to arrive.
         self.ledger = ClaimLedger(window: max(2, 3 * federation.configuration.syncInterval))
+        let started = federation.configuration.clock()
+        self.started = started
+        // Homes that claimed before this start count as heard from at the start.
+        self.heard = Mutex(Dictionary(uniqueKeysWithValues: federation.platform.claimingPeers().map { ($0, started) }))
         tasks.withLock { state in
             for record in stored {
                 state.insert(
                     FederatedTask(
                         id: record.id, consumer: record.consumer, owner: record.owner, ownerURL: record.ownerURL, remoteID: record.remoteID,
-                        resource: Identifier(uncheckedString: record.resource), seq: record.seq, snapshot: record.record))
+                        resource: Identifier(uncheckedString: record.resource), seq: record.seq, snapshot: record.record,
+                        attempt: record.attempt, retriesLeft: record.retriesLeft, priorEvents: record.priorEvents))
             }
             for stored in statements {
                 guard let task = state.byID[stored.homeTask],
@@ -190,6 +199,8 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
             throw SuanliError(.unavailable, "the key of \(credentials.peer) cannot be looked up now (\(error.message)); retry shortly")
         }
         try await federation.verify(credentials, with: record, method: method, target: target, body: body)
+        let now = federation.configuration.clock()
+        heard.withLock { $0[credentials.peer.description] = now }
     }
 
     /// The consumer standing for `peer` here; 404 for `task` when the peer never claimed anything.
@@ -300,8 +311,20 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
             defer { state.next += 1 }
             return "\(federation.prefix)-f\(state.next)-" + String(format: "%08x", UInt32.random(in: .min ... .max))
         }
+        guard var task = try await claim(spec, homeID: homeID, consumer: consumer, cheaperThan: local) else { return nil }
+        task.retriesLeft = max(0, spec.maxRetries ?? TaskSpec.defaultMaxRetries)
+        return try await remember(task)
+    }
+
+    /// Claims the best candidate for `spec` (not on `excluded` resources) as task `homeID` of
+    /// `consumer`, then the next when a claim is refused; the claim is not stored. The owner
+    /// never retries a claimed task itself (`max_retries` 0 there): the home places it again.
+    func claim(
+        _ spec: TaskSpec, homeID: String, consumer: String, cheaperThan local: Placement?, excluding excluded: Set<String> = []
+    ) async throws(SuanliError) -> FederatedTask? {
         var spec = spec
         spec.consumer = nil
+        spec.maxRetries = 0
         // Inside the task, SUANLI_TASK_ID is the owner's id; this names the one its consumer knows.
         for index in spec.accept.indices { spec.accept[index].run.env[Self.homeTaskVariable] = homeID }
         var unanswered: [String] = []
@@ -310,7 +333,7 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
             throw SuanliError(
                 .unavailable, "the federation's view of its resources cannot be read now (\(error.message)); the task was placed nowhere, retry shortly")
         }
-        for record in found.prefix(Self.maxCandidates) where isForeign(record) {
+        for record in found.filter({ !excluded.contains($0.id.string) }).prefix(Self.maxCandidates) where isForeign(record) {
             let owner = record.platform ?? record.id.prefix
             let base: String
             do { base = try await federation.delegation(of: owner).url } catch {
@@ -322,9 +345,9 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
             do {
                 let submission = try await federation.peers.call(.POST, base: base, target: Self.claims.path(), body: claim, as: TaskSubmission.self)
                 ledger.claimed(record.id.string, units: spec.units, now: federation.configuration.clock())
-                let task = FederatedTask(
-                    id: homeID, consumer: consumer, owner: owner, ownerURL: base, remoteID: submission.id, resource: record.id)
-                return try await remember(task)
+                return FederatedTask(
+                    id: homeID, consumer: consumer, owner: owner, ownerURL: base, remoteID: submission.id, resource: record.id,
+                    lastContact: federation.configuration.clock())
             } catch {
                 logger.info("claim of \(record.id) at \(base) refused: \(error.code.rawValue) \(error.message)")
                 if error.code.rawValue == "claim_lost" { ledger.refused(record.id.string, now: federation.configuration.clock()) }
@@ -365,7 +388,7 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
         StoredFederatedTask(
             id: task.id, consumer: task.consumer, owner: task.owner, ownerURL: task.ownerURL, remoteID: task.remoteID,
             resource: task.resource.string, createdAt: task.snapshot?.createdAt ?? federation.configuration.clock(), seq: task.seq,
-            record: task.snapshot)
+            record: task.snapshot, attempt: task.attempt, retriesLeft: task.retriesLeft, priorEvents: task.priorEvents)
     }
 
     /// A task placed elsewhere, as its home consumer (or the operator) sees it.
@@ -387,10 +410,21 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
     /// The task's record at its owner (a signed call), under its home id; kept as its snapshot.
     func fetchRecord(of task: FederatedTask) async throws(SuanliError) -> TaskRecord {
         let data = try await ask(task, target: Self.claim.path(task.remoteID))
-        var record = try PeerClient.decode(TaskRecord.self, data, from: task.ownerURL)
+        let record = homeRecord(try PeerClient.decode(TaskRecord.self, data, from: task.ownerURL), of: task)
+        await observe(record, of: task.id)
+        return record
+    }
+
+    /// A record from `task`'s owner as the home shows it: its home id and consumer, the events
+    /// of earlier attempts first.
+    func homeRecord(_ record: TaskRecord, of task: FederatedTask) -> TaskRecord {
+        var record = record
         record.id = task.id
         record.consumer = task.consumer
-        await observe(record, of: task.id)
+        if let first = task.priorEvents.first {
+            record.events = task.priorEvents + record.events
+            record.createdAt = first.at
+        }
         return record
     }
 
@@ -432,9 +466,7 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
         let task = try federatedTask(id, by: principal)
         if case .auditor = principal { throw SuanliError(.forbidden, "auditors see everything and change nothing") }
         let data = try await ask(task, target: Self.claim.path(task.remoteID), method: .DELETE)
-        var record = try PeerClient.decode(TaskRecord.self, data, from: task.ownerURL)
-        record.id = task.id
-        record.consumer = task.consumer
+        let record = homeRecord(try PeerClient.decode(TaskRecord.self, data, from: task.ownerURL), of: task)
         await observe(record, of: task.id)
         return record
     }
@@ -446,15 +478,21 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
         return try PeerClient.decode(Explanation.self, data, from: task.ownerURL)
     }
 
-    /// A signed GET to the task's owner; `503` while the owner cannot be reached (the task is
-    /// never placed a second time elsewhere meanwhile: it runs, or ran, there).
+    /// A signed call to the task's owner; `503` while the owner cannot be reached (the task is
+    /// placed again elsewhere only after twice the claim lease without an answer, once the
+    /// owner has fenced it).
     func ask(_ task: FederatedTask, target: String, method: HTTPMethod = .GET) async throws(SuanliError) -> Data {
         do {
-            return try await federation.peers.send(method, base: task.ownerURL, target: target).1
+            let data = try await federation.peers.send(method, base: task.ownerURL, target: target).1
+            let now = federation.configuration.clock()
+            tasks.withLock { state in
+                if state.byID[task.id]?.remoteID == task.remoteID { state.byID[task.id]?.lastContact = now }
+            }
+            return data
         } catch where error.code == .transport || error.status >= 500 {
             throw SuanliError(
                 .unavailable,
-                "task \(task.id) runs at the platform \(task.owner) (\(task.ownerURL)), which cannot answer now (\(error.message)); it is not placed again elsewhere — retry shortly")
+                "task \(task.id) runs at the platform \(task.owner) (\(task.ownerURL)), which cannot answer now (\(error.message)); it is placed again elsewhere only after \(Int(2 * federation.configuration.claimLease)) s without an answer — retry shortly")
         }
     }
 

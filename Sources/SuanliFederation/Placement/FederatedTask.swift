@@ -1,3 +1,4 @@
+import Foundation
 import SuanliCore
 
 /// A task of this platform that runs on another platform's resource, as the home follows it.
@@ -16,6 +17,14 @@ public struct FederatedTask: Sendable, Hashable {
     public var resource: Identifier
     /// Its place in the home's task order, shared with the home's own tasks.
     public var seq: UInt64 = 0
-    /// Its record under its home id, as last seen at the owner.
+    /// Its record under its home id, as last seen at the owner (earlier attempts' events first).
     public var snapshot: TaskRecord? = nil
+    /// The home's attempt: 1, then one more each time the home placed it again.
+    public var attempt: Int = 1
+    /// Times the home may still place it again (its `max_retries` less those used).
+    public var retriesLeft: Int = 0
+    /// The events of its earlier attempts (at other owners), shown before the owner's.
+    public var priorEvents: [TaskEvent] = []
+    /// When its owner last answered a call about it (this run of the home only).
+    public var lastContact: Date? = nil
 }
