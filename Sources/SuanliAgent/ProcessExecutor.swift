@@ -221,12 +221,12 @@ public final class ProcessExecutor: Executor {
             return
         }
         let startedAt = Date()
+        let ticks = Spawner.processStartTicks(pid) ?? 0
         // The job's group dies with the agent, even with a kill -9 (see ``Lifeline``).
-        let watcher = Lifeline.watch(pid)
-        if watcher == nil {
+        let guarded = Lifeline.guardGroup(pid, ticks: ticks)
+        if !guarded {
             logger.warning("job not guarded: it would outlive a killed agent", metadata: ["job": "\(job.key)", "pid": "\(pid)"])
         }
-        let ticks = Spawner.processStartTicks(pid) ?? 0
         let running = RunningJob(job: job, handle: .process(pid: pid, startTicks: ticks), startedAt: startedAt)
         state.withLock { s in
             s.records[job.key] = Record(pid: pid)
@@ -241,11 +241,11 @@ public final class ProcessExecutor: Executor {
         }
         started.resume(returning: running)
 
-        // While the ended leader is unreaped its group id cannot be reused: release the
-        // watcher and kill whatever the job left behind in its group, then reap.
+        // While the ended leader is unreaped its group id cannot be reused: unlist the group
+        // from the watcher and kill whatever the job left behind in it, then reap.
         Spawner.waitUntilEnded(pid)
         let endedAt = Date()
-        if let watcher { Lifeline.release(watcher) }
+        if guarded { Lifeline.forget(pid) }
         kill(-pid, SIGKILL)
         let status = Spawner.waitForExit(pid)
         let exit = status == -1 ? nil : Spawner.exitStatus(fromWaitStatus: status)

@@ -161,29 +161,43 @@ struct ProcessExecutorTests {
         await #expect(throws: ExecutorError.self) { try await executor.start(self.job(["true"], cpus: [4000])) }
     }
 
-    @Test func aLifelineThatSeesEndOfFileWhileTheAgentLivesLeavesTheJobAlone() async throws {
-        // A job in its own group, and a watcher whose input ends at once, as if a descriptor of
-        // the agent had been closed by mistake: the agent lives, so the job must survive.
-        let marker = "298.\(Int.random(in: 100_000...999_999))"
-        let job = try Spawner.spawn(SpawnSpec(path: "/bin/sleep", arguments: ["sleep", marker], environment: [], workingDirectory: nil))
-        let agent = try #require(Lifeline.agent)
+    /// A watcher fed `lines`, then end of file, for an agent of PID `agent` started at `born`; its exit status.
+    func lifeline(_ lines: String, agent: pid_t, born: String) async throws -> Int32 {
+        var fds: [Int32] = [-1, -1]
+        #expect(pipe(&fds) == 0)
+        let bytes = Array(lines.utf8)
+        #expect(bytes.withUnsafeBytes { write(fds[1], $0.baseAddress, $0.count) } == bytes.count)
+        close(fds[1])
         let watcher = try Spawner.spawn(SpawnSpec(
-            path: "/bin/sh", arguments: ["sh", "-c", Lifeline.script, "suanli-lifeline", String(job), String(agent.pid), String(agent.startTicks)],
-            environment: ["PATH=/usr/bin:/bin"], workingDirectory: nil, stdin: .null, newProcessGroup: true))
-        let watcherStatus = await withCheckedContinuation { continuation in
+            path: "/bin/sh", arguments: ["sh", "-c", Lifeline.script, "suanli-lifeline", String(agent), born],
+            environment: ["PATH=/usr/bin:/bin"], workingDirectory: nil, stdin: .descriptor(fds[0]), newProcessGroup: true))
+        close(fds[0])
+        return await withCheckedContinuation { continuation in
             Thread { continuation.resume(returning: Spawner.waitForExit(watcher)) }.start()
         }
-        #expect(Spawner.exitStatus(fromWaitStatus: watcherStatus) == .exited(0))
+    }
+
+    @Test func aLifelineKillsTheGroupsStillListedOnlyWhenTheAgentIsGone() async throws {
+        let marker = "298.\(Int.random(in: 100_000...999_999))"
+        let job = try Spawner.spawn(SpawnSpec(path: "/bin/sleep", arguments: ["sleep", marker], environment: [], workingDirectory: nil))
+        let ticks = try #require(Spawner.processStartTicks(job))
+        let agent = try #require(Lifeline.agent)
+        // End of file while the agent lives (a descriptor closed by mistake): the job survives.
+        let status = try await lifeline("+ \(job) \(ticks)\n", agent: agent.pid, born: String(agent.startTicks))
+        #expect(Spawner.exitStatus(fromWaitStatus: status) == .exited(0))
         #expect(Spawner.processGroupAlive(job), "the job outlived a watcher whose input ended while the agent lives")
-        // With a dead agent (a PID and start time that do not match) the same watcher kills the group.
-        let killer = try Spawner.spawn(SpawnSpec(
-            path: "/bin/sh", arguments: ["sh", "-c", Lifeline.script, "suanli-lifeline", String(job), String(agent.pid), "1"],
-            environment: ["PATH=/usr/bin:/bin"], workingDirectory: nil, stdin: .null, newProcessGroup: true))
+        // A dead agent (a PID and start time that do not match): a group the agent unlisted, or
+        // whose leader's PID now names another process, is left alone.
+        _ = try await lifeline("+ \(job) \(ticks)\n+ 999999 5\n- \(job)\n", agent: agent.pid, born: "1")
+        #expect(Spawner.processGroupAlive(job), "a group the agent had unlisted was killed")
+        _ = try await lifeline("+ \(job) \(ticks + 1)\n", agent: agent.pid, born: "1")
+        #expect(Spawner.processGroupAlive(job), "a group whose leader's PID names another process was killed")
+        // A group still listed is killed.
+        _ = try await lifeline("+ 1 1\n- 1\n+ \(job) \(ticks)\n", agent: agent.pid, born: "1")
         let jobStatus = await withCheckedContinuation { continuation in
             Thread { continuation.resume(returning: Spawner.waitForExit(job)) }.start()
         }
         #expect(Spawner.exitStatus(fromWaitStatus: jobStatus) == .signaled(SIGKILL))
-        _ = Spawner.waitForExit(killer)
     }
 
     @Test func recoveryRemovesHalfWrittenRecords() async throws {
