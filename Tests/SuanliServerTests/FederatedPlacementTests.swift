@@ -65,6 +65,22 @@ struct FederatedPlacementTests {
         return (agent, "\(provider.prefix)/\(suffix)")
     }
 
+    /// A provider on `member` with one CPU core `suffix` at `price` (no agent: it stays scheduled); its identifier.
+    static func core(on member: FederationMember, _ suffix: String = "cores", price: Int64) async throws -> String {
+        let (prefix, provider) = try await member.test.provider()
+        _ = try await provider.putResource("\(prefix)/\(suffix)", gpuSpec(units: 1, price: price, kind: .cpu))
+        return "\(prefix)/\(suffix)"
+    }
+
+    /// Waits until `root`'s aggregated view shows every one of `resources`.
+    static func awaitMirrored(_ resources: [String], at root: FederationMember) async throws {
+        #expect(
+            try await eventually {
+                let (_, body) = try await rawRequest(root.url + "/v1/resources?scope=subtree&kind=cpu")
+                return resources.allSatisfy { body.contains($0) }
+            }, "the root mirrors \(resources)")
+    }
+
     @Test func aTaskSubmittedAtTheRootRunsOnAChildsAgentAndItsLogsComeBack() async throws {
         try await Self.member(prefix: "86.1") { root, _ in
             let child = try await root.addChild("east")
@@ -209,17 +225,9 @@ struct FederatedPlacementTests {
             let child = try await root.addChild("east")
             try await Self.member(prefix: child.prefix, parent: root.url, token: child.token) { east, _ in
                 try await east.waitJoined()
-                let (eastPrefix, eastProvider) = try await east.test.provider()
-                let remote = "\(eastPrefix)/cheap"
-                _ = try await eastProvider.putResource(remote, gpuSpec(units: 1, price: 100, kind: .cpu))
-                let (rootPrefix, rootProvider) = try await root.test.provider()
-                let dear = "\(rootPrefix)/dear"
-                _ = try await rootProvider.putResource(dear, gpuSpec(units: 1, price: 5_000, kind: .cpu))
-                #expect(
-                    try await eventually {
-                        let (_, body) = try await rawRequest(root.url + "/v1/resources?scope=subtree&kind=cpu")
-                        return body.contains(remote)
-                    })
+                let remote = try await Self.core(on: east, "cheap", price: 100)
+                let dear = try await Self.core(on: root, "dear", price: 5_000)
+                try await Self.awaitMirrored([remote], at: root)
                 let alice = root.test.client(try await root.operatorClient.registerConsumer(ConsumerRegistration(name: "alice")).token)
                 let first = try await alice.submit(Self.cpuTask("cheaper-elsewhere", "true"))
                 #expect(first.id.hasPrefix("86.1-f") && first.placement?.parts.map(\.resource.description) == [remote], "\(first)")
@@ -227,9 +235,8 @@ struct FederatedPlacementTests {
                 let second = try await alice.submit(Self.cpuTask("only-here", "true"))
                 #expect(second.id.hasPrefix("t") && second.placement?.parts.map(\.resource.description) == [dear], "\(second)")
                 // A resource here that costs less than any elsewhere keeps the task here.
-                let cheapHere = "\(rootPrefix)/cheapest"
-                _ = try await rootProvider.putResource(cheapHere, gpuSpec(units: 1, price: 10, kind: .cpu))
-                _ = try await eastProvider.putResource("\(eastPrefix)/cheap-too", gpuSpec(units: 1, price: 100, kind: .cpu))
+                let cheapHere = try await Self.core(on: root, "cheapest", price: 10)
+                _ = try await Self.core(on: east, "cheap-too", price: 100)
                 let third = try await alice.submit(Self.cpuTask("cheaper-here", "true"))
                 #expect(third.id.hasPrefix("t") && third.placement?.parts.map(\.resource.description) == [cheapHere], "\(third)")
                 // scope=local never looks elsewhere.
@@ -249,23 +256,15 @@ struct FederatedPlacementTests {
             let westChild = try await root.addChild("west")
             try await Self.member(prefix: westChild.prefix, parent: root.url, token: westChild.token, claimLease: 1) { west, _ in
                 try await west.waitJoined()
-                let (westPrefix, westProvider) = try await west.test.provider()
-                let fallback = "\(westPrefix)/cores"
-                _ = try await westProvider.putResource(fallback, gpuSpec(units: 1, price: 500, kind: .cpu))
+                let fallback = try await Self.core(on: west, price: 500)
                 let alice = root.test.client(try await root.operatorClient.registerConsumer(ConsumerRegistration(name: "alice")).token)
                 let directory = TestPlatform.temporaryDirectory()
                 let (id, remoteID, first) = try await Self.member(
                     prefix: eastChild.prefix, parent: root.url, token: eastChild.token, directory: directory, claimLease: 1
                 ) { east, _ in
                     try await east.waitJoined()
-                    let (eastPrefix, eastProvider) = try await east.test.provider()
-                    let first = "\(eastPrefix)/cores"
-                    _ = try await eastProvider.putResource(first, gpuSpec(units: 1, price: 100, kind: .cpu))
-                    #expect(
-                        try await eventually {
-                            let (_, body) = try await rawRequest(root.url + "/v1/resources?scope=subtree&kind=cpu")
-                            return body.contains(first) && body.contains(fallback)
-                        })
+                    let first = try await Self.core(on: east, price: 100)
+                    try await Self.awaitMirrored([first, fallback], at: root)
                     let submitted = try await alice.submit(Self.cpuTask("moved", "sleep 60"))
                     #expect(submitted.placement?.parts.map(\.resource.description) == [first], "\(submitted)")
                     // Followed: the owner keeps hearing from the home, so it does not fence the claim.
@@ -302,19 +301,11 @@ struct FederatedPlacementTests {
             let westChild = try await root.addChild("west")
             try await Self.member(prefix: westChild.prefix, parent: root.url, token: westChild.token) { west, _ in
                 try await west.waitJoined()
-                let (westPrefix, westProvider) = try await west.test.provider()
-                let fallback = "\(westPrefix)/cores"
-                _ = try await westProvider.putResource(fallback, gpuSpec(units: 1, price: 500, kind: .cpu))
+                let fallback = try await Self.core(on: west, price: 500)
                 try await Self.member(prefix: eastChild.prefix, parent: root.url, token: eastChild.token) { east, _ in
                     try await east.waitJoined()
-                    let (eastPrefix, eastProvider) = try await east.test.provider()
-                    let first = "\(eastPrefix)/cores"
-                    _ = try await eastProvider.putResource(first, gpuSpec(units: 1, price: 100, kind: .cpu))
-                    #expect(
-                        try await eventually {
-                            let (_, body) = try await rawRequest(root.url + "/v1/resources?scope=subtree&kind=cpu")
-                            return body.contains(first) && body.contains(fallback)
-                        })
+                    let first = try await Self.core(on: east, price: 100)
+                    try await Self.awaitMirrored([first, fallback], at: root)
                     let alice = root.test.client(try await root.operatorClient.registerConsumer(ConsumerRegistration(name: "alice")).token)
                     var spec = Self.cpuTask("lost-there", "sleep 60")
                     spec.maxRetries = 1

@@ -79,7 +79,8 @@ extension FederatedPlacementModule {
             logger.debug("following \(task.id) at \(task.owner): \(error.message)")
             let now = federation.configuration.clock()
             let silent = now.timeIntervalSince(task.lastContact ?? started)
-            if task.snapshot?.state.isFinal != true, silent > 2 * lease {
+            // A task never seen at its owner has no spec here to place again: it is only followed.
+            if let snapshot = task.snapshot, !snapshot.state.isFinal, silent > 2 * lease {
                 await placeAgain(task, because: "\(task.owner) has not answered for \(Int(silent)) s (\(error.message))")
                 return
             }
@@ -92,7 +93,9 @@ extension FederatedPlacementModule {
                 state.backoff[task.id] = nil
             } else {
                 let failures = (state.backoff[task.id]?.failures ?? 0) + 1
-                let wait = min(FederatedTaskFollower.maxBackoff, lease / 4, interval * pow(2, Double(min(failures, 16))))
+                // Only a task not ended renews the owner's lease; an ended one waits up to the maximum.
+                let cap = task.snapshot?.state.isFinal == true ? FederatedTaskFollower.maxBackoff : min(FederatedTaskFollower.maxBackoff, lease / 4)
+                let wait = min(cap, interval * pow(2, Double(min(failures, 16))))
                 state.backoff[task.id] = (failures, now.addingTimeInterval(wait))
             }
         }
