@@ -30,11 +30,39 @@ public struct StoredFederatedTask: StoreRecord, Hashable {
     public var retriesLeft: Int
     /// The events of its earlier attempts at other owners.
     public var priorEvents: [TaskEvent]
+    /// The claims of its earlier attempts, which the home gave up on.
+    public var earlier: [EarlierClaim]
+
+    /// The claim of an earlier attempt of a task placed elsewhere.
+    public struct EarlierClaim: Sendable, Codable, Hashable {
+        /// The home's attempt it was.
+        public var attempt: Int
+        /// The platform that held it, and its URL.
+        public var owner: Prefix
+        public var ownerURL: String
+        /// The task's id there.
+        public var remoteID: String
+
+        /// Creates one.
+        public init(attempt: Int, owner: Prefix, ownerURL: String, remoteID: String) {
+            self.attempt = attempt
+            self.owner = owner
+            self.ownerURL = ownerURL
+            self.remoteID = remoteID
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case attempt, owner
+            case ownerURL = "owner_url"
+            case remoteID = "remote_id"
+        }
+    }
 
     /// Creates a record.
     public init(
         id: String, consumer: String, owner: Prefix, ownerURL: String, remoteID: String, resource: String, createdAt: Date, seq: UInt64 = 0,
-        record: TaskRecord? = nil, attempt: Int = 1, retriesLeft: Int = 0, priorEvents: [TaskEvent] = []
+        record: TaskRecord? = nil, attempt: Int = 1, retriesLeft: Int = 0, priorEvents: [TaskEvent] = [],
+        earlier: [EarlierClaim] = []
     ) {
         self.id = id
         self.consumer = consumer
@@ -48,11 +76,12 @@ public struct StoredFederatedTask: StoreRecord, Hashable {
         self.attempt = attempt
         self.retriesLeft = retriesLeft
         self.priorEvents = priorEvents
+        self.earlier = earlier
     }
 
     public static let table = RecordTable(
         name: "federated_tasks", columns: ["id", "consumer", "owner", "owner_url", "remote_id", "resource", "created_at", "seq", "record", "attempt", "retries_left",
-            "prior_events",
+            "prior_events", "earlier",
         ],
         key: ["id"], orderBy: ["created_at", "id"])
 
@@ -72,6 +101,7 @@ public struct StoredFederatedTask: StoreRecord, Hashable {
             try db.execute("ALTER TABLE federated_tasks ADD COLUMN attempt INTEGER NOT NULL DEFAULT 1")
             try db.execute("ALTER TABLE federated_tasks ADD COLUMN retries_left INTEGER NOT NULL DEFAULT 0")
             try db.execute("ALTER TABLE federated_tasks ADD COLUMN prior_events TEXT")
+            try db.execute("ALTER TABLE federated_tasks ADD COLUMN earlier TEXT")
         },
     ]
 
@@ -82,7 +112,7 @@ public struct StoredFederatedTask: StoreRecord, Hashable {
         return [
             .text(id), .text(consumer), .text(owner.description), .text(ownerURL), .text(remoteID), .text(resource), .date(createdAt),
             .integer(Int64(clamping: seq)), json(record), .integer(Int64(attempt)), .integer(Int64(retriesLeft)),
-            priorEvents.isEmpty ? .null : json(priorEvents),
+            priorEvents.isEmpty ? .null : json(priorEvents), earlier.isEmpty ? .null : json(earlier),
         ]
     }
 
@@ -103,6 +133,7 @@ public struct StoredFederatedTask: StoreRecord, Hashable {
         self.init(
             id: id, consumer: try row.text(1), owner: owner, ownerURL: try row.text(3), remoteID: try row.text(4), resource: try row.text(5),
             createdAt: try row.date(6), seq: UInt64(max(0, try row.integer(7))), record: try decoded(TaskRecord.self, 8, "record"),
-            attempt: try row.int(9), retriesLeft: try row.int(10), priorEvents: try decoded([TaskEvent].self, 11, "prior_events") ?? [])
+            attempt: try row.int(9), retriesLeft: try row.int(10), priorEvents: try decoded([TaskEvent].self, 11, "prior_events") ?? [],
+            earlier: try decoded([EarlierClaim].self, 12, "earlier") ?? [])
     }
 }

@@ -323,6 +323,16 @@ struct FederatedPlacementTests {
                     #expect(try await eventually(30) { (try? await alice.task(submitted.id))?.state == .failed })
                     let failed = try await alice.task(submitted.id)
                     #expect(failed.events.last?.message?.contains("retries spent") == true, "\(failed.events)")
+                    // Both owners' statements are collected: the attempt given up on at east is owed too.
+                    #expect(
+                        try await eventually(30) {
+                            Set(try await root.test.platform.loadRecords(StoredUsageStatement.self).map(\.homeTask))
+                                == Set(["\(submitted.id)#1", submitted.id])
+                        })
+                    let (status, body) = try await rawRequest(
+                        root.url + "/v1/federation/settlements?peer=\(eastChild.prefix)", token: TestPlatform.operatorToken)
+                    let settlement = try SuanliJSON.decoder().decode(Settlement.self, from: Data(body.utf8))
+                    #expect(status == 200 && settlement.disputed.isEmpty && settlement.pending.isEmpty, "\(body)")
                 }
             }
         }

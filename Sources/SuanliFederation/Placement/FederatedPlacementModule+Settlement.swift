@@ -70,12 +70,17 @@ extension FederatedPlacementModule {
     /// Fetches, checks and stores the final statement of every task placed at `peer` that has
     /// none stored yet; returns the ids of those still without one (not ended, or the peer unreachable).
     func collectStatements(from peer: Prefix) async -> [String] {
-        let placed = tasks.withLock { $0.byID.values.filter { $0.owner == peer } }.sorted { $0.id < $1.id }
+        // Every claim this platform made there: tasks' current ones and earlier attempts'.
+        var claims: [(task: FederatedTask, earlier: FederatedTask.EarlierClaim?)] = []
+        for task in tasks.withLock({ Array($0.byID.values) }).sorted(by: { $0.id < $1.id }) {
+            for claim in task.earlier where claim.owner == peer { claims.append((task, claim)) }
+            if task.owner == peer { claims.append((task, nil)) }
+        }
         let stored = Set(((try? await platform.loadRecords(StoredUsageStatement.self)) ?? []).map(\.homeTask))
         var pending: [String] = []
-        for task in placed where !stored.contains(task.id) {
+        for (task, claim) in claims where !stored.contains(FederatedTask.statementKey(task.id, attempt: claim?.attempt)) {
             do {
-                if try await !collectStatement(of: task) { pending.append(task.id) }
+                if try await !collectStatement(of: task, earlier: claim) { pending.append(task.id) }
             } catch {
                 logger.info("no usage statement of \(task.id) from \(peer) yet: \(error.message)")
                 pending.append(task.id)
@@ -84,13 +89,30 @@ extension FederatedPlacementModule {
         return pending
     }
 
-    /// Fetches `task`'s statement from its owner; when it is final and signed by the owner's
-    /// key, stores it and counts its parts in the home's usage. Whether it was stored.
-    func collectStatement(of task: FederatedTask) async throws(SuanliError) -> Bool {
+    /// The task and, for a key `ID#ATTEMPT`, the earlier claim a stored statement's key names.
+    static func statementClaim(keyed key: String, in tasks: [String: FederatedTask]) -> (FederatedTask, FederatedTask.EarlierClaim?)? {
+        guard let hash = key.lastIndex(of: "#") else { return tasks[key].map { ($0, nil) } }
+        guard let task = tasks[String(key[..<hash])], let attempt = Int(key[key.index(after: hash)...]),
+            let claim = task.earlier.first(where: { $0.attempt == attempt })
+        else { return nil }
+        return (task, claim)
+    }
+
+    /// Fetches the statement of `task`'s claim (or of the `earlier` claim of one of its earlier
+    /// attempts) from its owner; when it is final and signed by the owner's key, stores it and
+    /// counts its parts in the home's usage. Whether it was stored.
+    func collectStatement(of task: FederatedTask, earlier claim: FederatedTask.EarlierClaim? = nil) async throws(SuanliError) -> Bool {
+        let key = FederatedTask.statementKey(task.id, attempt: claim?.attempt)
+        var task = task
+        if let claim {
+            task.owner = claim.owner
+            task.ownerURL = claim.ownerURL
+            task.remoteID = claim.remoteID
+        }
         let data = try await ask(task, target: Self.claimUsage.path(task.remoteID))
         let signed = try PeerClient.decode(SignedUsageStatement.self, data, from: task.ownerURL)
-        let key = try await federation.delegation(of: task.owner).publicKey
-        guard PlatformIdentity.verify(signature: signed.signature, of: Data(signed.statement.utf8), publicKey: key) else {
+        let publicKey = try await federation.delegation(of: task.owner).publicKey
+        guard PlatformIdentity.verify(signature: signed.signature, of: Data(signed.statement.utf8), publicKey: publicKey) else {
             logger.warning("the usage statement of \(task.id) from \(task.owner) is not signed by its key; not stored")
             return false
         }
@@ -103,16 +125,17 @@ extension FederatedPlacementModule {
         try await platform.commitRecords([
             .put(
                 StoredUsageStatement(
-                    homeTask: task.id, owner: task.owner.description, statement: signed.statement, signature: signed.signature,
+                    homeTask: key, owner: task.owner.description, statement: signed.statement, signature: signed.signature,
                     fetchedAt: federation.configuration.clock()))
         ])
-        tasks.withLock { $0.usage[task.id] = Self.homeUsage(statement, of: task) }
+        tasks.withLock { $0.usage[key] = Self.homeUsage(statement, remoteID: task.remoteID, of: task) }
         return true
     }
 
-    /// A statement's parts as the home shows them: under the home id and the home consumer.
-    static func homeUsage(_ statement: UsageStatement, of task: FederatedTask) -> [UsageRecord] {
-        statement.records.filter { $0.task == task.remoteID }.map { record in
+    /// A statement's parts (of the task `remoteID` there) as the home shows them: under the
+    /// home id and the home consumer.
+    static func homeUsage(_ statement: UsageStatement, remoteID: String, of task: FederatedTask) -> [UsageRecord] {
+        statement.records.filter { $0.task == remoteID }.map { record in
             var record = record
             record.task = task.id
             record.consumer = task.consumer
@@ -153,7 +176,9 @@ extension FederatedPlacementModule {
                     homeTask: stored.homeTask, kind: "unknown", message: "the statement is not one \(peer) issued to this platform"))
                 continue
             }
-            guard let task = placed[stored.homeTask], task.owner == peer, task.remoteID == statement.task else {
+            guard let (task, claim) = Self.statementClaim(keyed: stored.homeTask, in: placed), (claim?.owner ?? task.owner) == peer,
+                (claim?.remoteID ?? task.remoteID) == statement.task
+            else {
                 disputed.append(.init(
                     homeTask: stored.homeTask, kind: "unknown",
                     message: "this platform placed no task \(stored.homeTask) at \(peer) as \(statement.task)"))
@@ -168,7 +193,7 @@ extension FederatedPlacementModule {
                 }
                 counted[part] = stored.homeTask
                 payable.append(.init(
-                    task: record.task, homeTask: stored.homeTask, attempt: record.attempt, resource: record.resource, end: record.end,
+                    task: record.task, homeTask: task.id, attempt: record.attempt, resource: record.resource, end: record.end,
                     amountFen: record.amountFen))
             }
         }

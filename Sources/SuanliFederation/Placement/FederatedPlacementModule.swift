@@ -116,13 +116,13 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
                     FederatedTask(
                         id: record.id, consumer: record.consumer, owner: record.owner, ownerURL: record.ownerURL, remoteID: record.remoteID,
                         resource: Identifier(uncheckedString: record.resource), seq: record.seq, snapshot: record.record,
-                        attempt: record.attempt, retriesLeft: record.retriesLeft, priorEvents: record.priorEvents))
+                        attempt: record.attempt, retriesLeft: record.retriesLeft, priorEvents: record.priorEvents, earlier: record.earlier))
             }
             for stored in statements {
-                guard let task = state.byID[stored.homeTask],
+                guard let (task, claim) = Self.statementClaim(keyed: stored.homeTask, in: state.byID),
                     let statement = try? SuanliJSON.decoder().decode(UsageStatement.self, from: Data(stored.statement.utf8))
                 else { continue }
-                state.usage[task.id] = Self.homeUsage(statement, of: task)
+                state.usage[stored.homeTask] = Self.homeUsage(statement, remoteID: claim?.remoteID ?? task.remoteID, of: task)
             }
             state.next = UInt64(stored.count + 1)
         }
@@ -388,7 +388,7 @@ public final class FederatedPlacementModule: PlatformModule, FederatedPlacer, Se
         StoredFederatedTask(
             id: task.id, consumer: task.consumer, owner: task.owner, ownerURL: task.ownerURL, remoteID: task.remoteID,
             resource: task.resource.string, createdAt: task.snapshot?.createdAt ?? federation.configuration.clock(), seq: task.seq,
-            record: task.snapshot, attempt: task.attempt, retriesLeft: task.retriesLeft, priorEvents: task.priorEvents)
+            record: task.snapshot, attempt: task.attempt, retriesLeft: task.retriesLeft, priorEvents: task.priorEvents, earlier: task.earlier)
     }
 
     /// A task placed elsewhere, as its home consumer (or the operator) sees it.

@@ -1,5 +1,6 @@
 import Foundation
 import SuanliCore
+import SuanliStore
 
 /// A task of this platform that runs on another platform's resource, as the home follows it.
 public struct FederatedTask: Sendable, Hashable {
@@ -27,4 +28,12 @@ public struct FederatedTask: Sendable, Hashable {
     public var priorEvents: [TaskEvent] = []
     /// When its owner last answered a call about it (this run of the home only).
     public var lastContact: Date? = nil
+    /// The claims of its earlier attempts, which the home gave up on (their owners' usage is still owed).
+    public var earlier: [EarlierClaim] = []
+
+    /// The claim of an earlier attempt: where it was and under which id.
+    public typealias EarlierClaim = StoredFederatedTask.EarlierClaim
+
+    /// The key its usage statement is stored under: the home id, or `ID#ATTEMPT` for an earlier attempt's.
+    static func statementKey(_ id: String, attempt: Int?) -> String { attempt.map { "\(id)#\($0)" } ?? id }
 }

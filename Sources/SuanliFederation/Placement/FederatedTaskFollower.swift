@@ -39,7 +39,8 @@ extension FederatedPlacementModule {
         let due = tasks.withLock { state in
             state.order.compactMap { entry -> FederatedTask? in
                 guard let task = state.byID[entry.id] else { return nil }
-                if task.snapshot?.state.isFinal == true && state.usage[task.id] != nil { return nil }
+                let settled = task.earlier.allSatisfy { state.usage[FederatedTask.statementKey(task.id, attempt: $0.attempt)] != nil }
+                if task.snapshot?.state.isFinal == true && state.usage[task.id] != nil && settled { return nil }
                 if let wait = state.backoff[task.id], wait.until > now { return nil }
                 return task
             }
@@ -71,9 +72,17 @@ extension FederatedPlacementModule {
                 return
             }
             if record?.state.isFinal == true {
-                settled = try await collectStatement(of: task)
+                settled = tasks.withLock { $0.usage[task.id] != nil } ? true : try await collectStatement(of: task)
             } else {
                 settled = true  // not ended: followed again next round
+            }
+            // The usage of attempts the home gave up on is owed too: their owners' statements, once those ended.
+            for claim in task.earlier where tasks.withLock({ $0.usage[FederatedTask.statementKey(task.id, attempt: claim.attempt)] == nil }) {
+                do throws(SuanliError) {
+                    if try await !collectStatement(of: task, earlier: claim) { settled = false }
+                } catch {
+                    settled = false
+                }
             }
         } catch {
             logger.debug("following \(task.id) at \(task.owner): \(error.message)")
@@ -165,6 +174,7 @@ extension FederatedPlacementModule {
         var moved: FederatedTask
         if var next {
             next.seq = task.seq
+            next.earlier = task.earlier + [.init(attempt: task.attempt, owner: task.owner, ownerURL: task.ownerURL, remoteID: task.remoteID)]
             next.attempt = task.attempt + 1
             next.retriesLeft = task.retriesLeft - 1
             next.priorEvents = prior
