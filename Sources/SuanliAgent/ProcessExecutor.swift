@@ -23,10 +23,10 @@ import Glibc
 ///   `ASCEND_RT_VISIBLE_DEVICES` (npu), see ``Configuration/deviceVariables``.
 /// - **Ending**: when the main process exits, any process it left in its group is killed
 ///   (SIGKILL), as batch systems do. When the agent dies, even by SIGKILL, every job's group
-///   is killed by its ``Lifeline`` watcher. ``cancel(_:)`` and time limits send SIGTERM (and SIGCONT)
+///   is killed by the ``Lifeline`` watcher. ``cancel(_:)`` and time limits send SIGTERM (and SIGCONT)
 ///   to the group, then SIGKILL after ``Configuration/terminationGrace``.
-/// - **Recovery**: with a ``Configuration/stateDirectory``, a JSON record of each running job
-///   is kept there until it is reaped; ``recover()`` returns the records a previous agent
+/// - **Recovery**: with a ``Configuration/stateDirectory``, a record of each running job is
+///   kept there (``JobJournal``) until it is reaped; ``recover()`` returns the records a previous agent
 ///   left, and ``status(_:)``/``wait(_:)``/``cancel(_:)`` work on them by PID and start time
 ///   (their exit status is unknowable: result ``JobResult/unknown``).
 public final class ProcessExecutor: Executor {
@@ -83,11 +83,14 @@ public final class ProcessExecutor: Executor {
     public let configuration: Configuration
     private let logger: Logger
     private let state = Mutex(State())
+    /// The records of running jobs in ``Configuration/stateDirectory``, if any.
+    private let journal: JobJournal?
 
     /// Creates a process executor.
     public init(configuration: Configuration = Configuration(), logger: Logger = Logger(label: "suanli.agent.process")) {
         self.configuration = configuration
         self.logger = logger
+        self.journal = configuration.stateDirectory.map { JobJournal(directory: $0) }
     }
 
     // MARK: - Executor
@@ -185,9 +188,14 @@ public final class ProcessExecutor: Executor {
 
     /// Records left by an earlier agent in ``Configuration/stateDirectory`` (oldest first).
     public func recover() async throws -> [RunningJob] {
-        guard let dir = configuration.stateDirectory else { return [] }
+        guard let dir = configuration.stateDirectory, let journal else { return [] }
+        // A file per job, as agents before the journal kept them: moved into it.
+        for legacy in Self.readRecords(in: dir, prefix: "process-") {
+            try journal.started(legacy)
+            unlink(Self.recordPath(in: dir, prefix: "process-", key: legacy.key))
+        }
         let tracked = state.withLock { s in Set(s.records.keys) }
-        return Self.readRecords(in: dir, prefix: "process-").filter { !tracked.contains($0.key) }
+        return journal.running.filter { !tracked.contains($0.key) }
     }
 
     // MARK: - Internals
@@ -397,17 +405,16 @@ public final class ProcessExecutor: Executor {
 
     // MARK: - Records for recovery
 
-    private func recordPath(_ key: JobKey) -> String? {
-        configuration.stateDirectory.map { Self.recordPath(in: $0, prefix: "process-", key: key) }
-    }
-
     private func writeRecordFile(_ running: RunningJob) {
-        guard let dir = configuration.stateDirectory, let path = recordPath(running.key) else { return }
-        Self.writeRecord(running, to: path, directory: dir, logger: logger)
+        do { try journal?.started(running) } catch {
+            logger.warning("cannot record running job", metadata: ["job": "\(running.key)", "error": "\(error)"])
+        }
     }
 
     private func removeRecordFile(_ key: JobKey) {
-        if let path = recordPath(key) { unlink(path) }
+        do { try journal?.ended(key) } catch {
+            logger.warning("cannot record the end of a job", metadata: ["job": "\(key)", "error": "\(error)"])
+        }
     }
 
     static func recordPath(in directory: String, prefix: String, key: JobKey) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import SuanliCore
 import Testing
 
@@ -208,11 +209,50 @@ struct ProcessExecutorTests {
         }
         #expect(try await executor.recover().isEmpty)
         #expect(try FileManager.default.contentsOfDirectory(atPath: layout.stateDirectory).isEmpty)
-        // A record written now is complete, under its final name only.
+        // Jobs are recorded in one journal, not a file each; a line cut short by a crash is skipped.
         let running = try await executor.start(job(["sleep", "30"]))
         let names = try FileManager.default.contentsOfDirectory(atPath: layout.stateDirectory)
-        #expect(names.count == 1 && names[0].hasSuffix(".json"), "\(names)")
+        #expect(names == [JobJournal.fileName], "\(names)")
+        let journal = layout.stateDirectory + "/" + JobJournal.fileName
+        let handle = try #require(FileHandle(forWritingAtPath: journal))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("S {\"job\":".utf8))
+        try handle.close()
+        let restarted = ProcessExecutor(configuration: .init(terminationGrace: 2, stateDirectory: layout.stateDirectory))
+        #expect(try await restarted.recover().map(\.key) == [running.key])
         _ = try await executor.cancel(running)
+        #expect(try await executor.recover().isEmpty)
+    }
+
+    @Test func recordsOfAnAgentFromBeforeTheJournalAreRecovered() async throws {
+        // An agent that kept a file per job, then was upgraded: its record moves into the journal.
+        let old = RunningJob(job: job(["sleep", "30"], task: "t-legacy"), handle: .process(pid: 999_999, startTicks: 1), startedAt: Date())
+        let path = ProcessExecutor.recordPath(in: layout.stateDirectory, prefix: "process-", key: old.key)
+        ProcessExecutor.writeRecord(old, to: path, directory: layout.stateDirectory, logger: Logger(label: "test"))
+        #expect(FileManager.default.fileExists(atPath: path))
+        #expect(try await executor.recover().map(\.key) == [old.key])
+        #expect(!FileManager.default.fileExists(atPath: path))
+        // The PID is gone: its outcome is unknown, and its record ends with it.
+        #expect(try await executor.status(old).outcome?.result == .unknown)
+        #expect(try await executor.recover().isEmpty)
+        let again = ProcessExecutor(configuration: .init(terminationGrace: 2, stateDirectory: layout.stateDirectory))
+        #expect(try await again.recover().isEmpty)
+    }
+
+    @Test func theJournalIsRewrittenWithTheRunningJobsOnly() throws {
+        let directory = layout.stateDirectory + "/compaction"
+        let journal = JobJournal(directory: directory)
+        let kept = RunningJob(job: job(["true"], task: "t-kept"), handle: .process(pid: 999_998, startTicks: 1), startedAt: Date())
+        try journal.started(kept)
+        for i in 0..<(JobJournal.compactionLines) {
+            let done = RunningJob(job: job(["true"], task: "t-\(i)"), handle: .process(pid: 999_997, startTicks: 1), startedAt: Date())
+            try journal.started(done)
+            try journal.ended(done.key)
+        }
+        let lines = try String(contentsOfFile: journal.path, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count < JobJournal.compactionLines, "rewritten: \(lines.count) lines")
+        #expect(JobJournal(directory: directory).running.map(\.key) == [kept.key])
+        #expect(!FileManager.default.fileExists(atPath: journal.path + ".tmp"))
     }
 
     @Test func deviceVariables() async throws {

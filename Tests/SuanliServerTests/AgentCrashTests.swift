@@ -1,4 +1,5 @@
 import Foundation
+import SuanliAgent
 import SuanliClient
 import SuanliCore
 import Testing
@@ -142,11 +143,12 @@ struct AgentCrashTests {
             #expect(runs.tasks[id]?[1]?.ended == false, "attempt 1 of \(id) died with its agent")
             #expect(runs.tasks[id]?[2]?.ended == true, "attempt 2 of \(id) ran to its end")
         }
-        // The restarted agent removes the records of the killed one's jobs once it has seen them end.
+        // The restarted agent ends the records of the killed one's jobs once it has seen them end.
         var left: [String] = []
         #expect(
             try await eventually(10) {
-                left = (try? FileManager.default.contentsOfDirectory(atPath: data + "/work/.jobs")) ?? []
+                let records = try await ProcessExecutor(configuration: .init(stateDirectory: data + "/work/.jobs")).recover()
+                left = records.map(\.key.description)
                 return left.isEmpty
             },
             "no record of a dead job is left behind: \(left)")
