@@ -132,6 +132,11 @@ enum Lifeline {
         signal(SIGPIPE, SIG_IGN)
         var fds: [Int32] = [-1, -1]
         guard GNU.cloexecPipe(&fds) == 0 else { return nil }
+        #if os(Linux)
+        // Room for a burst of starts and ends while the watcher waits for a core (best effort).
+        let setPipeSize: Int32 = 1031  // F_SETPIPE_SZ (F_LINUX_SPECIFIC_BASE + 7), which Glibc does not export to Swift
+        _ = fcntl(fds[1], setPipeSize, Int32(1 << 20))
+        #endif
         let spec = SpawnSpec(
             path: "/bin/sh", arguments: ["sh", "-c", script, "suanli-lifeline", String(agent.pid), String(agent.startTicks)],
             environment: ["PATH=/usr/bin:/bin"], workingDirectory: nil,
