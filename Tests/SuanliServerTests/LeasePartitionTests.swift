@@ -55,8 +55,12 @@ struct LeasePartitionTests {
             return task.state == .running && task.placement?.parts.first?.resource.hasPrefix(far.prefix.description) == true
         }
         #expect(moved, "attempt 2 should run on the far provider")
-        // Let attempt 2 write for a while, then read the trace.
-        try await Task.sleep(for: .milliseconds(500))
+        // Let attempt 2 write (its first line can take a while on a loaded machine), then read the trace.
+        #expect(
+            try await eventually(30) {
+                ((try? String(contentsOfFile: trace, encoding: .utf8)) ?? "").split(separator: "\n").contains { $0.hasPrefix("2 ") }
+            }, "attempt 2 wrote nothing")
+        try await Task.sleep(for: .milliseconds(200))
         let lines = (try? String(contentsOfFile: trace, encoding: .utf8)) ?? ""
         var lastAlive: [Int: UInt64] = [:]
         var firstAlive: [Int: UInt64] = [:]
