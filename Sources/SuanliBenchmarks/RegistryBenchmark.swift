@@ -123,6 +123,30 @@ public struct RegistryBenchmark: Sendable {
         figures["cores"] = threads
         log("  in-process resolves, \(threads) threads: \(BenchSupport.rate(parallelRate))/s (\(String(format: "%.2f", parallelRate / 5_000_000))x of target)")
 
+        // The batch path (`POST /v1/resolve`): lookups of a group overlap in memory. Each batch's
+        // identifiers are copied into strings allocated one after another, as decoding a
+        // request's body allocates them.
+        let batches = stride(from: 0, to: max(0, sample.count - 99), by: 100).map { start in
+            fixedSample[start..<start + 100].map { String(decoding: Array($0.utf8), as: UTF8.self) }
+        }
+        if !batches.isEmpty {
+            var batchFound = 0
+            let batchSeconds = BenchSupport.time { batchFound = Self.batchLoop(frozen, batches, count: resolveCount, now: now) }
+            precondition(batchFound == resolveCount, "benchmark ids must resolve")
+            let batchRate = Double(resolveCount) / batchSeconds
+            figures["batch_resolves_per_s"] = batchRate
+            log("  in-process resolves in batches of 100 (POST /v1/resolve), 1 thread: \(BenchSupport.rate(batchRate))/s (\(String(format: "%.2f", batchRate / 5_000_000))x of target)")
+            let batchParallelSeconds = BenchSupport.time {
+                DispatchQueue.concurrentPerform(iterations: threads) { t in
+                    let cut = t * batches.count / threads
+                    _ = Self.batchLoop(frozen, Array(batches[cut...] + batches[..<cut]), count: resolveCount, now: now)
+                }
+            }
+            let batchParallelRate = Double(resolveCount * threads) / batchParallelSeconds
+            figures["batch_resolves_per_s_all_cores"] = batchParallelRate
+            log("  in-process resolves in batches of 100, \(threads) threads: \(BenchSupport.rate(batchParallelRate))/s (\(String(format: "%.2f", batchParallelRate / 5_000_000))x of target)")
+        }
+
         var lookups = 0
         let lookupSeconds = BenchSupport.time { lookups = Self.lookupLoop(frozen, sample, count: resolveCount, now: now) }
         figures["lookups_per_s"] = Double(lookups) / lookupSeconds
@@ -275,6 +299,20 @@ extension RegistryBenchmark {
     /// Resolves `count` identifiers (cycling through `ids`) to full records; the registry is borrowed, not copied.
     static func resolveLoop(_ registry: borrowing Registry, _ ids: [String], count: Int, now: Date) -> Int {
         countHits(ids, count: count) { registry.resolve($0, now: now) != nil }
+    }
+
+    /// Resolves `count` identifiers in the given batches, cycling; returns how many were found.
+    static func batchLoop(_ registry: borrowing Registry, _ batches: [[String]], count: Int, now: Date) -> Int {
+        var found = 0
+        var done = 0
+        var i = 0
+        while done < count {
+            for record in registry.resolve(batch: batches[i], now: now) where record != nil { found += 1 }
+            done += batches[i].count
+            i += 1
+            if i == batches.count { i = 0 }
+        }
+        return found
     }
 
     /// Looks up the live free units of `count` identifiers.

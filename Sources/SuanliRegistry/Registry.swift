@@ -115,35 +115,40 @@ public struct Registry: Sendable {
 
     // MARK: Resources
 
+    /// One resource slot. The fields a resolve reads come first, so that they share the
+    /// entry's first two cache lines.
     struct Entry: Sendable {
         var id: String
+        /// The record's fixed fields, built once per registration and shared by every record
+        /// resolved from this slot (one reference count per resolve).
+        var fixed: ResourceRecord.SharedFixed
+        var heartbeatAt: Double
+        var price: Int64
+        var version: UInt64
+        var updatedAt: Double
+        var createdAt: Double
+        var utilization: Double  // NaN: not reported
+        /// Standard TFLOPS per unit (``StandardUnit``); NaN: unrated.
+        var standardPerUnit: Double
+        var renewableOverride: Double  // NaN: use the provider's
+        var provider: Int32
+        var freeUnits: Int32
+        var healthy: Bool
+        var alive: Bool
+        var location: Int16
         var prefixLength: Int32
         var seq: UInt64
-        var createdAt: Double
-        var updatedAt: Double
-        var version: UInt64
-        var price: Int64
         var memoryGiB: Double
-        var heartbeatAt: Double
         var fp64: Double
         var fp32: Double
         var fp16: Double
         var int8: Double
-        /// Standard TFLOPS per unit (``StandardUnit``); NaN: unrated.
-        var standardPerUnit: Double
-        var renewableOverride: Double  // NaN: use the provider's
-        var utilization: Double  // NaN: not reported
-        var provider: Int32
         var arch: Int32
         var model: Int32
         var labels: Int32
         var units: Int32
-        var freeUnits: Int32
-        var location: Int16
         var kind: ResourceKind
         var computeClass: ComputeClass
-        var healthy: Bool
-        var alive: Bool
         /// Set once ``sweepStale(now:)`` has reported this resource as gone stale; cleared by a report.
         var staleSignalled: Bool = false
         /// How the price follows the load; nil: fixed.
@@ -231,6 +236,7 @@ public struct Registry: Sendable {
         index.remove(entry.id, slot: slot)
         entries[Int(slot)].alive = false
         entries[Int(slot)].id = ""
+        entries[Int(slot)].fixed = Self.removed
         resourceCount -= 1
         tombstones += 1
     }
@@ -263,18 +269,34 @@ public struct Registry: Sendable {
     @inline(__always)
     func postingKey(_ entry: Entry) -> Int { Int(entry.location) * Self.kinds.count + Self.kindIndex[entry.kind]! }
 
+    /// The fixed fields a deleted slot keeps (so it holds on to nothing of the resource it was).
+    static let removed = ResourceRecord.SharedFixed(
+        ResourceRecord.Fixed(
+            id: Identifier(uncheckedString: "0/-", prefixLength: 1), provider: Prefix(segments: [0])!, kind: .cpu,
+            computeClass: .general, arch: "", model: "", units: 0, memoryGiB: 0, tflops: TFLOPS(), location: "",
+            pricing: nil, labels: [:]))
+
     private mutating func makeEntry(_ id: String, spec: ResourceSpec, provider: Int32, seq: UInt64, now: Double) -> Entry {
+        let prefixLength = id.utf8.firstIndex(of: UInt8(ascii: "/")).map { id.utf8.distance(from: id.utf8.startIndex, to: $0) } ?? 0
+        let arch = archs.intern(spec.arch)
+        let model = models.intern(spec.model)
+        let labels = labelSets.intern(spec.labels)
+        let location = Int16(topology.index(of: spec.location) ?? 0)
+        // Interned values, so every record of a model or place shares one copy of its strings.
+        let fixed = ResourceRecord.SharedFixed(
+            ResourceRecord.Fixed(
+                id: Identifier(uncheckedString: id, prefixLength: prefixLength), provider: providers[Int(provider)].prefix,
+                kind: spec.kind, computeClass: spec.computeClass, arch: archs[arch], model: models[model],
+                units: spec.units, memoryGiB: spec.memoryGiB, tflops: spec.tflops, location: locationCodes[Int(location)],
+                pricing: spec.pricing, labels: labelSets[labels]))
         var entry = Entry(
-            id: id, prefixLength: Int32(id.utf8.firstIndex(of: UInt8(ascii: "/")).map { id.utf8.distance(from: id.utf8.startIndex, to: $0) } ?? 0),
-            seq: seq, createdAt: now, updatedAt: now, version: 1, price: spec.priceFenPerUnitHour,
-            memoryGiB: spec.memoryGiB, heartbeatAt: now, fp64: spec.tflops.fp64 ?? .nan,
-            fp32: spec.tflops.fp32 ?? .nan, fp16: spec.tflops.fp16 ?? .nan, int8: spec.tflops.int8 ?? .nan,
-            standardPerUnit: spec.standardTFLOPSPerUnit ?? .nan,
-            renewableOverride: spec.renewable ?? .nan, utilization: .nan, provider: provider,
-            arch: archs.intern(spec.arch), model: models.intern(spec.model), labels: labelSets.intern(spec.labels),
-            units: Int32(spec.units), freeUnits: Int32(spec.units),
-            location: Int16(topology.index(of: spec.location) ?? 0), kind: spec.kind,
-            computeClass: spec.computeClass, healthy: true, alive: true)
+            id: id, fixed: fixed, heartbeatAt: now, price: spec.priceFenPerUnitHour, version: 1, updatedAt: now,
+            createdAt: now, utilization: .nan, standardPerUnit: spec.standardTFLOPSPerUnit ?? .nan,
+            renewableOverride: spec.renewable ?? .nan, provider: provider, freeUnits: Int32(spec.units), healthy: true,
+            alive: true, location: location, prefixLength: Int32(prefixLength), seq: seq, memoryGiB: spec.memoryGiB,
+            fp64: spec.tflops.fp64 ?? .nan, fp32: spec.tflops.fp32 ?? .nan, fp16: spec.tflops.fp16 ?? .nan,
+            int8: spec.tflops.int8 ?? .nan, arch: arch, model: model, labels: labels, units: Int32(spec.units),
+            kind: spec.kind, computeClass: spec.computeClass)
         entry.pricing = spec.pricing
         return entry
     }
@@ -298,8 +320,9 @@ public struct Registry: Sendable {
     /// Free units of `id` if it exists and is available at `now` (the scheduler's question).
     public func availableFreeUnits(_ id: String, now: Date) -> Int? {
         guard let slot = slot(of: id) else { return nil }
-        let e = entries[Int(slot)]
-        return isAvailable(e, now: now.timeIntervalSince1970) ? Int(e.freeUnits) : nil
+        let i = Int(slot)
+        let available = entries[i].healthy && now.timeIntervalSince1970 - entries[i].heartbeatAt <= heartbeatTimeout
+        return available ? Int(entries[i].freeUnits) : nil
     }
 
     /// The record for `id` with its live state, or `nil` if unknown.
@@ -308,29 +331,63 @@ public struct Registry: Sendable {
         return record(slot, now: now.timeIntervalSince1970)
     }
 
+    /// How many identifiers ``resolve(batch:now:)`` looks up together.
+    static let resolveGroup = 32
+
+    /// The records of `ids` in order, `nil` for unknown ones: the same as ``resolve(_:now:)``
+    /// for each, with the lookups of a group of identifiers overlapped
+    /// (``IdentifierIndex/findAll(_:into:matches:prefetch:)``).
+    public func resolve(batch ids: [String], now: Date) -> [ResourceRecord?] {
+        let t = now.timeIntervalSince1970
+        var records: [ResourceRecord?] = []
+        records.reserveCapacity(ids.count)
+        ids.withUnsafeBufferPointer { ids in
+            withUnsafeTemporaryAllocation(of: Int32.self, capacity: Self.resolveGroup) { slots in
+                var start = 0
+                while start < ids.count {
+                    let group = UnsafeBufferPointer(rebasing: ids[start..<min(start + Self.resolveGroup, ids.count)])
+                    entries.withUnsafeBufferPointer { entries in
+                        index.findAll(group, into: slots) { slot, id in entries[Int(slot)].id == id } prefetch: { slot in
+                            IdentifierIndex.firstByte(entries[Int(slot)].id)
+                        }
+                    }
+                    // Bring every found record's shared fields into the cache with plain loads, all
+                    // in flight together: building a record takes a reference to them, and that
+                    // atomic operation waits for its cache line.
+                    var touched = 0
+                    entries.withUnsafeBufferPointer { entries in
+                        for k in group.indices where slots[k] >= 0 { touched &+= entries[Int(slots[k])].fixed.fields.units }
+                    }
+                    IdentifierIndex.keep(touched)
+                    for k in group.indices { records.append(slots[k] < 0 ? nil : record(slots[k], now: t)) }
+                    start += group.count
+                }
+            }
+        }
+        return records
+    }
+
     func record(_ slot: Int32, now: Double) -> ResourceRecord {
-        let e = entries[Int(slot)]
-        // The two hot fields only: copying the whole provider entry would retain every string of its registration.
-        let providerIndex = Int(e.provider)
-        return ResourceRecord(
-            id: Identifier(uncheckedString: e.id, prefixLength: Int(e.prefixLength)),
-            provider: providers[providerIndex].prefix, kind: e.kind, computeClass: e.computeClass,
-            arch: archs[e.arch], model: models[e.model], units: Int(e.units), memoryGiB: e.memoryGiB,
-            tflops: TFLOPS(
-                fp64: e.fp64.isNaN ? nil : e.fp64, fp32: e.fp32.isNaN ? nil : e.fp32,
-                fp16: e.fp16.isNaN ? nil : e.fp16, int8: e.int8.isNaN ? nil : e.int8),
-            location: locationCodes[Int(e.location)], priceFenPerUnitHour: e.price,
-            labels: labelSets[e.labels],
-            renewable: e.renewableOverride.isNaN ? providers[providerIndex].renewable : e.renewableOverride,
-            version: e.version, createdAt: Date(timeIntervalSince1970: e.createdAt),
-            updatedAt: Date(timeIntervalSince1970: e.updatedAt),
-            state: LiveState(
-                freeUnits: Int(e.freeUnits), healthy: e.healthy, utilization: e.utilization.isNaN ? nil : e.utilization,
-                heartbeatAt: Date(timeIntervalSince1970: e.heartbeatAt)),
-            available: isAvailable(e, now: now), unavailableReason: unavailableReason(e, now: now),
-            priceFenPerStandardHour: StandardUnit.price(
-                fenPerUnitHour: e.price, standardPerUnit: e.standardPerUnit.isNaN ? nil : e.standardPerUnit),
-            pricing: e.pricing)
+        // Read in place: a copy of the entry would retain its strings.
+        entries.withUnsafeBufferPointer { entries in
+            let e = entries.baseAddress! + Int(slot)
+            let available = e.pointee.healthy && now - e.pointee.heartbeatAt <= heartbeatTimeout
+            let renewable = e.pointee.renewableOverride
+            let utilization = e.pointee.utilization
+            let standardPerUnit = e.pointee.standardPerUnit
+            return ResourceRecord(
+                shared: e.pointee.fixed, priceFenPerUnitHour: e.pointee.price,
+                priceFenPerStandardHour: standardPerUnit.isNaN
+                    ? nil : StandardUnit.price(fenPerUnitHour: e.pointee.price, standardPerUnit: standardPerUnit),
+                renewable: renewable.isNaN ? providers[Int(e.pointee.provider)].renewable : renewable,
+                version: e.pointee.version, createdAt: Date(timeIntervalSince1970: e.pointee.createdAt),
+                updatedAt: Date(timeIntervalSince1970: e.pointee.updatedAt),
+                state: LiveState(
+                    freeUnits: Int(e.pointee.freeUnits), healthy: e.pointee.healthy,
+                    utilization: utilization.isNaN ? nil : utilization,
+                    heartbeatAt: Date(timeIntervalSince1970: e.pointee.heartbeatAt)),
+                available: available, unavailableReason: available ? nil : unavailableReason(e.pointee, now: now))
+        }
     }
 
     /// Why the resource in `entry` is unavailable at `now`, or `nil` when it is available.

@@ -193,7 +193,7 @@ extension Platform {
             do { _ = try Identifier(parsing: text) } catch { throw .identifier(error, field: "ids[\(i)]") }
         }
         let now = clock()
-        return state.withLock { state in ids.map { state.registry.resolve($0, now: now) } }
+        return state.withLock { state in state.registry.resolve(batch: ids, now: now) }
     }
 
     /// Runs a discovery query.
