@@ -55,11 +55,17 @@ struct LeasePartitionTests {
             return task.state == .running && task.placement?.parts.first?.resource.hasPrefix(far.prefix.description) == true
         }
         #expect(moved, "attempt 2 should run on the far provider")
-        // Let attempt 2 write (its first line can take a while on a loaded machine), then read the trace.
-        #expect(
-            try await eventually(30) {
-                ((try? String(contentsOfFile: trace, encoding: .utf8)) ?? "").split(separator: "\n").contains { $0.hasPrefix("2 ") }
-            }, "attempt 2 wrote nothing")
+        // Let a later attempt write (its first line can take a while on a loaded machine), then
+        // read the trace. On a loaded machine the far agent may itself miss the platform's short
+        // lease once and fence attempt 2 before its first line; the task then runs as attempt 3.
+        let laterWrote = try await eventually(30) {
+            ((try? String(contentsOfFile: trace, encoding: .utf8)) ?? "").split(separator: "\n").contains { !$0.hasPrefix("1 ") }
+        }
+        if !laterWrote {
+            let events = (try? await client.task(submitted.id).events) ?? []
+            Issue.record(
+                "no attempt after the first wrote anything; the task's events: \(events.map { "\($0.state.rawValue) \($0.message ?? "")" })")
+        }
         try await Task.sleep(for: .milliseconds(200))
         let lines = (try? String(contentsOfFile: trace, encoding: .utf8)) ?? ""
         var lastAlive: [Int: UInt64] = [:]
@@ -70,12 +76,18 @@ struct LeasePartitionTests {
             lastAlive[attempt] = max(lastAlive[attempt] ?? 0, at)
             firstAlive[attempt] = min(firstAlive[attempt] ?? .max, at)
         }
-        let firstEnd = try #require(lastAlive[1], "attempt 1 never ran")
-        let secondStart = try #require(firstAlive[2], "attempt 2 never ran")
-        #expect(
-            firstEnd < secondStart,
-            "attempt 1 was still alive \(Double(Int64(firstEnd) - Int64(secondStart)) / 1e6) ms after attempt 2 started (platform \(platformInterval) s, agent \(agentInterval) s)"
-        )
+        #expect(lastAlive[1] != nil, "attempt 1 never ran")
+        #expect(lastAlive.keys.contains { $0 > 1 }, "no later attempt ran")
+        // Never twice at once: every attempt's last line comes before any later attempt's first.
+        let attempts = lastAlive.keys.sorted()
+        for (i, earlier) in attempts.enumerated() {
+            for later in attempts[(i + 1)...] {
+                #expect(
+                    lastAlive[earlier]! < firstAlive[later]!,
+                    "attempt \(earlier) was still alive \(Double(Int64(lastAlive[earlier]!) - Int64(firstAlive[later]!)) / 1e6) ms after attempt \(later) started (platform \(platformInterval) s, agent \(agentInterval) s)"
+                )
+            }
+        }
         _ = try? await client.cancel(submitted.id)
     }
 }
