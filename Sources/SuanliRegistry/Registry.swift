@@ -367,27 +367,29 @@ public struct Registry: Sendable {
         return records
     }
 
+    @inline(__always)
     func record(_ slot: Int32, now: Double) -> ResourceRecord {
-        // Read in place: a copy of the entry would retain its strings.
-        entries.withUnsafeBufferPointer { entries in
-            let e = entries.baseAddress! + Int(slot)
-            let available = e.pointee.healthy && now - e.pointee.heartbeatAt <= heartbeatTimeout
-            let renewable = e.pointee.renewableOverride
-            let utilization = e.pointee.utilization
-            let standardPerUnit = e.pointee.standardPerUnit
-            return ResourceRecord(
-                shared: e.pointee.fixed, priceFenPerUnitHour: e.pointee.price,
-                priceFenPerStandardHour: standardPerUnit.isNaN
-                    ? nil : StandardUnit.price(fenPerUnitHour: e.pointee.price, standardPerUnit: standardPerUnit),
-                renewable: renewable.isNaN ? providers[Int(e.pointee.provider)].renewable : renewable,
-                version: e.pointee.version, createdAt: Date(timeIntervalSince1970: e.pointee.createdAt),
-                updatedAt: Date(timeIntervalSince1970: e.pointee.updatedAt),
-                state: LiveState(
-                    freeUnits: Int(e.pointee.freeUnits), healthy: e.pointee.healthy,
-                    utilization: utilization.isNaN ? nil : utilization,
-                    heartbeatAt: Date(timeIntervalSince1970: e.pointee.heartbeatAt)),
-                available: available, unavailableReason: available ? nil : unavailableReason(e.pointee, now: now))
-        }
+        // Field by field, in place: a copy of the entry would retain its strings, and a closure
+        // over the array's buffer made the optimiser copy the record it returned.
+        let i = Int(slot)
+        let healthy = entries[i].healthy
+        let heartbeatAt = entries[i].heartbeatAt
+        let available = healthy && now - heartbeatAt <= heartbeatTimeout
+        let renewable = entries[i].renewableOverride
+        let utilization = entries[i].utilization
+        let standardPerUnit = entries[i].standardPerUnit
+        let price = entries[i].price
+        return ResourceRecord(
+            shared: entries[i].fixed, priceFenPerUnitHour: price,
+            priceFenPerStandardHour: standardPerUnit.isNaN
+                ? nil : StandardUnit.price(fenPerUnitHour: price, standardPerUnit: standardPerUnit),
+            renewable: renewable.isNaN ? providers[Int(entries[i].provider)].renewable : renewable,
+            version: entries[i].version, createdAt: Date(timeIntervalSince1970: entries[i].createdAt),
+            updatedAt: Date(timeIntervalSince1970: entries[i].updatedAt),
+            state: LiveState(
+                freeUnits: Int(entries[i].freeUnits), healthy: healthy, utilization: utilization.isNaN ? nil : utilization,
+                heartbeatAt: Date(timeIntervalSince1970: heartbeatAt)),
+            available: available, unavailableReason: available ? nil : unavailableReason(entries[i], now: now))
     }
 
     /// Why the resource in `entry` is unavailable at `now`, or `nil` when it is available.

@@ -18,6 +18,7 @@ public struct LiveState: Sendable, Codable, Hashable {
     }
 
     /// Creates a live state.
+    @inlinable
     public init(freeUnits: Int, healthy: Bool, utilization: Double?, heartbeatAt: Date) {
         self.freeUnits = freeUnits
         self.healthy = healthy
@@ -90,7 +91,7 @@ public struct ResourceRecord: Sendable, Codable, Hashable {
         public init(_ fields: Fixed) { self.fields = fields }
     }
 
-    private var shared: SharedFixed
+    @usableFromInline var shared: SharedFixed
 
     /// The fixed fields, shared with the records copied from this one.
     public var fixed: Fixed {
@@ -203,7 +204,9 @@ public struct ResourceRecord: Sendable, Codable, Hashable {
     }
 
     /// Creates a record around fixed fields kept elsewhere (a registry's slot): nothing is copied
-    /// but one reference.
+    /// but one reference. Inlinable, so that the record is built where the caller wants it
+    /// instead of being copied there (one reference count more).
+    @inlinable
     public init(
         shared: SharedFixed, priceFenPerUnitHour: Int64, priceFenPerStandardHour: Double?, renewable: Double,
         version: UInt64, createdAt: Date, updatedAt: Date, state: LiveState, available: Bool, unavailableReason: String? = nil,
