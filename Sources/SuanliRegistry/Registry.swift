@@ -136,7 +136,6 @@ public struct Registry: Sendable {
         var healthy: Bool
         var alive: Bool
         var location: Int16
-        var prefixLength: Int32
         var seq: UInt64
         var memoryGiB: Double
         var fp64: Double
@@ -293,7 +292,7 @@ public struct Registry: Sendable {
             id: id, fixed: fixed, heartbeatAt: now, price: spec.priceFenPerUnitHour, version: 1, updatedAt: now,
             createdAt: now, utilization: .nan, standardPerUnit: spec.standardTFLOPSPerUnit ?? .nan,
             renewableOverride: spec.renewable ?? .nan, provider: provider, freeUnits: Int32(spec.units), healthy: true,
-            alive: true, location: location, prefixLength: Int32(prefixLength), seq: seq, memoryGiB: spec.memoryGiB,
+            alive: true, location: location, seq: seq, memoryGiB: spec.memoryGiB,
             fp64: spec.tflops.fp64 ?? .nan, fp32: spec.tflops.fp32 ?? .nan, fp16: spec.tflops.fp16 ?? .nan,
             int8: spec.tflops.int8 ?? .nan, arch: arch, model: model, labels: labels, units: Int32(spec.units),
             kind: spec.kind, computeClass: spec.computeClass)
@@ -303,9 +302,10 @@ public struct Registry: Sendable {
 
     // MARK: Reading
 
-    /// Whether the resource in `slot` is available at `now` (healthy and recently reported).
+    /// Whether the resource in `entry` is available at `now` (healthy and recently reported).
+    /// Borrowed: reading a slot through this copies nothing.
     @inline(__always)
-    func isAvailable(_ entry: Entry, now: Double) -> Bool {
+    func isAvailable(_ entry: borrowing Entry, now: Double) -> Bool {
         entry.healthy && now - entry.heartbeatAt <= heartbeatTimeout
     }
 
@@ -321,8 +321,7 @@ public struct Registry: Sendable {
     public func availableFreeUnits(_ id: String, now: Date) -> Int? {
         guard let slot = slot(of: id) else { return nil }
         let i = Int(slot)
-        let available = entries[i].healthy && now.timeIntervalSince1970 - entries[i].heartbeatAt <= heartbeatTimeout
-        return available ? Int(entries[i].freeUnits) : nil
+        return isAvailable(entries[i], now: now.timeIntervalSince1970) ? Int(entries[i].freeUnits) : nil
     }
 
     /// The record for `id` with its live state, or `nil` if unknown.
@@ -350,15 +349,13 @@ public struct Registry: Sendable {
                         index.findAll(group, into: slots) { slot, id in entries[Int(slot)].id == id } prefetch: { slot in
                             IdentifierIndex.firstByte(entries[Int(slot)].id)
                         }
-                    }
-                    // Bring every found record's shared fields into the cache with plain loads, all
-                    // in flight together: building a record takes a reference to them, and that
-                    // atomic operation waits for its cache line.
-                    var touched = 0
-                    entries.withUnsafeBufferPointer { entries in
+                        // Bring every found record's shared fields into the cache with plain loads, all
+                        // in flight together: building a record takes a reference to them, and that
+                        // atomic operation waits for its cache line.
+                        var touched = 0
                         for k in group.indices where slots[k] >= 0 { touched &+= entries[Int(slots[k])].fixed.fields.units }
+                        IdentifierIndex.keep(touched)
                     }
-                    IdentifierIndex.keep(touched)
                     for k in group.indices { records.append(slots[k] < 0 ? nil : record(slots[k], now: t)) }
                     start += group.count
                 }
@@ -372,28 +369,27 @@ public struct Registry: Sendable {
         // Field by field, in place: a copy of the entry would retain its strings, and a closure
         // over the array's buffer made the optimiser copy the record it returned.
         let i = Int(slot)
-        let healthy = entries[i].healthy
-        let heartbeatAt = entries[i].heartbeatAt
-        let available = healthy && now - heartbeatAt <= heartbeatTimeout
+        let available = isAvailable(entries[i], now: now)
         let renewable = entries[i].renewableOverride
         let utilization = entries[i].utilization
         let standardPerUnit = entries[i].standardPerUnit
         let price = entries[i].price
         return ResourceRecord(
             shared: entries[i].fixed, priceFenPerUnitHour: price,
-            priceFenPerStandardHour: standardPerUnit.isNaN
-                ? nil : StandardUnit.price(fenPerUnitHour: price, standardPerUnit: standardPerUnit),
+            priceFenPerStandardHour: StandardUnit.price(
+                fenPerUnitHour: price, standardPerUnit: standardPerUnit.isNaN ? nil : standardPerUnit),
             renewable: renewable.isNaN ? providers[Int(entries[i].provider)].renewable : renewable,
             version: entries[i].version, createdAt: Date(timeIntervalSince1970: entries[i].createdAt),
             updatedAt: Date(timeIntervalSince1970: entries[i].updatedAt),
             state: LiveState(
-                freeUnits: Int(entries[i].freeUnits), healthy: healthy, utilization: utilization.isNaN ? nil : utilization,
-                heartbeatAt: Date(timeIntervalSince1970: heartbeatAt)),
+                freeUnits: Int(entries[i].freeUnits), healthy: entries[i].healthy,
+                utilization: utilization.isNaN ? nil : utilization,
+                heartbeatAt: Date(timeIntervalSince1970: entries[i].heartbeatAt)),
             available: available, unavailableReason: available ? nil : unavailableReason(entries[i], now: now))
     }
 
     /// Why the resource in `entry` is unavailable at `now`, or `nil` when it is available.
-    func unavailableReason(_ e: Entry, now: Double) -> String? {
+    func unavailableReason(_ e: borrowing Entry, now: Double) -> String? {
         let age = now - e.heartbeatAt
         let stale = age > heartbeatTimeout
         guard stale || !e.healthy else { return nil }
