@@ -72,7 +72,13 @@ struct IdentifierIndex: Sendable {
     @inline(__always)
     func find(_ id: String, matches: (Int32) -> Bool) -> Int32? {
         let tag = Self.hash(id) >> 32
-        var i = Int(tag) & mask
+        return probe(tag: tag, from: Int(tag), matches: matches)
+    }
+
+    /// Probes from cell `start` for a slot with `tag` that `matches` confirms.
+    @inline(__always)
+    private func probe(tag: UInt64, from start: Int, matches: (Int32) -> Bool) -> Int32? {
+        var i = start & mask
         while true {
             let c = cells[i]
             if c == Self.empty { return nil }
@@ -126,19 +132,8 @@ struct IdentifierIndex: Sendable {
             for k in 0..<n where slots[k] >= 0 { touched ^= prefetch(slots[k]) }
             Self.keep(touched)
             for k in 0..<n where slots[k] >= 0 && !matches(slots[k], ids[k]) {
-                // A tag collision (rare): probe on from the next cell, one at a time.
-                let tag = Self.hash(ids[k]) >> 32
-                var i = (positions[k] + 1) & mask
-                slots[k] = -1
-                while true {
-                    let c = cells[i]
-                    if c == Self.empty { break }
-                    if c != Self.tombstone && c >> 32 == tag && matches(Self.slot(of: c), ids[k]) {
-                        slots[k] = Self.slot(of: c)
-                        break
-                    }
-                    i = (i + 1) & mask
-                }
+                // A tag collision (rare): probe on from the next cell, as `find` would.
+                slots[k] = probe(tag: Self.hash(ids[k]) >> 32, from: positions[k] + 1) { matches($0, ids[k]) } ?? -1
             }
         }
     }
