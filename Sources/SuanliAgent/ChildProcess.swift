@@ -81,7 +81,7 @@ public final class ChildProcess: Sendable {
         outputFD = fds[0]
         let pid = self.pid
         // The reaper keeps this object alive until the child has ended.
-        try Spawner.runOnNewThread { [self] in
+        try Spawner.runOnJobThread { [self] in
             Spawner.waitUntilEnded(pid)
             // Recorded while the zombie still holds the PID: signal() checks it under the same lock.
             state.withLock { s in
@@ -126,7 +126,7 @@ public final class ChildProcess: Sendable {
         if let status = exitStatus { return status }
         return await withCheckedContinuation { continuation in
             do {
-                try Spawner.runOnNewThread { [self] in continuation.resume(returning: waitUntilExit()) }
+                try Spawner.runOnJobThread { [self] in continuation.resume(returning: waitUntilExit()) }
             } catch {
                 continuation.resume(returning: waitUntilExit())
             }

@@ -35,7 +35,7 @@ public enum CommandRunner {
         let spec = try spec(arguments, environment: environment, workingDirectory: workingDirectory)
         return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Result, any Error>) in
             do {
-                try Spawner.runOnNewThread {
+                try Spawner.runOnJobThread {
                     continuation.resume(
                         with: Swift.Result { () throws(ExecutorError) -> Result in try runBlocking(spec, timeoutSeconds: timeoutSeconds) }
                             .mapError { $0 as any Error })

@@ -119,7 +119,7 @@ public final class ProcessExecutor: Executor {
 
         return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<RunningJob, any Error>) in
             do {
-                try Spawner.runOnNewThread { [self] in
+                try Spawner.runOnJobThread { [self] in
                     self.runChild(job: job, spec: spec, started: continuation)
                 }
             } catch {
@@ -384,23 +384,34 @@ public final class ProcessExecutor: Executor {
             job.workingDirectory, job.checkpointDirectory,
             (job.stdoutPath as NSString).deletingLastPathComponent, (job.stderrPath as NSString).deletingLastPathComponent,
         ]
-        for path in Set(paths) {
+        var made: Set<String> = []
+        for path in paths where made.insert(path).inserted {
             let code = makeDirectory(path)
             guard code == 0 else { throw .system(operation: "mkdir \(path)", errno: code) }
         }
     }
 
     /// `mkdir -p`; returns 0 or an errno.
+    ///
+    /// It tries `mkdir` first and climbs to the parent only when that is missing, so the usual
+    /// case (the parent exists) costs one system call per directory and no `stat`.
     static func makeDirectory(_ path: String) -> Int32 {
-        var info = stat()
-        if stat(path, &info) == 0 { return (info.st_mode & S_IFMT) == S_IFDIR ? 0 : ENOTDIR }
-        let parent = (path as NSString).deletingLastPathComponent
-        if !parent.isEmpty, parent != path {
+        if mkdir(path, 0o755) == 0 { return 0 }
+        switch errno {
+        case EEXIST:
+            var info = stat()
+            guard stat(path, &info) == 0 else { return errno }
+            return (info.st_mode & S_IFMT) == S_IFDIR ? 0 : ENOTDIR
+        case ENOENT:
+            let parent = (path as NSString).deletingLastPathComponent
+            guard !parent.isEmpty, parent != path else { return ENOENT }
             let code = makeDirectory(parent)
             if code != 0 { return code }
+            if mkdir(path, 0o755) == 0 || errno == EEXIST { return 0 }
+            return errno
+        case let code:
+            return code
         }
-        if mkdir(path, 0o755) == 0 || errno == EEXIST { return 0 }
-        return errno
     }
 
     // MARK: - Records for recovery

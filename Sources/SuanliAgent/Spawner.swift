@@ -40,8 +40,12 @@ enum Spawner {
     ///
     /// With `cpus`, the *calling thread's* affinity is set first and the child inherits it
     /// (posix_spawn clones the calling thread), so the child runs bound from its first
-    /// instruction; callers must therefore call this only on a thread of their own.
+    /// instruction; the thread's own affinity is restored once the child exists. Callers must
+    /// call this only on a thread of their own.
     static func spawn(_ spec: SpawnSpec) throws(ExecutorError) -> pid_t {
+        // The child has its own copy once spawned; the thread (kept for other jobs) gets its own CPUs back.
+        let previousAffinity = spec.cpus == nil ? [] : currentAffinity()
+        defer { if !previousAffinity.isEmpty { _ = setCurrentThreadAffinity(previousAffinity) } }
         if let cpus = spec.cpus {
             let code = setCurrentThreadAffinity(cpus)
             guard code == 0 else { throw .system(operation: "sched_setaffinity(\(cpus.map(String.init).joined(separator: ",")))", errno: code) }
@@ -161,30 +165,11 @@ enum Spawner {
         return low == 0 ? .exited((status >> 8) & 0xFF) : .signaled(low)
     }
 
-    /// Runs `body` on a new detached OS thread with a modest stack.
+    /// Runs `body` on an OS thread of its own (see ``JobThreads``): an idle kept one, else a new one.
     ///
-    /// The thread is owned by what it does: every use below ends it when its child process is reaped.
-    static func runOnNewThread(_ body: @escaping @Sendable () -> Void) throws(ExecutorError) {
-        final class Box: Sendable {
-            let body: @Sendable () -> Void
-            init(_ body: @escaping @Sendable () -> Void) { self.body = body }
-        }
-        var attributes = pthread_attr_t()
-        pthread_attr_init(&attributes)
-        defer { pthread_attr_destroy(&attributes) }
-        pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
-        pthread_attr_setstacksize(&attributes, 1 << 20)
-        let context = Unmanaged.passRetained(Box(body)).toOpaque()
-        var thread = pthread_t()
-        let rc = pthread_create(&thread, &attributes, { raw in
-            guard let raw else { return nil }
-            Unmanaged<Box>.fromOpaque(raw).takeRetainedValue().body()
-            return nil
-        }, context)
-        if rc != 0 {
-            Unmanaged<Box>.fromOpaque(context).release()
-            throw .system(operation: "pthread_create", errno: rc)
-        }
+    /// The thread is owned by what it does: every use below returns when its child process is reaped.
+    static func runOnJobThread(_ body: @escaping @Sendable () -> Void) throws(ExecutorError) {
+        try JobThreads.shared.run(body)
     }
 
     /// Finds `program` the way `execvp` would, on `searchPath` (the job's `PATH`).

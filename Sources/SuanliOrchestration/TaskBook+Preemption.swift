@@ -36,7 +36,7 @@ extension TaskBook {
         else { return }
         let note = "preempting \(victims.joined(separator: ", "))"
         let placed = task.events[last].message.flatMap { $0 == "capacity appeared" ? nil : $0 } ?? "placed"
-        task.events[last].message = "\(placed) (\(note))"
+        task.amendLastEvent(message: "\(placed) (\(note))")
         tasks[id] = task
     }
 }

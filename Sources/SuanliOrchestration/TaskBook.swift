@@ -64,22 +64,22 @@ public struct TaskBook: Sendable {
         }
         task.state = state
         task.updatedAt = now
-        task.events.append(TaskEvent(state: state, at: now, message: message))
+        task.record(TaskEvent(state: state, at: now, message: message))
         return true
     }
 
     // MARK: Submission and placement
 
     /// A submission the engine placed or queued; `.impossible` leaves the book unchanged (the
-    /// API answers 422 and no task exists).
+    /// API answers 422 and no task exists). `encodedSpec`, when given, is `spec` encoded.
     public mutating func submit(
-        id: String, seq: UInt64, consumer: String, spec: TaskSpec, outcome: SubmitOutcome, now: Date,
-        owner: (String) -> Prefix?
+        id: String, seq: UInt64, consumer: String, spec: TaskSpec, encodedSpec: EncodedSpec? = nil, outcome: SubmitOutcome,
+        now: Date, owner: (String) -> Prefix?
     ) -> [LifecycleAction] {
         guard tasks[id] == nil else { return [] }
         var fx = Effects()
         var task = TaskEntry(
-            id: id, seq: seq, consumer: consumer, spec: spec, state: .queued, placement: nil,
+            id: id, seq: seq, consumer: consumer, spec: spec, encodedSpec: encodedSpec, state: .queued, placement: nil,
             events: [TaskEvent(state: .queued, at: now)], createdAt: now, updatedAt: now)
         switch outcome {
         case .impossible: return []

@@ -71,9 +71,15 @@ public struct TaskEntry: Sendable, Hashable {
     /// Where the task is in its life (changed only by ``TaskBook``).
     public internal(set) var state: TaskState
     /// Where the current attempt runs, `nil` while queued.
-    public internal(set) var placement: Placement?
-    /// Every transition, oldest first.
-    public internal(set) var events: [TaskEvent]
+    public internal(set) var placement: Placement? {
+        didSet { placementJSON = StoredJSON(placement) }
+    }
+    /// Every transition, oldest first (changed through ``record(_:)`` and ``amendLastEvent(message:)``).
+    public private(set) var events: [TaskEvent]
+    /// `placement` as stored, encoded when it changes (a task is written several times per placement).
+    private var placementJSON: StoredJSON
+    /// `events` as stored, extended event by event (the history only grows, and is written at every step).
+    private var eventsJSON: StoredJSON
     /// When it was submitted.
     public let createdAt: Date
     /// When it last changed.
@@ -81,21 +87,49 @@ public struct TaskEntry: Sendable, Hashable {
     /// The provider owning each resource of the current placement (not stored; found again on restore).
     public internal(set) var owners: [String: Prefix] = [:]
 
-    /// Creates a task in `state` (the book places it or queues it).
+    /// Creates a task in `state` (the book places it or queues it); `encodedSpec`, when given, is `spec` encoded.
     public init(
-        id: String, seq: UInt64, consumer: String, spec: TaskSpec, state: TaskState, placement: Placement?,
-        events: [TaskEvent], createdAt: Date, updatedAt: Date
+        id: String, seq: UInt64, consumer: String, spec: TaskSpec, encodedSpec: EncodedSpec? = nil, state: TaskState,
+        placement: Placement?, events: [TaskEvent], createdAt: Date, updatedAt: Date
+    ) {
+        self.init(
+            id: id, seq: seq, consumer: consumer, spec: spec, specJSON: encodedSpec ?? EncodedSpec(spec), state: state,
+            placement: placement,
+            placementJSON: StoredJSON(placement), events: events, eventsJSON: StoredJSON(events), createdAt: createdAt,
+            updatedAt: updatedAt)
+    }
+
+    /// Creates a task whose placement and history are already encoded (as loaded from storage).
+    private init(
+        id: String, seq: UInt64, consumer: String, spec: TaskSpec, specJSON: EncodedSpec, state: TaskState,
+        placement: Placement?,
+        placementJSON: StoredJSON, events: [TaskEvent], eventsJSON: StoredJSON, createdAt: Date, updatedAt: Date
     ) {
         self.id = id
         self.seq = seq
         self.consumer = consumer
         self.spec = spec
-        self.specJSON = EncodedSpec(json: String(decoding: (try? SuanliJSON.encoder().encode(spec)) ?? Data("{}".utf8), as: UTF8.self))
+        self.specJSON = specJSON
         self.state = state
         self.placement = placement
         self.events = events
+        self.placementJSON = placementJSON
+        self.eventsJSON = eventsJSON
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+    }
+
+    /// Appends `event` to the history.
+    mutating func record(_ event: TaskEvent) {
+        events.append(event)
+        eventsJSON.append(event, first: events.count == 1)
+    }
+
+    /// Replaces the message of the latest event.
+    mutating func amendLastEvent(message: String?) {
+        guard let last = events.indices.last else { return }
+        events[last].message = message
+        eventsJSON = StoredJSON(events)
     }
 
     /// The task as the API returns it.
@@ -131,14 +165,14 @@ public struct UndecodableTask: Error, Sendable, CustomStringConvertible {
 
 extension TaskEntry {
     /// The durable form of this task (what `putTask` writes).
+    ///
+    /// The spec, placement and history are encoded when they change, so writing a task encodes
+    /// only its runtime.
     public func stored() -> StoredTask {
-        let encoder = SuanliJSON.encoder()
-        return StoredTask(
+        StoredTask(
             id: id, seq: seq, consumer: consumer, state: state.rawValue,
-            specJSON: specJSON.json,
-            placementJSON: placement.flatMap { try? encoder.encode($0) }.map { String(decoding: $0, as: UTF8.self) },
-            eventsJSON: String(decoding: (try? encoder.encode(events)) ?? Data("[]".utf8), as: UTF8.self),
-            runtimeJSON: String(decoding: (try? encoder.encode(runtime)) ?? Data("{}".utf8), as: UTF8.self),
+            specJSON: specJSON.json, placementJSON: placementJSON.json, eventsJSON: eventsJSON.json ?? "[]",
+            runtimeJSON: String(decoding: (try? SuanliJSON.encoder().encode(runtime)) ?? Data("{}".utf8), as: UTF8.self),
             createdAt: createdAt, updatedAt: updatedAt)
     }
 
@@ -164,18 +198,58 @@ extension TaskEntry {
             throw fail("runtime", error)
         }
         var entry = TaskEntry(
-            id: stored.id, seq: stored.seq, consumer: stored.consumer, spec: spec, state: state, placement: placement,
-            events: events, createdAt: stored.createdAt, updatedAt: stored.updatedAt)
+            id: stored.id, seq: stored.seq, consumer: stored.consumer, spec: spec, specJSON: EncodedSpec(json: stored.specJSON),
+            state: state, placement: placement, placementJSON: StoredJSON(json: stored.placementJSON), events: events,
+            eventsJSON: StoredJSON(json: stored.eventsJSON), createdAt: stored.createdAt, updatedAt: stored.updatedAt)
         entry.runtime = runtime
         return entry
     }
 }
 
+/// A value encoded for storage, kept beside the value it encodes. Like ``EncodedSpec`` it takes
+/// no part in equality: it is derived from a field that does.
+struct StoredJSON: Sendable, Hashable {
+    /// The JSON text; `nil` for an absent value (or one that failed to encode).
+    private(set) var json: String?
+
+    /// JSON text already encoded.
+    init(json: String?) { self.json = json }
+
+    /// Encodes `value` (`nil` stays `nil`).
+    init<Value: Encodable>(_ value: Value?) {
+        json = value.flatMap { try? SuanliJSON.encoder().encode($0) }.map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Appends `element` to the encoded array (`first`: it is the array's only element).
+    mutating func append<Element: Encodable>(_ element: Element, first: Bool) {
+        guard var text = json, text.last == "]", let data = try? SuanliJSON.encoder().encode(element) else {
+            json = nil
+            return
+        }
+        text.removeLast()
+        if !first { text += "," }
+        text += String(decoding: data, as: UTF8.self)
+        text += "]"
+        json = text
+    }
+
+    static func == (_: StoredJSON, _: StoredJSON) -> Bool { true }
+    func hash(into hasher: inout Hasher) {}
+}
+
 /// A task's spec encoded for storage. It is derived from the spec, so it takes no part in
 /// equality (two encodings of one spec may order their keys differently).
-struct EncodedSpec: Sendable, Hashable {
-    let json: String
+public struct EncodedSpec: Sendable, Hashable {
+    /// The JSON text.
+    public let json: String
 
-    static func == (_: EncodedSpec, _: EncodedSpec) -> Bool { true }
-    func hash(into hasher: inout Hasher) {}
+    /// Encodes `spec` (before taking a lock: the encoding is the costly part of a submission's record).
+    public init(_ spec: TaskSpec) {
+        json = String(decoding: (try? SuanliJSON.encoder().encode(spec)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+
+    init(json: String) { self.json = json }
+
+    public static func == (_: EncodedSpec, _: EncodedSpec) -> Bool { true }
+    public func hash(into hasher: inout Hasher) {}
 }

@@ -6,9 +6,13 @@ import SuanliStore
 
 extension PlatformState {
     /// Records a submission the engine placed or queued; returns the mutations.
-    mutating func submitted(_ id: String, consumer: String, spec: TaskSpec, outcome: SubmitOutcome, now: Date) -> [StoreMutation] {
+    mutating func submitted(
+        _ id: String, consumer: String, spec: TaskSpec, encodedSpec: EncodedSpec? = nil, outcome: SubmitOutcome, now: Date
+    ) -> [StoreMutation] {
         let registry = self.registry
-        let actions = book.submit(id: id, seq: nextTask, consumer: consumer, spec: spec, outcome: outcome, now: now) {
+        let actions = book.submit(
+            id: id, seq: nextTask, consumer: consumer, spec: spec, encodedSpec: encodedSpec, outcome: outcome, now: now
+        ) {
             Self.owner(of: $0, in: registry)
         }
         if case .scheduled = outcome { placements.record(latency: 0) }
@@ -44,6 +48,7 @@ extension Platform {
         var spec = spec
         spec.consumer = consumer
         let now = clock()
+        let encodedSpec = EncodedSpec(spec)  // outside the lock
         return try await commit { state throws(SuanliError) in
             let id = "t\(state.nextTask)"
             try state.prepareSubmission(consumer: consumer, spec: spec, now: now)
@@ -51,7 +56,8 @@ extension Platform {
             if case .impossible(let explanation) = outcome {
                 throw SuanliError(.validation, explanation.message, field: "accept")
             }
-            let mutations = state.submitted(id, consumer: consumer, spec: spec, outcome: outcome, now: now)
+            let mutations = state.submitted(
+                id, consumer: consumer, spec: spec, encodedSpec: encodedSpec, outcome: outcome, now: now)
             state.nextTask += 1
             let task = state.book[id]!
             return (

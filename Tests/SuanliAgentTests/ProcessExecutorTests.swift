@@ -40,6 +40,19 @@ struct ProcessExecutorTests {
         #expect(try await executor.status(running) == .finished(outcome))
     }
 
+    /// `mkdir -p` as the executor does it: parents made on the way, an existing directory
+    /// accepted, a file in the way refused.
+    @Test func directoriesAreMadeWithTheirParents() throws {
+        let base = layout.root + "/mkdir-\(UUID().uuidString)"
+        #expect(ProcessExecutor.makeDirectory(base + "/a/b/c") == 0)
+        var isDirectory: ObjCBool = false
+        #expect(FileManager.default.fileExists(atPath: base + "/a/b/c", isDirectory: &isDirectory) && isDirectory.boolValue)
+        #expect(ProcessExecutor.makeDirectory(base + "/a/b") == 0)
+        #expect(FileManager.default.createFile(atPath: base + "/file", contents: Data()))
+        #expect(ProcessExecutor.makeDirectory(base + "/file") == ENOTDIR)
+        #expect(ProcessExecutor.makeDirectory(base + "/file/x") == ENOTDIR)
+    }
+
     @Test func agentSecretsDoNotLeak() async throws {
         // The agent's own environment with a secret in it; never `setenv`: the process-wide
         // environment changing while other tests' `Process.run()` copies it crashed the suite.

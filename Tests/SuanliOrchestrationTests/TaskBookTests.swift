@@ -477,6 +477,42 @@ struct TaskBookTests {
         }
     }
 
+    /// The stored placement and history are kept encoded as they change; at every step they must
+    /// decode to what the task holds, also after a restore and an amended event.
+    @Test func theStoredRecordMatchesTheTaskAtEveryStep() throws {
+        func check(_ task: TaskEntry, _ step: String) throws {
+            let stored = task.stored()
+            let decoder = SuanliJSON.decoder()
+            #expect(try decoder.decode([TaskEvent].self, from: Data(stored.eventsJSON.utf8)) == task.events, "\(step): events")
+            #expect(try stored.placementJSON.map { try decoder.decode(Placement.self, from: Data($0.utf8)) } == task.placement, "\(step): placement")
+            let decoded = try TaskEntry.decode(stored)
+            #expect(decoded.events == task.events && decoded.placement == task.placement && decoded.state == task.state, "\(step)")
+        }
+        var h = Harness()
+        h.submit("t1", .scheduled(placement(resourceA)), spec: spec(maxRetries: 2))
+        try check(h.book["t1"]!, "submitted")
+        h.book.notePreemption(of: ["t9"], by: "t1")
+        #expect(h.book["t1"]!.events.last?.message == "placed (preempting t9)")
+        try check(h.book["t1"]!, "amended")
+        h.send(event(.starting))
+        h.send(event(.running))
+        try check(h.book["t1"]!, "running")
+        h.clock.advance(30)
+        _ = h.book.providerLost(providerA, lastSeen: h.clock.now, reason: "silent", now: h.clock.now)
+        #expect(h.state() == .queued && h.book["t1"]!.placement == nil)
+        try check(h.book["t1"]!, "lost and queued again")
+        // A restored entry carries the stored text on, and extends it.
+        var restored = TaskBook()
+        _ = restored.restore([try TaskEntry.decode(h.book["t1"]!.stored())], now: h.clock.now, owner: owner)
+        try check(restored["t1"]!, "restored")
+        _ = restored.apply(
+            DrainResult(
+                scheduled: [ScheduledTask(id: "t1", placement: placement(resourceB))], expired: [], greedyCost: 0, optimisedCost: 0),
+            now: h.clock.now, owner: owner)
+        #expect(restored["t1"]!.placement?.parts.map(\.resource) == [resourceB] && restored["t1"]!.events.last?.state == .scheduled)
+        try check(restored["t1"]!, "placed again after the restore")
+    }
+
     // MARK: Usage ledger
 
     @Test func theLedgerAnswersFromTheCallersRecords() {
