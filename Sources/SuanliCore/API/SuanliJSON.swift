@@ -91,24 +91,23 @@ public enum Timestamp {
         }
         let (y, m, d) = civil(fromDays: days)
         let seconds = millisOfDay / 1000
-        var out = [UInt8]()
-        out.reserveCapacity(24)
-        // Every value is in 0...9999 here (the clamp above), so digits never go negative.
-        func put(_ value: Int64, _ width: Int) {
-            var digits = [UInt8](repeating: UInt8(ascii: "0"), count: width)
-            var v = value
-            for i in stride(from: width - 1, through: 0, by: -1) {
-                digits[i] = UInt8(ascii: "0") + UInt8(v % 10)
-                v /= 10
+        // Written in place: timestamps are formatted for every date of every record encoded.
+        return String(unsafeUninitializedCapacity: 24) { out in
+            // Every value is in 0...9999 here (the clamp above), so digits never go negative.
+            func put(_ value: Int64, _ width: Int, at start: Int) {
+                var v = value
+                for i in stride(from: start + width - 1, through: start, by: -1) {
+                    out[i] = UInt8(ascii: "0") + UInt8(v % 10)
+                    v /= 10
+                }
             }
-            out.append(contentsOf: digits)
+            put(y, 4, at: 0); out[4] = UInt8(ascii: "-"); put(m, 2, at: 5); out[7] = UInt8(ascii: "-"); put(d, 2, at: 8)
+            out[10] = UInt8(ascii: "T")
+            put(seconds / 3600, 2, at: 11); out[13] = UInt8(ascii: ":"); put(seconds / 60 % 60, 2, at: 14)
+            out[16] = UInt8(ascii: ":"); put(seconds % 60, 2, at: 17)
+            out[19] = UInt8(ascii: "."); put(millisOfDay % 1000, 3, at: 20); out[23] = UInt8(ascii: "Z")
+            return 24
         }
-        put(y, 4); out.append(UInt8(ascii: "-")); put(m, 2); out.append(UInt8(ascii: "-")); put(d, 2)
-        out.append(UInt8(ascii: "T"))
-        put(seconds / 3600, 2); out.append(UInt8(ascii: ":")); put(seconds / 60 % 60, 2)
-        out.append(UInt8(ascii: ":")); put(seconds % 60, 2)
-        out.append(UInt8(ascii: ".")); put(millisOfDay % 1000, 3); out.append(UInt8(ascii: "Z"))
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`; `nil` if malformed or outside ``earliest``…``latest``.
