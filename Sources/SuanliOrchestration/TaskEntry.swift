@@ -171,7 +171,8 @@ extension TaskEntry {
     public func stored() -> StoredTask {
         StoredTask(
             id: id, seq: seq, consumer: consumer, state: state.rawValue,
-            specJSON: specJSON.json, placementJSON: placementJSON.json, eventsJSON: eventsJSON.json ?? "[]",
+            specJSON: specJSON.json, placementJSON: placementJSON.json ?? StoredJSON(placement).json,
+            eventsJSON: eventsJSON.json ?? StoredJSON(events).json ?? "[]",
             runtimeJSON: String(decoding: (try? SuanliJSON.encoder().encode(runtime)) ?? Data("{}".utf8), as: UTF8.self),
             createdAt: createdAt, updatedAt: updatedAt)
     }
@@ -209,7 +210,7 @@ extension TaskEntry {
 /// A value encoded for storage, kept beside the value it encodes. Like ``EncodedSpec`` it takes
 /// no part in equality: it is derived from a field that does.
 struct StoredJSON: Sendable, Hashable {
-    /// The JSON text; `nil` for an absent value (or one that failed to encode).
+    /// The JSON text; `nil` for an absent value, or one that failed to encode (then encoded again when stored).
     private(set) var json: String?
 
     /// JSON text already encoded.
@@ -223,9 +224,10 @@ struct StoredJSON: Sendable, Hashable {
     /// Appends `element` to the encoded array (`first`: it is the array's only element).
     mutating func append<Element: Encodable>(_ element: Element, first: Bool) {
         guard var text = json, text.last == "]", let data = try? SuanliJSON.encoder().encode(element) else {
-            json = nil
+            json = nil  // ``TaskEntry/stored()`` encodes the whole array afresh
             return
         }
+        json = nil  // `text` holds the only reference now, so it grows in place
         text.removeLast()
         if !first { text += "," }
         text += String(decoding: data, as: UTF8.self)
