@@ -545,10 +545,7 @@ public final class AgentRunner: Service, Sendable {
             ?? configuration.layout.job(taskID: ref.task, attempt: ref.attempt, command: [], kind: running.assignment.kind, units: 1)
         for (stream, path) in [("stdout", job.stdoutPath), ("stderr", job.stderrPath)] {
             let offset = running.shipped[stream] ?? 0
-            guard let handle = FileHandle(forReadingAtPath: path) else { continue }
-            defer { try? handle.close() }
-            guard (try? handle.seek(toOffset: offset)) != nil, let data = try? handle.read(upToCount: 256 << 10), !data.isEmpty
-            else { continue }
+            guard let data = Self.readLog(path, from: offset, upTo: 256 << 10) else { continue }
             do {
                 try await client.appendLog(LogChunk(task: ref.task, attempt: ref.attempt, stream: stream, data: String(decoding: data, as: UTF8.self)))
                 state.withLock { $0.running[ref]?.shipped[stream] = offset + UInt64(data.count) }
@@ -556,6 +553,32 @@ public final class AgentRunner: Service, Sendable {
                 logger.debug("log shipment failed", metadata: ["error": "\(error)"])
             }
         }
+    }
+}
+
+extension AgentRunner {
+    /// Up to `limit` bytes of the log at `path` from `offset`; `nil` when there are none (or no file).
+    ///
+    /// One `stat` answers the usual case, a log with nothing new (most jobs write little); only
+    /// then is the file opened and read, into a buffer of the size that is there.
+    static func readLog(_ path: String, from offset: UInt64, upTo limit: Int) -> [UInt8]? {
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_size > offset else { return nil }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        let count = Int(min(UInt64(info.st_size) - offset, UInt64(limit)))
+        var bytes = [UInt8](repeating: 0, count: count)
+        var filled = 0
+        while filled < count {
+            let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + filled, count - filled, off_t(offset) + off_t(filled)) }
+            if n > 0 {
+                filled += n
+            } else if n == 0 || errno != EINTR {
+                break
+            }
+        }
+        return filled == count ? bytes : filled > 0 ? Array(bytes[..<filled]) : nil
     }
 }
 

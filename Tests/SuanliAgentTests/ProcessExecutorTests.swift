@@ -53,6 +53,19 @@ struct ProcessExecutorTests {
         #expect(ProcessExecutor.makeDirectory(base + "/file/x") == ENOTDIR)
     }
 
+    /// What the agent ships of a log: what is new since `offset`, at most `limit` bytes at once.
+    @Test func logsAreReadFromTheirOffset() throws {
+        let path = layout.root + "/log-\(UUID().uuidString)"
+        #expect(AgentRunner.readLog(path, from: 0, upTo: 10) == nil)  // no file yet
+        #expect(FileManager.default.createFile(atPath: path, contents: Data()))
+        #expect(AgentRunner.readLog(path, from: 0, upTo: 10) == nil)  // nothing written
+        try Data("hello world".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(AgentRunner.readLog(path, from: 0, upTo: 5) == Array("hello".utf8))
+        #expect(AgentRunner.readLog(path, from: 5, upTo: 100) == Array(" world".utf8))
+        #expect(AgentRunner.readLog(path, from: 11, upTo: 100) == nil)
+        #expect(AgentRunner.readLog(path, from: 50, upTo: 100) == nil)
+    }
+
     @Test func agentSecretsDoNotLeak() async throws {
         // The agent's own environment with a secret in it; never `setenv`: the process-wide
         // environment changing while other tests' `Process.run()` copies it crashed the suite.
