@@ -131,6 +131,7 @@ let package = Package(
             name: "SuanliAgent",
             dependencies: [
                 "SuanliCore", "SuanliClient",
+                .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -1,3 +1,4 @@
+import DequeModule
 import Foundation
 
 #if canImport(Glibc)
@@ -24,7 +25,7 @@ final class JobThreads: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private let wake: UnsafeMutablePointer<pthread_cond_t>
     /// Bodies not yet taken by a thread, oldest first, each with an id.
-    private var pending: [(id: UInt64, body: @Sendable () -> Void)] = []
+    private var pending: Deque<(id: UInt64, body: @Sendable () -> Void)> = []
     private var nextID: UInt64 = 0
     /// Idle threads not yet promised to a pending body.
     private var idle = 0
