@@ -226,7 +226,7 @@ let package = Package(
         .testTarget(
             name: "SuanliCLITests",
             dependencies: [
-                "SuanliCLI", "SuanliCore", "SuanliServer", "SuanliStore", "SuanliTaskFiles", "SuanliAgent",
+                "SuanliCLI", "SuanliCore", "SuanliServer", "SuanliStore", "SuanliTaskFiles", "SuanliAgent", "SuanliBenchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -58,6 +58,60 @@ public enum BenchSupport {
         return path
     }
 
+    /// A fresh directory inside `parent` (which must exist).
+    public static func freshDirectory(in parent: String, _ name: String) throws -> String {
+        let base = parent.hasSuffix("/") ? parent : parent + "/"
+        let path = base + "suanli-\(name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+        return path
+    }
+
+    /// A fresh directory for short-lived scratch files: in `/dev/shm` when that is a RAM
+    /// filesystem (tmpfs) we may write to, else in the temporary directory.
+    public static func scratchDirectory(_ name: String) throws -> String {
+        if filesystemName("/dev/shm") == "tmpfs", access("/dev/shm", W_OK | X_OK) == 0,
+            let path = try? freshDirectory(in: "/dev/shm", name)
+        {
+            return path
+        }
+        return try temporaryDirectory(name)
+    }
+
+    /// The type of the filesystem `path` is on, as `/proc/self/mounts` names it ("ext4",
+    /// "tmpfs", "xfs", …), or "unknown".
+    public static func filesystemName(_ path: String) -> String {
+        guard let real = realpath(path, nil) else { return "unknown" }
+        let resolved = String(cString: real)
+        free(real)
+        guard let mounts = try? String(contentsOfFile: "/proc/self/mounts", encoding: .utf8) else { return "unknown" }
+        var best = (length: -1, type: "unknown")
+        for line in mounts.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            guard fields.count >= 3 else { continue }
+            let point = Self.unescapeMountField(fields[1])
+            let inside = point == "/" || resolved == point || resolved.hasPrefix(point + "/")
+            // The last of equal mount points is the one on top.
+            if inside && point.count >= best.length { best = (point.count, String(fields[2])) }
+        }
+        return best.type
+    }
+
+    /// A field of `/proc/self/mounts` with its octal escapes (`\040` for a space) decoded.
+    static func unescapeMountField(_ field: Substring) -> String {
+        guard field.contains("\\") else { return String(field) }
+        var bytes: [UInt8] = []
+        var utf8 = Array(field.utf8)[...]
+        while let byte = utf8.popFirst() {
+            if byte == UInt8(ascii: "\\"), utf8.count >= 3, let code = UInt8(String(decoding: utf8.prefix(3), as: UTF8.self), radix: 8) {
+                bytes.append(code)
+                utf8 = utf8.dropFirst(3)
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     /// A progress sink: prints each line and flushes, or drops it when `quiet` (JSON output).
     public static func printer(quiet: Bool) -> @Sendable (String) -> Void {
         if quiet { return { _ in } }

@@ -23,19 +23,23 @@ public struct EndToEndBenchmark: Sendable {
     public var latencySamples: Int
     /// Jobs for the Slurm comparison (sbatch directly vs through Suanli's Slurm executor); 0 skips it.
     public var slurmJobs: Int
+    /// Where the agents keep their work directories (task directories, logs, job records); `nil`
+    /// picks a fresh directory in a RAM filesystem when there is one (``BenchSupport/scratchDirectory(_:)``).
+    public var workDirectory: String?
     /// Where progress lines go.
     public var log: @Sendable (String) -> Void
 
     /// Creates the benchmark; the defaults are `suanli bench e2e`'s.
     public init(
         tasks: Int = 10_000, concurrency: Int = 32, units: Int = 64, latencySamples: Int = 200, slurmJobs: Int = 40,
-        log: @escaping @Sendable (String) -> Void = { _ in }
+        workDirectory: String? = nil, log: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.tasks = tasks
         self.concurrency = concurrency
         self.units = units
         self.latencySamples = latencySamples
         self.slurmJobs = slurmJobs
+        self.workDirectory = workDirectory
         self.log = log
     }
 
@@ -45,6 +49,10 @@ public struct EndToEndBenchmark: Sendable {
         logger.logLevel = .error
         let directory = try BenchSupport.temporaryDirectory("e2e")
         defer { try? FileManager.default.removeItem(atPath: directory) }
+        // The platform's database stays in the temporary directory (on disk, fsynced); the
+        // agents' task directories go where `workDirectory` says (docs/operations.md says why).
+        let work = try workDirectory.map { try BenchSupport.freshDirectory(in: $0, "e2e-work") } ?? BenchSupport.scratchDirectory("e2e-work")
+        defer { try? FileManager.default.removeItem(atPath: work) }
         let operatorToken = "bench-operator-token-0000"
         let (platform, server, ports) = try await BenchSupport.platform(
             directory: directory, heartbeatInterval: 5, operatorToken: operatorToken, logger: logger)
@@ -60,7 +68,7 @@ public struct EndToEndBenchmark: Sendable {
             let url = "http://127.0.0.1:\(port)"
             let op = SuanliClient(server: url, token: operatorToken, httpClient: http)
             let agents = try await BenchSupport.cpuAgents(
-                name: "bench", units: units, operator: op, url: url, http: http, directory: directory, logger: logger)
+                name: "bench", units: units, operator: op, url: url, http: http, directory: work, logger: logger)
             agentsContinuation.yield(agents)
             agentsContinuation.finish()
             while !agents.allSatisfy(\.isRegistered) { try await Task.sleep(for: .milliseconds(20)) }
@@ -70,6 +78,7 @@ public struct EndToEndBenchmark: Sendable {
                 name: "true", units: 1, accept: [TaskSpec.Alternative(kind: .cpu, run: TaskSpec.Run(command: ["true"]))],
                 durationS: 1, objective: .cheapest)
             log("Suanli end-to-end benchmark: \(tasks) tasks of `true`, 2 agents × \(units) cores, \(concurrency) concurrent submitters")
+            log("  platform database in \(directory) (\(BenchSupport.filesystemName(directory))); agents' work directories in \(work) (\(BenchSupport.filesystemName(work)))")
             // Latency on an idle platform: one task at a time, submit → the agent reports it running.
             var latencies: [Double] = []
             for _ in 0..<latencySamples {
@@ -136,6 +145,8 @@ public struct EndToEndBenchmark: Sendable {
                 "submit_to_running_p99_ms": percentile(latencies, 0.99), "total_s": totalSeconds,
                 "under_load_submit_to_running_p50_ms": percentile(loaded, 0.5),
                 "under_load_submit_to_running_p99_ms": percentile(loaded, 0.99),
+                "work_directory_filesystem": BenchSupport.filesystemName(work),
+                "database_filesystem": BenchSupport.filesystemName(directory),
             ]
         }
         await platform.close()

@@ -68,7 +68,7 @@ extension TaskBook {
         case (.running?, .starting), (.succeeded?, _), (.failed?, _):
             return (.ignored(.late), [])
         }
-        tasks[task.id] = task
+        put(task)
         fx.persist(task.id)
         return (.applied, fx.actions)
     }

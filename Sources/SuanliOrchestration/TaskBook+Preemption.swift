@@ -20,7 +20,7 @@ extension TaskBook {
             unindex(task, effects: &fx)
             Self.move(&task, to: .lost, at: now, message: "\(Self.preemptedPrefix)\(by) (spot)")
             Self.nextAttempt(&task, now: now, effects: &fx, requeue: true)
-            tasks[id] = task
+            put(task)
             fx.persist(id)
         case .queued, .lost, .succeeded, .failed, .cancelled, .expired, .rejected:
             return []  // nothing of it runs
@@ -37,6 +37,6 @@ extension TaskBook {
         let note = "preempting \(victims.joined(separator: ", "))"
         let placed = task.events[last].message.flatMap { $0 == "capacity appeared" ? nil : $0 } ?? "placed"
         task.amendLastEvent(message: "\(placed) (\(note))")
-        tasks[id] = task
+        put(task)
     }
 }

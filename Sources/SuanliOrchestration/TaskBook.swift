@@ -17,8 +17,10 @@ import SuanliScheduler
 /// task's state; an input that has no edge from that state changes nothing and says so
 /// (``EventOutcome/ignored(_:)``, ``CancelRefusal``).
 public struct TaskBook: Sendable {
-    /// Every task by id.
-    public internal(set) var tasks: [String: TaskEntry] = [:]
+    /// Every task by id (written only through ``put(_:)`` and ``drop(_:)``, which keep ``liveByState``).
+    public fileprivate(set) var tasks: [String: TaskEntry] = [:]
+    /// How many tasks in ``tasks`` are in each state, kept as they change (reading it scans nothing).
+    public fileprivate(set) var liveByState: [TaskState: Int] = [:]
     /// Task ids in submission (`seq`) order.
     public private(set) var order: [String] = []
     /// Task ids of each consumer in submission order.
@@ -103,7 +105,7 @@ public struct TaskBook: Sendable {
                 let message = task.runtime.attempt > 1 ? "attempt \(task.runtime.attempt) placed" : "capacity appeared"
                 Self.move(&task, to: .scheduled, at: now, message: message)
                 assign(&task, placed.placement, now: now, owner: owner, effects: &fx)
-                tasks[task.id] = task
+                put(task)
                 fx.persist(task.id)
             case .succeeded, .failed, .cancelled, .expired, .rejected:
                 // The engine still held a task that ended: free the units it just reserved.
@@ -118,7 +120,7 @@ public struct TaskBook: Sendable {
             switch task.state {
             case .queued:
                 Self.move(&task, to: .expired, at: now, message: "the deadline passed while queued")
-                tasks[id] = task
+                put(task)
                 fx.persist(id)
             case .scheduled, .starting, .running, .lost, .succeeded, .failed, .cancelled, .expired, .rejected:
                 continue
@@ -143,7 +145,7 @@ public struct TaskBook: Sendable {
             return .failure(.alreadyFinal(task.state))
         }
         Self.move(&task, to: .cancelled, at: now, message: "cancelled by \(who)")
-        tasks[id] = task
+        put(task)
         fx.persist(id)
         fx.append(.release(task: id))
         return .success(fx.actions)
@@ -177,7 +179,7 @@ public struct TaskBook: Sendable {
             unindex(task, effects: &fx)
             Self.move(&task, to: .lost, at: now, message: reason)
             Self.nextAttempt(&task, now: now, effects: &fx, requeue: true)
-            tasks[id] = task
+            put(task)
             fx.persist(id)
         case .queued, .lost, .succeeded, .failed, .cancelled, .expired, .rejected:
             return  // nothing of it runs
@@ -247,6 +249,11 @@ public struct TaskBook: Sendable {
 
     // MARK: Archive
 
+    /// How many tasks are in each state, in memory and archived: counters, no scan.
+    public var countsByState: [TaskState: Int] {
+        liveByState.merging(archivedByState, uniquingKeysWith: +)
+    }
+
     /// How many tasks ``archive(_:)`` moved out of memory.
     public var archivedCount: Int { archivedByState.values.reduce(0, +) }
 
@@ -257,7 +264,7 @@ public struct TaskBook: Sendable {
         var gone = Set<String>()
         for id in ids {
             guard let task = tasks[id], task.state.isFinal, gone.insert(id).inserted else { continue }
-            tasks[id] = nil
+            drop(id)
             removed.append(task)
             archivedByState[task.state, default: 0] += 1
         }
@@ -272,8 +279,27 @@ public struct TaskBook: Sendable {
 
     // MARK: Bookkeeping
 
+    /// Stores `task` under its id (a new task or a new version of one) and keeps ``liveByState``.
+    mutating func put(_ task: TaskEntry) {
+        let old = tasks.updateValue(task, forKey: task.id)?.state
+        if old != task.state {
+            if let old { count(old, -1) }
+            count(task.state, 1)
+        }
+    }
+
+    /// Removes the task `id` and keeps ``liveByState``.
+    mutating func drop(_ id: String) {
+        if let old = tasks.removeValue(forKey: id) { count(old.state, -1) }
+    }
+
+    private mutating func count(_ state: TaskState, _ delta: Int) {
+        let value = liveByState[state, default: 0] + delta
+        liveByState[state] = value == 0 ? nil : value
+    }
+
     mutating func insert(_ task: TaskEntry) {
-        tasks[task.id] = task
+        put(task)
         order.append(task.id)
         byConsumer[task.consumer, default: []].append(task.id)
     }

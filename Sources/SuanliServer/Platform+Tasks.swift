@@ -221,10 +221,6 @@ extension Platform {
 extension Platform {
     /// How many tasks are in each state (for operators' dashboards and benchmarks).
     public func taskCounts() -> [TaskState: Int] {
-        state.withLock { state in
-            var counts = state.book.archivedByState
-            for task in state.book.tasks.values { counts[task.state, default: 0] += 1 }
-            return counts
-        }
+        state.withLock { $0.book.countsByState }
     }
 }

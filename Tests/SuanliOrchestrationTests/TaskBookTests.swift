@@ -128,6 +128,42 @@ struct TaskBookTests {
         return h
     }
 
+    /// The per-state counts are kept as tasks change (reading them scans nothing): after every
+    /// kind of input, from every state, they equal a count of the tasks in the book.
+    @Test(arguments: TaskState.allCases)
+    func stateCountsFollowEveryInput(_ state: TaskState) {
+        func check(_ book: TaskBook, _ step: String) {
+            var scanned: [TaskState: Int] = [:]
+            for task in book.tasks.values { scanned[task.state, default: 0] += 1 }
+            #expect(book.liveByState == scanned, "from \(state), \(step)")
+            #expect(book.countsByState == scanned.merging(book.archivedByState, uniquingKeysWith: +), "from \(state), \(step)")
+        }
+        var h = Self.harness(in: state)
+        check(h.book, "reached")
+        h.submit("t2", .queued(position: 1))
+        check(h.book, "a second task queued")
+        h.place("t2", placement(resourceB))
+        check(h.book, "placed")
+        h.send(event(.running, "t2", on: resourceB), from: providerB)
+        h.send(event(.running, "t2", on: resourceB), from: providerB)
+        check(h.book, "running (and a duplicate event)")
+        _ = h.book.cancel("t1", by: "c1", now: h.clock.now)
+        check(h.book, "t1 cancelled")
+        h.clock.advance(30)
+        _ = h.book.providerLost(providerB, lastSeen: h.clock.now, reason: "test", now: h.clock.now)
+        check(h.book, "provider lost")
+        _ = h.book.resourceLost(resourceA, lastSeen: h.clock.now, reason: "test", now: h.clock.now)
+        check(h.book, "resource lost")
+        h.submit("t3", .scheduled(placement(resourceA)))
+        h.send(event(.succeeded, "t3", exitCode: 0))
+        check(h.book, "t3 ran")
+        let archived = h.book.archive(["t1", "t2", "t3", "t3"])
+        check(h.book, "archived \(archived.count)")
+        var restored = TaskBook()
+        _ = restored.restore(h.book.order.map { h.book[$0]! }, now: h.clock.now, owner: owner)
+        check(restored, "restored")
+    }
+
     @Test(arguments: TaskState.allCases)
     func everyInputInEveryState(_ state: TaskState) {
         let start = Self.harness(in: state)
