@@ -219,8 +219,17 @@ struct ProcessExecutorTests {
         #expect(Spawner.processGroupAlive(job), "a group the agent had unlisted was killed")
         _ = try await lifeline("+ \(job) \(ticks + 1)\n", agent: agent.pid, born: "1")
         #expect(Spawner.processGroupAlive(job), "a group whose leader's PID names another process was killed")
-        // A group still listed is killed.
-        _ = try await lifeline("+ 1 1\n- 1\n+ \(job) \(ticks)\n", agent: agent.pid, born: "1")
+        // Unlisting finds the group itself (not one whose number starts with it), first, in the
+        // middle or last, also when listed twice.
+        _ = try await lifeline(
+            "+ \(job)1 1\n+ \(job) \(ticks)\n+ 7\(job) 1\n+ \(job) \(ticks)\n- \(job)\n- \(job)1\n- 7\(job)\n",
+            agent: agent.pid, born: "1")
+        #expect(Spawner.processGroupAlive(job), "an unlisted group was killed")
+        // A group still listed is killed, wherever it is in the list.
+        // (Unlisting a number that starts the job's own leaves the job listed.)
+        let prefix = String(String(job).dropLast())
+        _ = try await lifeline(
+            "+ 1 1\n+ \(job)1 1\n+ \(job) \(ticks)\n+ 7\(job) 1\n- 1\n- \(job)1\n- 7\(job)\n- \(prefix)\n", agent: agent.pid, born: "1")
         let jobStatus = await withCheckedContinuation { continuation in
             Thread { continuation.resume(returning: Spawner.waitForExit(job)) }.start()
         }
