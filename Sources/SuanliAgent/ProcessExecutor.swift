@@ -381,14 +381,27 @@ public final class ProcessExecutor: Executor {
     /// Creates the working and checkpoint directories and the log files' directories.
     static func makeDirectories(for job: Job) throws(ExecutorError) {
         let paths = [
-            job.workingDirectory, job.checkpointDirectory,
-            (job.stdoutPath as NSString).deletingLastPathComponent, (job.stderrPath as NSString).deletingLastPathComponent,
+            job.workingDirectory, job.checkpointDirectory, parentDirectory(job.stdoutPath), parentDirectory(job.stderrPath),
         ]
-        var made: Set<String> = []
-        for path in paths where made.insert(path).inserted {
+        var made: [String] = []
+        made.reserveCapacity(paths.count)
+        for path in paths where !made.contains(path) {
+            made.append(path)
             let code = makeDirectory(path)
             guard code == 0 else { throw .system(operation: "mkdir \(path)", errno: code) }
         }
+    }
+
+    /// The directory that holds `path`, as `NSString.deletingLastPathComponent` says it
+    /// (`/a/b/c` → `/a/b`, `/a` → `/`, `a` → ``), without bridging to `NSString`.
+    static func parentDirectory(_ path: String) -> String {
+        var utf8 = Substring(path).utf8[...]
+        while utf8.count > 1, utf8.last == UInt8(ascii: "/") { utf8 = utf8.dropLast() }
+        guard let slash = utf8.lastIndex(of: UInt8(ascii: "/")) else { return "" }
+        if slash == utf8.startIndex { return "/" }
+        var parent = utf8[..<slash]
+        while parent.count > 1, parent.last == UInt8(ascii: "/") { parent = parent.dropLast() }
+        return String(Substring(parent))
     }
 
     /// `mkdir -p`; returns 0 or an errno.
@@ -403,7 +416,7 @@ public final class ProcessExecutor: Executor {
             guard stat(path, &info) == 0 else { return errno }
             return (info.st_mode & S_IFMT) == S_IFDIR ? 0 : ENOTDIR
         case ENOENT:
-            let parent = (path as NSString).deletingLastPathComponent
+            let parent = parentDirectory(path)
             guard !parent.isEmpty, parent != path else { return ENOENT }
             let code = makeDirectory(parent)
             if code != 0 { return code }

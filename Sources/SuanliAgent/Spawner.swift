@@ -192,21 +192,88 @@ enum Spawner {
 
     /// Field 22 of `/proc/PID/stat` (start time in clock ticks since boot), or `nil` if the process is gone.
     static func processStartTicks(_ pid: pid_t) -> UInt64? {
-        procStat(pid).flatMap { $0.fields.count > 19 ? UInt64($0.fields[19]) : nil }
+        procStat(pid)?.startTicks
     }
 
-    /// State letter and the fields after the command name of `/proc/PID/stat`
-    /// (`fields[0]` is field 3, the state).
-    static func procStat(_ pid: pid_t) -> (state: Character, fields: [Substring])? {
-        guard let text = readSmallFile("/proc/\(pid)/stat"), let close = text.lastIndex(of: ")") else { return nil }
-        let fields = text[text.index(after: close)...].split(separator: " ")
-        guard let state = fields.first?.first else { return nil }
-        return (state, fields)
+    /// What the agent reads of `/proc/PID/stat`.
+    struct ProcStat: Equatable {
+        /// Field 3: `R`, `S`, `D`, `Z`, `X`, ….
+        var state: Character
+        /// Field 5: the process group.
+        var processGroup: pid_t
+        /// Field 22: the start time in clock ticks since boot.
+        var startTicks: UInt64
+    }
+
+    /// `/proc/PID/stat` read into a buffer on the stack and parsed in place (this runs once per
+    /// job started); `nil` if the process is gone.
+    static func procStat(_ pid: pid_t) -> ProcStat? {
+        let fd = open("/proc/\(pid)/stat", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        // 52 fields of at most 20 digits and a command name of at most 64 bytes fit.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2048) { buffer -> ProcStat? in
+            var count = 0
+            while count < buffer.count {
+                let n = read(fd, buffer.baseAddress! + count, buffer.count - count)
+                if n > 0 {
+                    count += n
+                } else if n == 0 || errno != EINTR {
+                    break
+                }
+            }
+            return parseProcStat(UnsafeBufferPointer(rebasing: buffer[..<count]))
+        }
+    }
+
+    /// Parses a `/proc/PID/stat` line: fields after the command name, which ends at the line's
+    /// last `)` (a name may hold spaces and parentheses itself), are separated by single spaces.
+    static func parseProcStat(_ bytes: UnsafeBufferPointer<UInt8>) -> ProcStat? {
+        guard let close = bytes.lastIndex(of: UInt8(ascii: ")")) else { return nil }
+        var state: Character?
+        var group: pid_t?
+        var field = 2
+        var i = close + 1
+        while i < bytes.count {
+            guard bytes[i] == UInt8(ascii: " ") else { return nil }
+            i += 1
+            field += 1
+            let start = i
+            var value: UInt64 = 0
+            var digits = true
+            while i < bytes.count, bytes[i] != UInt8(ascii: " "), bytes[i] != UInt8(ascii: "\n") {
+                let digit = bytes[i] &- UInt8(ascii: "0")
+                if digit > 9 {
+                    digits = false
+                } else if digits {
+                    let (times, overflow1) = value.multipliedReportingOverflow(by: 10)
+                    let (sum, overflow2) = times.addingReportingOverflow(UInt64(digit))
+                    if overflow1 || overflow2 { digits = false } else { value = sum }
+                }
+                i += 1
+            }
+            let empty = i == start
+            switch field {
+            case 3:
+                guard !empty else { return nil }
+                state = Character(Unicode.Scalar(bytes[start]))
+            case 5:
+                guard digits, !empty, value <= UInt64(pid_t.max) else { return nil }
+                group = pid_t(value)
+            case 22:
+                guard digits, !empty, let state, let group else { return nil }
+                return ProcStat(state: state, processGroup: group, startTicks: value)
+            default:
+                break
+            }
+            if i < bytes.count, bytes[i] == UInt8(ascii: "\n") { break }
+        }
+        return nil
     }
 
     /// Whether the process `pid` that started at `startTicks` still runs (zombies count as gone).
     static func processAlive(_ pid: pid_t, startTicks: UInt64) -> Bool {
-        guard let stat = procStat(pid), stat.fields.count > 19, UInt64(stat.fields[19]) == startTicks else { return false }
+        guard let stat = procStat(pid), stat.startTicks == startTicks else { return false }
         return stat.state != "Z" && stat.state != "X"
     }
 
@@ -222,8 +289,8 @@ enum Spawner {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
         var members: [pid_t] = []
         for entry in entries {
-            guard let pid = pid_t(entry), let stat = procStat(pid), stat.fields.count > 2 else { continue }
-            if pid_t(stat.fields[2]) == pgid, stat.state != "Z", stat.state != "X" { members.append(pid) }
+            guard let pid = pid_t(entry), let stat = procStat(pid) else { continue }
+            if stat.processGroup == pgid, stat.state != "Z", stat.state != "X" { members.append(pid) }
         }
         return members
     }

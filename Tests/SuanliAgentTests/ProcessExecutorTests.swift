@@ -51,6 +51,12 @@ struct ProcessExecutorTests {
         #expect(FileManager.default.createFile(atPath: base + "/file", contents: Data()))
         #expect(ProcessExecutor.makeDirectory(base + "/file") == ENOTDIR)
         #expect(ProcessExecutor.makeDirectory(base + "/file/x") == ENOTDIR)
+        // Parents as NSString's deletingLastPathComponent gives them.
+        let parents = [
+            "/a/b/c": "/a/b", "/a/b/c/": "/a/b", "/a//b": "/a", "/a": "/", "/": "/", "a": "", "a/b": "a", "/a/b//": "/a",
+            "/é/ü/x": "/é/ü",
+        ]
+        for (path, parent) in parents { #expect(ProcessExecutor.parentDirectory(path) == parent, "\(path)") }
     }
 
     /// What the agent ships of a log: what is new since `offset`, at most `limit` bytes at once.
@@ -202,6 +208,26 @@ struct ProcessExecutorTests {
         return await withCheckedContinuation { continuation in
             Thread { continuation.resume(returning: Spawner.waitForExit(watcher)) }.start()
         }
+    }
+
+    @Test func procStatIsParsedAfterTheLastParenthesis() throws {
+        func parse(_ line: String) -> Spawner.ProcStat? {
+            Array(line.utf8).withUnsafeBufferPointer { Spawner.parseProcStat($0) }
+        }
+        let tail = "1 4242 4242 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 987654321 1000 10 18446744073709551615\n"
+        #expect(parse("4242 (sleep) S " + tail) == Spawner.ProcStat(state: "S", processGroup: 4242, startTicks: 987_654_321))
+        // A command name may hold spaces, parentheses and digits of its own.
+        #expect(parse("4242 (a) Z 9 (b c) R " + tail)?.startTicks == 987_654_321)
+        #expect(parse("4242 (a) Z 9 (b c) R " + tail)?.state == "R")
+        #expect(parse("4242 (x) S 1 4242") == nil, "cut short")
+        #expect(parse("4242 (x) S 1 -5 " + tail.dropFirst(7)) == nil, "a group that is not a number")
+        #expect(parse("no parenthesis at all") == nil)
+        #expect(parse("4242 (x) S 1 4242 4242 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 99999999999999999999999 1000\n") == nil, "overflow")
+        // This process, as the kernel writes it.
+        let own = try #require(Spawner.procStat(getpid()))
+        let text = try String(contentsOfFile: "/proc/self/stat", encoding: .utf8)
+        let fields = text[text.index(after: text.lastIndex(of: ")")!)...].split(separator: " ")
+        #expect(own.startTicks == UInt64(fields[19]) && own.processGroup == getpgrp() && own.state.isLetter)
     }
 
     @Test func aLifelineKillsTheGroupsStillListedOnlyWhenTheAgentIsGone() async throws {
