@@ -12,8 +12,8 @@ import Synchronization
 /// input is a pipe whose write end only the agent holds (close-on-exec, so no job inherits it).
 /// The agent writes `+ GROUP TICKS` when a job starts (its process group and its leader's start
 /// time) and `- GROUP` before it reaps the job's leader; the watcher keeps the list in `awk`,
-/// which reads its input in blocks (the shell's `read` takes one byte per system call), so a
-/// job costs two short writes, not a process. Its input ends only when the agent has exited (the
+/// which reads its input in blocks (the shell's `read` takes one byte per system call), or with
+/// shell builtins where there is no `awk`, so a job costs two short writes, not a process. Its input ends only when the agent has exited (the
 /// kernel closes a dead process's descriptors), and a line written before that is always read
 /// before it: a job the agent forgot is never killed. A last line cut short by the agent's death
 /// can only spare a group (a start time cut short matches no leader).
@@ -32,8 +32,22 @@ enum Lifeline {
     /// What the watcher runs: `$1` is the agent's PID, `$2` its start time in clock ticks
     /// (field 22 of `/proc/PID/stat`); its input is the agent's list of job groups.
     static let script = #"""
-        agent=$1 born=$2
-        groups=$(awk '$1 == "+" && NF == 3 { g[$2] = $3 } $1 == "-" && NF == 2 { delete g[$2] } END { for (k in g) printf " %s:%s", k, g[k] }')
+        agent=$1 born=$2 groups=
+        if command -v awk >/dev/null 2>&1; then
+          groups=$(awk '$1 == "+" && NF == 3 { g[$2] = $3 } $1 == "-" && NF == 2 { delete g[$2] } END { for (k in g) printf " %s:%s", k, g[k] }')
+        else
+          while read -r op group ticks; do
+            case $op in
+              +) groups="$groups $group:$ticks" ;;
+              -) while :; do
+                   case "$groups" in *" $group:"*) ;; *) break ;; esac
+                   before=${groups%%" $group:"*} after=${groups#*" $group:"}
+                   case $after in *" "*) after=" ${after#* }" ;; *) after= ;; esac
+                   groups=$before$after
+                 done ;;
+            esac
+          done
+        fi
         n=0
         while [ $n -lt 50 ]; do
           stat=$(cat /proc/"$agent"/stat 2>/dev/null) || break

@@ -195,7 +195,7 @@ struct ProcessExecutorTests {
     }
 
     /// A watcher fed `lines`, then end of file, for an agent of PID `agent` started at `born`; its exit status.
-    func lifeline(_ lines: String, agent: pid_t, born: String) async throws -> Int32 {
+    func lifeline(_ lines: String, agent: pid_t, born: String, path: String) async throws -> Int32 {
         var fds: [Int32] = [-1, -1]
         #expect(pipe(&fds) == 0)
         let bytes = Array(lines.utf8)
@@ -203,7 +203,7 @@ struct ProcessExecutorTests {
         close(fds[1])
         let watcher = try Spawner.spawn(SpawnSpec(
             path: "/bin/sh", arguments: ["sh", "-c", Lifeline.script, "suanli-lifeline", String(agent), born],
-            environment: ["PATH=/usr/bin:/bin"], workingDirectory: nil, stdin: .descriptor(fds[0]), newProcessGroup: true))
+            environment: ["PATH=\(path)"], workingDirectory: nil, stdin: .descriptor(fds[0]), newProcessGroup: true))
         close(fds[0])
         return await withCheckedContinuation { continuation in
             Thread { continuation.resume(returning: Spawner.waitForExit(watcher)) }.start()
@@ -230,32 +230,44 @@ struct ProcessExecutorTests {
         #expect(own.startTicks == UInt64(fields[19]) && own.processGroup == getpgrp() && own.state.isLetter)
     }
 
-    @Test func aLifelineKillsTheGroupsStillListedOnlyWhenTheAgentIsGone() async throws {
+    /// With `awk` (the usual watcher) and without it (shell builtins alone: a `PATH` with only
+    /// `cat` and `sleep`).
+    @Test(arguments: [true, false])
+    func aLifelineKillsTheGroupsStillListedOnlyWhenTheAgentIsGone(withAwk: Bool) async throws {
+        var path = "/usr/bin:/bin"
+        if !withAwk {
+            path = layout.root + "/no-awk-\(UUID().uuidString)"
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            for tool in ["cat", "sleep"] {
+                let real = try #require(["/usr/bin/" + tool, "/bin/" + tool].first { FileManager.default.isExecutableFile(atPath: $0) })
+                try FileManager.default.createSymbolicLink(atPath: path + "/" + tool, withDestinationPath: real)
+            }
+        }
         let marker = "298.\(Int.random(in: 100_000...999_999))"
         let job = try Spawner.spawn(SpawnSpec(path: "/bin/sleep", arguments: ["sleep", marker], environment: [], workingDirectory: nil))
         let ticks = try #require(Spawner.processStartTicks(job))
         let agent = try #require(Lifeline.agent)
         // End of file while the agent lives (a descriptor closed by mistake): the job survives.
-        let status = try await lifeline("+ \(job) \(ticks)\n", agent: agent.pid, born: String(agent.startTicks))
+        let status = try await lifeline("+ \(job) \(ticks)\n", agent: agent.pid, born: String(agent.startTicks), path: path)
         #expect(Spawner.exitStatus(fromWaitStatus: status) == .exited(0))
         #expect(Spawner.processGroupAlive(job), "the job outlived a watcher whose input ended while the agent lives")
         // A dead agent (a PID and start time that do not match): a group the agent unlisted, or
         // whose leader's PID now names another process, is left alone.
-        _ = try await lifeline("+ \(job) \(ticks)\n+ 999999 5\n- \(job)\n", agent: agent.pid, born: "1")
+        _ = try await lifeline("+ \(job) \(ticks)\n+ 999999 5\n- \(job)\n", agent: agent.pid, born: "1", path: path)
         #expect(Spawner.processGroupAlive(job), "a group the agent had unlisted was killed")
-        _ = try await lifeline("+ \(job) \(ticks + 1)\n", agent: agent.pid, born: "1")
+        _ = try await lifeline("+ \(job) \(ticks + 1)\n", agent: agent.pid, born: "1", path: path)
         #expect(Spawner.processGroupAlive(job), "a group whose leader's PID names another process was killed")
         // Unlisting finds the group itself (not one whose number starts with it), first, in the
         // middle or last, also when listed twice.
         _ = try await lifeline(
             "+ \(job)1 1\n+ \(job) \(ticks)\n+ 7\(job) 1\n+ \(job) \(ticks)\n- \(job)\n- \(job)1\n- 7\(job)\n",
-            agent: agent.pid, born: "1")
+            agent: agent.pid, born: "1", path: path)
         #expect(Spawner.processGroupAlive(job), "an unlisted group was killed")
         // A group still listed is killed, wherever it is in the list.
         // (Unlisting a number that starts the job's own leaves the job listed.)
         let prefix = String(String(job).dropLast())
         _ = try await lifeline(
-            "+ 1 1\n+ \(job)1 1\n+ \(job) \(ticks)\n+ 7\(job) 1\n- 1\n- \(job)1\n- 7\(job)\n- \(prefix)\n", agent: agent.pid, born: "1")
+            "+ 1 1\n+ \(job)1 1\n+ \(job) \(ticks)\n+ 7\(job) 1\n- 1\n- \(job)1\n- 7\(job)\n- \(prefix)\n", agent: agent.pid, born: "1", path: path)
         let jobStatus = await withCheckedContinuation { continuation in
             Thread { continuation.resume(returning: Spawner.waitForExit(job)) }.start()
         }
