@@ -13,10 +13,11 @@ import Synchronization
 /// The agent writes `+ GROUP TICKS` when a job starts (its process group and its leader's start
 /// time) and `- GROUP` before it reaps the job's leader; the watcher keeps the list in `awk`,
 /// which reads its input in blocks (the shell's `read` takes one byte per system call), or with
-/// shell builtins where there is no `awk`, so a job costs two short writes, not a process. Its input ends only when the agent has exited (the
-/// kernel closes a dead process's descriptors), and a line written before that is always read
-/// before it: a job the agent forgot is never killed. A last line cut short by the agent's death
-/// can only spare a group (a start time cut short matches no leader).
+/// shell builtins where there is no `awk`, so a job costs two short writes, not a process. Its
+/// input ends only when the agent has exited (the kernel closes a dead process's descriptors),
+/// and a line written before that is always read before it: a job the agent forgot is never
+/// killed. A last line cut short by the agent's death can only spare a group (a start time cut
+/// short matches no leader).
 /// The watcher then sends SIGKILL to every group still listed — unless its leader's PID now
 /// names another process (start time changed), which cannot happen while a group has members.
 ///

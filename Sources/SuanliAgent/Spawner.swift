@@ -213,15 +213,7 @@ enum Spawner {
         defer { close(fd) }
         // 52 fields of at most 20 digits and a command name of at most 64 bytes fit.
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2048) { buffer -> ProcStat? in
-            var count = 0
-            while count < buffer.count {
-                let n = read(fd, buffer.baseAddress! + count, buffer.count - count)
-                if n > 0 {
-                    count += n
-                } else if n == 0 || errno != EINTR {
-                    break
-                }
-            }
+            let count = readFully(fd, into: UnsafeMutableRawBufferPointer(buffer))
             return parseProcStat(UnsafeBufferPointer(rebasing: buffer[..<count]))
         }
     }
@@ -303,14 +295,26 @@ enum Spawner {
         var data = [UInt8]()
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            let n = buffer.withUnsafeMutableBytes { readFully(fd, into: $0) }
+            data.append(contentsOf: buffer[0..<n])
+            if n < buffer.count { break }
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Reads from `fd` until `buffer` is full, the end of the file or an error (retrying
+    /// interrupted reads); returns how many bytes it holds.
+    static func readFully(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        var count = 0
+        while count < buffer.count {
+            let n = read(fd, buffer.baseAddress! + count, buffer.count - count)
             if n > 0 {
-                data.append(contentsOf: buffer[0..<n])
+                count += n
             } else if n == 0 || errno != EINTR {
                 break
             }
         }
-        return String(decoding: data, as: UTF8.self)
+        return count
     }
 }
 

@@ -53,9 +53,8 @@ public enum BenchSupport {
 
     /// A fresh temporary directory.
     public static func temporaryDirectory(_ name: String) throws -> String {
-        let path = NSTemporaryDirectory() + "suanli-\(name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
+        try FileManager.default.createDirectory(atPath: NSTemporaryDirectory(), withIntermediateDirectories: true)
+        return try freshDirectory(in: NSTemporaryDirectory(), name)
     }
 
     /// A fresh directory inside `parent` (which must exist).

@@ -53,6 +53,7 @@ public struct EndToEndBenchmark: Sendable {
         // agents' task directories go where `workDirectory` says (docs/operations.md says why).
         let work = try workDirectory.map { try BenchSupport.freshDirectory(in: $0, "e2e-work") } ?? BenchSupport.scratchDirectory("e2e-work")
         defer { try? FileManager.default.removeItem(atPath: work) }
+        let (workFilesystem, databaseFilesystem) = (BenchSupport.filesystemName(work), BenchSupport.filesystemName(directory))
         let operatorToken = "bench-operator-token-0000"
         let (platform, server, ports) = try await BenchSupport.platform(
             directory: directory, heartbeatInterval: 5, operatorToken: operatorToken, logger: logger)
@@ -78,7 +79,7 @@ public struct EndToEndBenchmark: Sendable {
                 name: "true", units: 1, accept: [TaskSpec.Alternative(kind: .cpu, run: TaskSpec.Run(command: ["true"]))],
                 durationS: 1, objective: .cheapest)
             log("Suanli end-to-end benchmark: \(tasks) tasks of `true`, 2 agents × \(units) cores, \(concurrency) concurrent submitters")
-            log("  platform database in \(directory) (\(BenchSupport.filesystemName(directory))); agents' work directories in \(work) (\(BenchSupport.filesystemName(work)))")
+            log("  platform database in \(directory) (\(databaseFilesystem)); agents' work directories in \(work) (\(workFilesystem))")
             // Latency on an idle platform: one task at a time, submit → the agent reports it running.
             var latencies: [Double] = []
             for _ in 0..<latencySamples {
@@ -145,8 +146,7 @@ public struct EndToEndBenchmark: Sendable {
                 "submit_to_running_p99_ms": percentile(latencies, 0.99), "total_s": totalSeconds,
                 "under_load_submit_to_running_p50_ms": percentile(loaded, 0.5),
                 "under_load_submit_to_running_p99_ms": percentile(loaded, 0.99),
-                "work_directory_filesystem": BenchSupport.filesystemName(work),
-                "database_filesystem": BenchSupport.filesystemName(directory),
+                "work_directory_filesystem": workFilesystem, "database_filesystem": databaseFilesystem,
             ]
         }
         await platform.close()

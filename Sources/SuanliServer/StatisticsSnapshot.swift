@@ -32,45 +32,29 @@ public struct StatisticsSnapshot: Sendable {
 }
 
 extension Platform {
-    /// Resources or tasks visited per hold of the platform lock while gathering statistics.
+    /// Resources visited per hold of the platform lock while gathering statistics.
     static let statisticsSlice = 4096
 
     /// The platform's instruments (a metrics module installs its factory into them).
     public var metrics: PlatformMetrics { committer.metrics }
 
     /// Gathers a ``StatisticsSnapshot``, holding the platform lock (shared with scheduling and
-    /// every write) for at most ``statisticsSlice`` resources or tasks at a time.
+    /// every write) for at most ``statisticsSlice`` resources at a time; tasks are counted per
+    /// state as they change (``TaskBook/countsByState``), so they cost no scan.
     public func statisticsSnapshot() -> StatisticsSnapshot {
         let now = clock()
         var tally = state.withLock { $0.registry.makeStatsTally() }
         while !state.withLock({ $0.registry.tally(&tally, limit: Self.statisticsSlice, now: now) }) {}
-        var counts = [Int](repeating: 0, count: TaskState.allCases.count)
-        let stateIndex = Dictionary(uniqueKeysWithValues: TaskState.allCases.enumerated().map { ($1, $0) })
-        var next = 0
-        var queueLength = 0
-        var (openQuotes, heldUnits) = (0, 0)
-        var topology: Topology? = nil
-        while true {
-            let done = state.withLock { state -> Bool in
-                let order = state.book.order
-                let end = min(order.count, next + Self.statisticsSlice)
-                for i in next..<end {
-                    if let task = state.book[order[i]] { counts[stateIndex[task.state]!] += 1 }
-                }
-                next = end
-                guard end >= order.count else { return false }
-                for (final, count) in state.book.archivedByState { counts[stateIndex[final]!] += count }
-                queueLength = state.engine.queuedCount
-                (openQuotes, heldUnits) = (state.quotes.openCount, state.engine.heldUnitsTotal)
-                topology = state.registry.topology
-                return true
-            }
-            if done { break }
+        let (tasksByState, queueLength, openQuotes, heldUnits, topology) = state.withLock { state in
+            (
+                state.book.countsByState, state.engine.queuedCount, state.quotes.openCount, state.engine.heldUnitsTotal,
+                state.registry.topology
+            )
         }
         takePlacements()
         return StatisticsSnapshot(
-            tally: tally, topology: topology!,
-            tasksByState: Dictionary(uniqueKeysWithValues: TaskState.allCases.enumerated().map { ($1, counts[$0]) }),
+            tally: tally, topology: topology,
+            tasksByState: Dictionary(uniqueKeysWithValues: TaskState.allCases.map { ($0, tasksByState[$0] ?? 0) }),
             queueLength: queueLength, placementsTotal: metrics.placementsTotal, openQuotes: openQuotes, heldUnits: heldUnits,
             at: now)
     }
