@@ -128,15 +128,18 @@ public struct EndToEndBenchmark: Sendable {
             }
             let totalSeconds = Date().timeIntervalSince(start)
             var loaded: [Double] = []
+            var stages: [WaitStages] = []
             var failed = 0
             for (id, at) in submitted {
                 let task = try await platform.task(id, by: .operator)
                 if task.state != .succeeded { failed += 1 }
+                stages.append(WaitStages(submittedAt: at, events: task.events))
                 if let running = task.events.first(where: { $0.state == .running }) {
                     loaded.append(running.at.timeIntervalSince(at) * 1000)
                 }
             }
             loaded.sort()
+            let (stageP50, stageP99) = (WaitStages.percentiles(stages, 0.5), WaitStages.percentiles(stages, 0.99))
             try await http.shutdown()
             await group.triggerGracefulShutdown()
             try await running.waitForAll()
@@ -147,6 +150,10 @@ public struct EndToEndBenchmark: Sendable {
                 "under_load_submit_to_running_p50_ms": percentile(loaded, 0.5),
                 "under_load_submit_to_running_p99_ms": percentile(loaded, 0.99),
                 "work_directory_filesystem": workFilesystem, "database_filesystem": databaseFilesystem,
+                "under_load_stages_ms": Dictionary(
+                    uniqueKeysWithValues: WaitStages.Stage.allCases.map { stage in
+                        (stage.rawValue, ["p50": stageP50[stage] ?? 0, "p99": stageP99[stage] ?? 0])
+                    }),
             ]
         }
         await platform.close()
@@ -163,6 +170,12 @@ public struct EndToEndBenchmark: Sendable {
         log(String(format: "  submitted at %.0f tasks/s; all %d done in %.2f s (%d failed)", figures["submit_per_s"] as! Double, tasks, figures["total_s"] as! Double, figures["failed"] as! Int))
         log(String(format: "  submit-to-running latency, idle platform (%d samples): p50 %.1f ms (target < 20 ms: %.2fx), p99 %.1f ms", latencySamples, p50, p50 / 20, p99))
         log(String(format: "  submit-to-running latency under full load: p50 %.1f ms, p99 %.1f ms (queueing included)", figures["under_load_submit_to_running_p50_ms"] as! Double, figures["under_load_submit_to_running_p99_ms"] as! Double))
+        if let stages = figures["under_load_stages_ms"] as? [String: [String: Double]] {
+            let parts = WaitStages.Stage.allCases.map { stage in
+                String(format: "%@ %.0f / %.0f ms", stage.label, stages[stage.rawValue]?["p50"] ?? 0, stages[stage.rawValue]?["p99"] ?? 0)
+            }
+            log("    where it went under load (p50 / p99 of each stage): " + parts.joined(separator: "; "))
+        }
         log(String(format: "  completed end to end: %.0f tasks/s (target >= 1000/s: %.2fx)", completed, completed / 1000))
         if let direct = figures["slurm_direct_s"] as? Double, let via = figures["slurm_via_suanli_s"] as? Double {
             log(String(format: "  Slurm, %d jobs of `true`: sbatch directly %.2f s, through Suanli's Slurm executor %.2f s (ratio %.2f)", Int32(slurmJobs), direct, via, via / direct))

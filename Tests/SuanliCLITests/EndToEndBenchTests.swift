@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Synchronization
+import SuanliCore
 import Testing
 
 @testable import SuanliBenchmarks
@@ -23,6 +24,33 @@ struct EndToEndBenchTests {
         #expect(figures["work_directory_filesystem"] as? String == BenchSupport.filesystemName(work))
         #expect(lines.all.contains { $0.contains("agents' work directories in \(work)/suanli-e2e-work-") })
         #expect(try FileManager.default.contentsOfDirectory(atPath: work).isEmpty, "the run removes its directories")
+        let stages = try #require(figures["under_load_stages_ms"] as? [String: [String: Double]])
+        #expect(Set(stages.keys) == ["request", "waiting_for_units", "reaching_the_agent", "spawning"])
+        #expect(lines.all.contains { $0.contains("where it went under load") })
+    }
+
+    @Test func waitStagesSplitSubmitToRunningAtTheTaskEvents() {
+        let t0 = Date(timeIntervalSince1970: 1_000)
+        func at(_ ms: Double) -> Date { t0.addingTimeInterval(ms / 1000) }
+        let placedLate = WaitStages(
+            submittedAt: t0,
+            events: [
+                TaskEvent(state: .queued, at: at(3)), TaskEvent(state: .scheduled, at: at(53)),
+                TaskEvent(state: .starting, at: at(120)), TaskEvent(state: .running, at: at(121)),
+                // A second attempt's events do not move the first attempt's stages.
+                TaskEvent(state: .scheduled, at: at(900)), TaskEvent(state: .running, at: at(950)),
+            ])
+        #expect(abs(placedLate.milliseconds[.request]! - 3) < 1e-3)
+        #expect(abs(placedLate.milliseconds[.waitingForUnits]! - 50) < 1e-3)
+        #expect(abs(placedLate.milliseconds[.reachingTheAgent]! - 67) < 1e-3)
+        #expect(abs(placedLate.milliseconds[.spawning]! - 1) < 1e-3)
+        // A task that never reached an agent has no later stages; a clock step never gives a negative stage.
+        let neverPlaced = WaitStages(submittedAt: at(10), events: [TaskEvent(state: .queued, at: at(5))])
+        #expect(neverPlaced.milliseconds == [.request: 0])
+        let p50 = WaitStages.percentiles([placedLate, neverPlaced], 0.5)
+        #expect(p50[.request] == placedLate.milliseconds[.request])
+        #expect(abs(p50[.waitingForUnits]! - 50) < 1e-3 && p50.count == 4)
+        #expect(WaitStages.percentiles([], 0.99).isEmpty)
     }
 
     @Test func aWorkDirectoryThatDoesNotExistIsRefused() throws {
