@@ -8,13 +8,17 @@ import Testing
 struct JobThreadsTests {
     /// Runs `count` bodies that each block until all of them have started: they can only finish
     /// if every body got a thread of its own at once.
-    private func runBlockingBodies(_ count: Int, on threads: JobThreads) async throws {
+    /// `whileAllBusy` runs on the last body to start, while every body is still blocked.
+    private func runBlockingBodies(
+        _ count: Int, on threads: JobThreads, whileAllBusy: @escaping @Sendable () -> Void = {}
+    ) async throws {
         let started = Atomic<Int>(0)
         let allStarted = DispatchSemaphore(value: 0)
         let finished = DispatchSemaphore(value: 0)
         for _ in 0..<count {
             try threads.run {
                 if started.add(1, ordering: .sequentiallyConsistent).newValue == count {
+                    whileAllBusy()
                     for _ in 0..<count { allStarted.signal() }
                 }
                 allStarted.wait()
@@ -54,8 +58,11 @@ struct JobThreadsTests {
 
     @Test func idleThreadsEnd() async throws {
         let threads = JobThreads(idleSeconds: 1)
-        try await runBlockingBodies(4, on: threads)
-        #expect(threads.counts.threads == 4)
+        // Counted while the bodies block: once they return, a second is all the threads have
+        // left, and a loaded machine may take longer than that to come back here.
+        let aliveWhileBusy = Atomic<Int>(0)
+        try await runBlockingBodies(4, on: threads) { aliveWhileBusy.store(threads.counts.threads, ordering: .sequentiallyConsistent) }
+        #expect(aliveWhileBusy.load(ordering: .sequentiallyConsistent) == 4)
         var waited = 0
         while threads.counts.threads > 0, waited < 100 {
             try await Task.sleep(for: .milliseconds(100))
