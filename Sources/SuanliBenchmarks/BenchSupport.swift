@@ -43,6 +43,11 @@ public enum BenchSupport {
         _ = unsafeBitCast(symbol, to: Trim.self)(0)
     }
 
+    /// The `p` percentile (0...1) of ascending `sorted` values, by the index `count × p`; 0 when empty.
+    public static func percentile(_ sorted: [Double], _ p: Double) -> Double {
+        sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
+    }
+
     /// Formats a rate with thousands separators.
     public static func rate(_ value: Double) -> String {
         let formatter = NumberFormatter()

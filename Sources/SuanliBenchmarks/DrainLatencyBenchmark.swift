@@ -306,12 +306,8 @@ public struct DrainLatencyBenchmark: Sendable {
         return samples
     }
 
-    /// The `q` quantile of `values` (0 when empty).
-    static func percentile(_ values: [Double], _ q: Double) -> Double {
-        guard !values.isEmpty else { return 0 }
-        let sorted = values.sorted()
-        return sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))]
-    }
+    /// The `q` quantile of `values`, in any order (0 when empty).
+    static func percentile(_ values: [Double], _ q: Double) -> Double { BenchSupport.percentile(values.sorted(), q) }
 
     /// One progress line for a phase.
     func line(_ phase: String, _ s: Samples) -> String {

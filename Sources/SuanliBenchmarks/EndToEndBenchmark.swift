@@ -97,9 +97,6 @@ public struct EndToEndBenchmark: Sendable {
             }
             while (platform.taskCounts()[.succeeded] ?? 0) < latencySamples { try await Task.sleep(for: .milliseconds(5)) }
             latencies.sort()
-            func percentile(_ values: [Double], _ p: Double) -> Double {
-                values.isEmpty ? 0 : values[min(values.count - 1, Int(Double(values.count) * p))]
-            }
             let start = Date()
             let submitted: [(String, Date)] = try await withThrowingTaskGroup(of: [(String, Date)].self) { submitters in
                 for lane in 0..<concurrency {
@@ -145,10 +142,10 @@ public struct EndToEndBenchmark: Sendable {
             try await running.waitForAll()
             return [
                 "tasks": tasks, "failed": failed, "submit_per_s": Double(tasks) / submitSeconds,
-                "completed_per_s": Double(tasks) / totalSeconds, "submit_to_running_p50_ms": percentile(latencies, 0.5),
-                "submit_to_running_p99_ms": percentile(latencies, 0.99), "total_s": totalSeconds,
-                "under_load_submit_to_running_p50_ms": percentile(loaded, 0.5),
-                "under_load_submit_to_running_p99_ms": percentile(loaded, 0.99),
+                "completed_per_s": Double(tasks) / totalSeconds, "submit_to_running_p50_ms": BenchSupport.percentile(latencies, 0.5),
+                "submit_to_running_p99_ms": BenchSupport.percentile(latencies, 0.99), "total_s": totalSeconds,
+                "under_load_submit_to_running_p50_ms": BenchSupport.percentile(loaded, 0.5),
+                "under_load_submit_to_running_p99_ms": BenchSupport.percentile(loaded, 0.99),
                 "work_directory_filesystem": workFilesystem, "database_filesystem": databaseFilesystem,
                 "under_load_stages_ms": Dictionary(
                     uniqueKeysWithValues: WaitStages.Stage.allCases.map { stage in

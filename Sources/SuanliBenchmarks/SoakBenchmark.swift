@@ -220,13 +220,13 @@ public struct SoakBenchmark: Sendable {
                         let kindErrors = taken.errors[kind] ?? 0
                         errors += kindErrors
                         row[kind.rawValue] = [
-                            "requests": values.count + kindErrors, "errors": kindErrors, "p50_ms": Self.percentile(values, 0.5),
-                            "p99_ms": Self.percentile(values, 0.99), "max_ms": values.last ?? 0,
+                            "requests": values.count + kindErrors, "errors": kindErrors, "p50_ms": BenchSupport.percentile(values, 0.5),
+                            "p99_ms": BenchSupport.percentile(values, 0.99), "max_ms": values.last ?? 0,
                         ]
                         parts.append(
                             String(
                                 format: "%@ %d (p50 %.1f p99 %.1f max %.1f ms)", kind.rawValue, values.count + kindErrors,
-                                Self.percentile(values, 0.5), Self.percentile(values, 0.99), values.last ?? 0))
+                                BenchSupport.percentile(values, 0.5), BenchSupport.percentile(values, 0.99), values.last ?? 0))
                     }
                     errors += failedTasks - (periods.last?["tasks_failed_total"] as? Int ?? 0)
                     row["errors"] = errors
@@ -284,9 +284,5 @@ public struct SoakBenchmark: Sendable {
     /// Tasks that ended without succeeding (none is cancelled here).
     static func failed(_ counts: [TaskState: Int]) -> Int {
         [TaskState.failed, .lost, .expired, .rejected, .cancelled].reduce(0) { $0 + (counts[$1] ?? 0) }
-    }
-
-    static func percentile(_ sorted: [Double], _ p: Double) -> Double {
-        sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
     }
 }

@@ -46,13 +46,12 @@ struct WaitStages: Sendable, Equatable {
         }
     }
 
-    /// Per stage, the `p` percentile (0...1) of each stage over `tasks`.
+    /// The `p` percentile (0...1) of each stage over `tasks`; a stage no task has is absent.
     static func percentiles(_ tasks: [WaitStages], _ p: Double) -> [Stage: Double] {
         var result: [Stage: Double] = [:]
         for stage in Stage.allCases {
             let values = tasks.compactMap { $0.milliseconds[stage] }.sorted()
-            guard !values.isEmpty else { continue }
-            result[stage] = values[min(values.count - 1, Int(Double(values.count) * p))]
+            if !values.isEmpty { result[stage] = BenchSupport.percentile(values, p) }
         }
         return result
     }

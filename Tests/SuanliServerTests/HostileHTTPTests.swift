@@ -201,7 +201,7 @@ struct HostileHTTPTests {
             for request in requests {
                 let response = try await RawHTTP.exchange(t, request)
                 let shown = String(decoding: request.prefix(60), as: UTF8.self).debugDescription
-                #expect(!response.timedOut, "\(shown): no answer and no close within \(RawHTTP.timeout) s")
+                #expect(!response.timedOut, "\(shown): no answer and no close within \(LoopbackSocket.patience) s")
                 #expect(response.status.map { $0 < 500 } ?? true, "\(shown): \(response)")
                 try await HostileInputTests.expectHealthy(t)
             }
@@ -283,15 +283,11 @@ enum RawHTTP {
         return try await exchange(t, head + (body ?? []))
     }
 
-    /// Seconds without an answer or a close before ``exchange(_:_:)`` gives up: long enough for
-    /// a loaded CI machine (5 s once timed out an ordinary submission there), short of a hang.
-    static let timeout = 30
-
-    /// Sends `request`, then reads until the server closes the connection (``timeout`` at most).
+    /// Sends `request`, then reads until the server closes the connection (``LoopbackSocket/patience`` at most).
     static func exchange(_ t: TestPlatform, _ request: [UInt8]) async throws -> Response {
         let port = t.port
         return try await NIOThreadPool.singleton.runIfActive {
-            let fd = try LoopbackSocket.connect(port: port, timeout: timeout)
+            let fd = try LoopbackSocket.connect(port: port, timeout: LoopbackSocket.patience)
             defer { close(fd) }
             _ = LoopbackSocket.send(fd, request)  // the server may close before reading everything
             var raw: [UInt8] = []

@@ -340,7 +340,7 @@ struct HTTPExchange {
     }
 
     static func exchange(port: Int, request: [UInt8]) throws -> [UInt8] {
-        let fd = try LoopbackSocket.connect(port: port, timeout: 30)  // a loaded CI machine can take seconds; a hang is what this catches
+        let fd = try LoopbackSocket.connect(port: port, timeout: LoopbackSocket.patience)
         defer { close(fd) }
         guard LoopbackSocket.send(fd, request) == request.count else { throw SocketFailure("send: errno \(errno)") }
         var response: [UInt8] = []

@@ -9,6 +9,10 @@ import Darwin
 /// Blocking TCP connections to 127.0.0.1, for tests that send bytes no HTTP client would.
 /// Call from a thread pool (NIOThreadPool, a dispatch queue), never the cooperative pool.
 enum LoopbackSocket {
+    /// Seconds a test waits for an answer or a close before it calls the server hung: long
+    /// enough for a loaded CI machine (5 s once timed out an ordinary submission there).
+    static let patience = 30
+
     /// A connected socket to `port` with send and receive timeouts of `timeout` seconds.
     static func connect(port: Int, timeout: Int) throws -> Int32 {
         #if canImport(Glibc)

@@ -26,7 +26,7 @@ struct ResolveFastPathTests {
     /// Sends `text` on one connection (so pipelined requests arrive together) and reads `count` responses.
     static func exchange(port: Int, _ text: String, responses count: Int) async throws -> [RawResponse] {
         try await NIOThreadPool.singleton.runIfActive {
-            let fd = try LoopbackSocket.connect(port: port, timeout: 30)  // a loaded CI machine can take seconds; a hang is what this catches
+            let fd = try LoopbackSocket.connect(port: port, timeout: LoopbackSocket.patience)
             defer { close(fd) }
             let bytes = Array(text.utf8)
             guard LoopbackSocket.send(fd, bytes) == bytes.count else { throw SocketFailure("could not send the requests") }
